@@ -1,0 +1,10 @@
+import { listResponse, listWithBlueprintQuerySchema } from "@/lib/api/pagination";
+import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { listSkillsets } from "@/lib/skillsets/service";
+
+// GET /api/v1/skillset/list - the caller's skillsets, a page at a time or all as JSONL
+export const GET = apiRoute({ query: listWithBlueprintQuerySchema }, ({ req, query, owner }) =>
+  listResponse(req, query, (q) => listSkillsets({ ownerId: owner.id, query: { ...query, ...q } })),
+);
+
+export { methodNotAllowed as POST, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };

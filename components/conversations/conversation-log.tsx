@@ -1,0 +1,105 @@
+"use client";
+import { ChevronRightIcon } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { LoadMore } from "@/components/common/load-more";
+import { RelativeTime } from "@/components/common/relative-time";
+import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states";
+import { Skeleton } from "@/components/ui/skeleton";
+import { cn } from "@/lib/utils";
+import { MessageView } from "./message-view";
+import { useConversations, useMessages, type Conversation } from "./use-conversations";
+
+/** Conversations newest first, each expanding to its messages; polls while live. */
+export function ConversationLog({
+  filters,
+  live = false,
+  showTrigger = false,
+  emptyText,
+}: {
+  filters: { triggerId?: string; botId?: string };
+  live?: boolean;
+  showTrigger?: boolean;
+  emptyText: string;
+}) {
+  const conversations = useConversations(filters, live);
+  const items = conversations.data?.pages.flatMap((p) => p.items) ?? [];
+  if (conversations.isPending) return <ListSkeleton />;
+  if (conversations.isError) return <ErrorState error={conversations.error} onRetry={() => conversations.refetch()} />;
+  if (!items.length) return <EmptyState title="No conversations yet">{emptyText}</EmptyState>;
+  return (
+    <div>
+      <ul className="flex flex-col gap-2" aria-label="Conversations">
+        {items.map((c) => (
+          <ConversationItem key={c.id} conversation={c} live={live} showTrigger={showTrigger} />
+        ))}
+      </ul>
+      <LoadMore hasNextPage={conversations.hasNextPage} isFetchingNextPage={conversations.isFetchingNextPage} fetchNextPage={conversations.fetchNextPage} label="conversations" />
+    </div>
+  );
+}
+
+function ConversationItem({ conversation: c, live, showTrigger }: { conversation: Conversation; live: boolean; showTrigger: boolean }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <li className="rounded-lg border" data-testid="conversation">
+      <button
+        type="button"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        className="flex w-full items-center gap-3 p-3 text-left text-sm hover:bg-muted/50 focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none"
+      >
+        <ChevronRightIcon className={cn("size-4 shrink-0 transition-transform", open && "rotate-90")} aria-hidden />
+        <span className="min-w-0 flex-1 truncate font-medium">
+          {c.name ?? "Conversation"}
+          {c.sessionKey && <span className="ml-2 font-normal text-muted-foreground">{sessionLabel(c.sessionKey)}</span>}
+        </span>
+        <span className="text-xs text-muted-foreground">
+          <RelativeTime value={c.lastActivityAt} />
+        </span>
+      </button>
+      {open && (
+        <div className="border-t p-3">
+          {showTrigger && c.triggerId && (
+            <p className="mb-2 text-xs text-muted-foreground">
+              Trigger{" "}
+              <Link className="underline" href={`/triggers/${c.triggerId}`}>
+                {c.triggerId}
+              </Link>
+            </p>
+          )}
+          <Messages conversationId={c.id} live={live} />
+        </div>
+      )}
+    </li>
+  );
+}
+
+function Messages({ conversationId, live }: { conversationId: string; live: boolean }) {
+  const messages = useMessages(conversationId, live);
+  if (messages.isPending) return <Skeleton className="h-16" />;
+  if (messages.isError) return <ErrorState error={messages.error} onRetry={() => messages.refetch()} />;
+  const items = messages.data.pages.flatMap((p) => p.items);
+  return (
+    <>
+      <ol className="flex flex-col gap-3" aria-label="Messages">
+        {items.map((m) => (
+          <MessageView key={m.id} message={m} />
+        ))}
+      </ol>
+      {messages.hasNextPage && (
+        <button type="button" className="mt-2 text-xs underline" onClick={() => messages.fetchNextPage()}>
+          Load more messages
+        </button>
+      )}
+    </>
+  );
+}
+
+/** "session:abc" -> "session abc", "contact:email:a@b" -> "contact a@b", "trigger" -> "schedule & manual runs". */
+function sessionLabel(key: string) {
+  if (key === "trigger") return "schedule & manual runs";
+  if (key.startsWith("session:")) return `session ${key.slice(8)}`;
+  if (key.startsWith("contact:")) return `contact ${key.split(":").slice(2).join(":")}`;
+  return key;
+}

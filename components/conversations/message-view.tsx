@@ -1,0 +1,66 @@
+"use client";
+import { BotIcon, UserIcon, WrenchIcon } from "lucide-react";
+import { RelativeTime } from "@/components/common/relative-time";
+import { Badge } from "@/components/ui/badge";
+import { cn } from "@/lib/utils";
+import type { Message } from "./use-conversations";
+
+function Json({ value, label }: { value: unknown; label: string }) {
+  if (value === null || value === undefined) return null;
+  const text = typeof value === "string" ? value : JSON.stringify(value, null, 2);
+  return (
+    <details className="mt-1">
+      <summary className="cursor-pointer text-xs text-muted-foreground">{label}</summary>
+      <pre className="mt-1 max-h-80 overflow-auto rounded bg-muted p-2 text-xs whitespace-pre-wrap break-all">{text}</pre>
+    </details>
+  );
+}
+
+export function MessageView({ message }: { message: Message }) {
+  const m = message.meta;
+  if (message.type === "user") {
+    const contact = m.contact as { name?: string; email?: string; phone?: string } | null;
+    return (
+      <li className="flex gap-3" data-testid="message-user">
+        <UserIcon className="mt-1 size-4 shrink-0 text-muted-foreground" aria-label="Event" />
+        <div className="min-w-0 flex-1">
+          <div className="flex flex-wrap items-center gap-2 text-xs text-muted-foreground">
+            <Badge variant="outline">{String(m.kind ?? "event")}</Badge>
+            {typeof m.contentType === "string" && <span>{m.contentType}</span>}
+            {typeof m.session === "string" && <span>session {m.session}</span>}
+            {contact && <span>contact {contact.name ?? ""} {contact.email ?? contact.phone ?? ""}</span>}
+            <RelativeTime value={message.createdAt} />
+          </div>
+          <p className="mt-1 text-sm whitespace-pre-wrap break-words">{message.text}</p>
+          <Json value={m.payload} label="Payload" />
+        </div>
+      </li>
+    );
+  }
+  if (message.type === "activity") {
+    const failed = Boolean(m.error);
+    return (
+      <li className="flex gap-3" data-testid="message-activity">
+        <WrenchIcon className={cn("mt-1 size-4 shrink-0", failed ? "text-destructive" : "text-muted-foreground")} aria-label="Activity" />
+        <div className="min-w-0 flex-1 text-sm">
+          <div className="flex flex-wrap items-center gap-2">
+            <span className={cn("font-medium", failed && "text-destructive")}>{typeof m.tool === "string" ? m.tool : "activity"}</span>
+            {typeof m.durationMs === "number" && <span className="text-xs text-muted-foreground">{m.durationMs} ms</span>}
+          </div>
+          <p className={cn("whitespace-pre-wrap break-words", failed ? "text-destructive" : "text-muted-foreground")}>{failed ? String(m.error) : message.text}</p>
+          <Json value={m.input} label="Input" />
+          <Json value={m.output} label="Output" />
+        </div>
+      </li>
+    );
+  }
+  return (
+    <li className="flex gap-3" data-testid="message-bot">
+      <BotIcon className="mt-1 size-4 shrink-0 text-muted-foreground" aria-label="Bot" />
+      <div className="min-w-0 flex-1">
+        <p className="text-sm whitespace-pre-wrap break-words">{message.text}</p>
+        {typeof m.model === "string" && <p className="text-xs text-muted-foreground">{m.model === "echo" ? "echo (offline model, no LLM)" : m.model}</p>}
+      </div>
+    </li>
+  );
+}

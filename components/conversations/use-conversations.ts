@@ -1,0 +1,55 @@
+"use client";
+import { infiniteQueryOptions, useInfiniteQuery } from "@tanstack/react-query";
+import { fetchPage } from "@/lib/api-lists";
+
+export type Conversation = {
+  id: string;
+  name: string | null;
+  triggerId: string | null;
+  botId: string | null;
+  contactId: string | null;
+  sessionKey: string | null;
+  lastActivityAt: string;
+  createdAt: string;
+};
+
+export type Message = {
+  id: string;
+  conversationId: string;
+  eventId: string | null;
+  type: "user" | "bot" | "activity";
+  text: string;
+  meta: Record<string, unknown>;
+  createdAt: string;
+};
+
+type Filters = { triggerId?: string; botId?: string };
+
+/** Fast while something is happening, slower the longer the log has been quiet. */
+function pollInterval(live: boolean, lastActivity?: string) {
+  if (live) return 1000;
+  const quiet = lastActivity ? Date.now() - Date.parse(lastActivity) : Infinity;
+  return quiet < 60_000 ? 2000 : quiet < 600_000 ? 5000 : 10_000;
+}
+
+export const conversationsQuery = (filters: Filters, live = false) =>
+  infiniteQueryOptions({
+    queryKey: ["conversations", "list", filters],
+    queryFn: ({ pageParam, signal }) => fetchPage<Conversation>("/api/v1/conversation/list", { take: 20, cursor: pageParam, ...filters }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.cursor,
+    refetchInterval: (q) => pollInterval(live, q.state.data?.pages[0]?.items[0]?.lastActivityAt),
+  });
+
+export const messagesQuery = (conversationId: string, live = false) =>
+  infiniteQueryOptions({
+    queryKey: ["conversations", "messages", conversationId],
+    queryFn: ({ pageParam, signal }) =>
+      fetchPage<Message>(`/api/v1/conversation/${conversationId}/message/list`, { take: 100, order: "asc", cursor: pageParam }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.cursor,
+    refetchInterval: live ? 1000 : 10_000,
+  });
+
+export const useConversations = (filters: Filters, live?: boolean) => useInfiniteQuery(conversationsQuery(filters, live));
+export const useMessages = (conversationId: string, live?: boolean) => useInfiniteQuery(messagesQuery(conversationId, live));

@@ -1,0 +1,130 @@
+"use client";
+import { PlusIcon, Trash2Icon } from "lucide-react";
+import { useState } from "react";
+import { toast } from "sonner";
+import { CopyButton } from "@/components/common/copy-button";
+import { RelativeTime } from "@/components/common/relative-time";
+import { PageHeader } from "@/components/shell/page-header";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useCreateToken, useDeleteToken, useTokens } from "./use-tokens";
+
+export function TokensView() {
+  const tokens = useTokens();
+  const create = useCreateToken();
+  const remove = useDeleteToken();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState("");
+  const [created, setCreated] = useState<string | null>(null);
+
+  async function onCreate(event: React.FormEvent) {
+    event.preventDefault();
+    try {
+      const res = await create.mutateAsync(name);
+      setCreated(res.token);
+      setName("");
+      toast.success("Token created");
+    } catch (error) {
+      toast.error(error instanceof Error ? error.message : "Could not create the token");
+    }
+  }
+
+  return (
+    <>
+      <PageHeader
+        title="API tokens"
+        description="Tokens let programs call the REST API (Authorization: Bearer <token>). A token is shown once, when it is created."
+        actions={
+          <Button onClick={() => { setCreated(null); setOpen(true); }}>
+            <PlusIcon /> New token
+          </Button>
+        }
+      />
+      {tokens.isPending ? (
+        <div className="flex flex-col gap-2">{[0, 1, 2].map((i) => <Skeleton key={i} className="h-10" />)}</div>
+      ) : tokens.isError ? (
+        <div role="alert" className="flex items-center gap-3 text-sm text-destructive">
+          {tokens.error.message}
+          <Button variant="outline" size="sm" onClick={() => tokens.refetch()}>Retry</Button>
+        </div>
+      ) : tokens.data.items.length === 0 ? (
+        <p className="rounded-lg border border-dashed p-8 text-center text-sm text-muted-foreground">No API tokens yet.</p>
+      ) : (
+        <Table aria-label="API tokens">
+          <TableHeader>
+            <TableRow>
+              <TableHead>Name</TableHead>
+              <TableHead>Token</TableHead>
+              <TableHead>Created</TableHead>
+              <TableHead>Last used</TableHead>
+              <TableHead><span className="sr-only">Actions</span></TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {tokens.data.items.map((t) => (
+              <TableRow key={t.id}>
+                <TableCell className="font-medium">{t.name}</TableCell>
+                <TableCell className="font-mono text-xs">tdk_••••{t.lastFour}</TableCell>
+                <TableCell><RelativeTime value={t.createdAt} /></TableCell>
+                <TableCell><RelativeTime value={t.lastUsedAt} empty="Never" /></TableCell>
+                <TableCell className="text-right">
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    aria-label={`Revoke ${t.name}`}
+                    disabled={remove.isPending}
+                    onClick={() =>
+                      remove.mutate(t.id, {
+                        onSuccess: () => toast.success(`Revoked ${t.name}`),
+                        onError: (e) => toast.error(e.message),
+                      })
+                    }
+                  >
+                    <Trash2Icon /> Revoke
+                  </Button>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      <Dialog open={open} onOpenChange={setOpen}>
+        <DialogContent>
+          <DialogHeader>
+            <DialogTitle>{created ? "Copy your token now" : "New API token"}</DialogTitle>
+            <DialogDescription>
+              {created ? "This token will not be shown again. Store it somewhere safe." : "Name it after the program that will use it."}
+            </DialogDescription>
+          </DialogHeader>
+          {created ? (
+            <>
+              <div className="flex items-center gap-2">
+                <code data-testid="new-token" className="min-w-0 flex-1 rounded bg-muted p-2 text-xs break-all">{created}</code>
+                <CopyButton value={created} label="Copy token" />
+              </div>
+              <DialogFooter>
+                <Button onClick={() => setOpen(false)}>Done</Button>
+              </DialogFooter>
+            </>
+          ) : (
+            <form onSubmit={onCreate} className="flex flex-col gap-4">
+              <div className="grid gap-2">
+                <Label htmlFor="token-name">Token name</Label>
+                <Input id="token-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required autoFocus />
+              </div>
+              <DialogFooter>
+                <Button type="submit" disabled={create.isPending || !name.trim()}>
+                  {create.isPending ? "Creating…" : "Create token"}
+                </Button>
+              </DialogFooter>
+            </form>
+          )}
+        </DialogContent>
+      </Dialog>
+    </>
+  );
+}

@@ -1,0 +1,198 @@
+"use client";
+import Link from "next/link";
+import { useMemo, useState } from "react";
+import { useBlueprints } from "@/components/blueprints/use-blueprints";
+import { useBots } from "@/components/bots/use-bots";
+import { OptionSelect } from "@/components/common/option-select";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { Switch } from "@/components/ui/switch";
+import { Textarea } from "@/components/ui/textarea";
+import { ApiClientError } from "@/lib/api-client";
+import { ScheduleField } from "./schedule-field";
+import type { Trigger, TriggerInput } from "./types";
+
+const NONE = "none";
+const MINUTE = 60_000;
+export const SESSION_PRESETS: { label: string; ms: number }[] = [
+  { label: "No session (new conversation per event)", ms: 0 },
+  { label: "5 minutes", ms: 5 * MINUTE },
+  { label: "30 minutes", ms: 30 * MINUTE },
+  { label: "1 hour", ms: 60 * MINUTE },
+  { label: "1 day", ms: 24 * 60 * MINUTE },
+  { label: "7 days", ms: 7 * 24 * 60 * MINUTE },
+];
+
+function browserTimezone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
+}
+
+type Errors = Partial<Record<string, string>>;
+
+export function TriggerForm({
+  initial,
+  submitLabel,
+  onSubmit,
+}: {
+  initial?: Trigger;
+  submitLabel: string;
+  onSubmit: (input: TriggerInput) => Promise<unknown>;
+}) {
+  const bots = useBots();
+  const blueprints = useBlueprints();
+  const timezones = useMemo(() => (typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC"]), []);
+  const initialSession = initial?.sessionDuration ?? 60 * MINUTE;
+  const [v, setV] = useState({
+    name: initial?.name ?? "",
+    description: initial?.description ?? "",
+    botId: initial?.botId ?? "",
+    authenticate: initial?.authenticate ?? true,
+    schedule: initial?.schedule ?? "",
+    timezone: initial?.timezone ?? browserTimezone(),
+    sessionPreset: SESSION_PRESETS.some((p) => p.ms === initialSession) ? String(initialSession) : "custom",
+    sessionMinutes: String(Math.round(initialSession / MINUTE)),
+    blueprintId: initial?.blueprintId ?? NONE,
+  });
+  const [errors, setErrors] = useState<Errors>({});
+  const [pending, setPending] = useState(false);
+  const set = <K extends keyof typeof v>(k: K, value: (typeof v)[K]) => setV((s) => ({ ...s, [k]: value }));
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    const next: Errors = {};
+    if (!v.botId) next.botId = "Choose the bot that will process events";
+    const minutes = Number(v.sessionMinutes);
+    if (v.sessionPreset === "custom" && (!Number.isFinite(minutes) || minutes < 0)) next.sessionDuration = "Enter a number of minutes (0 or more)";
+    setErrors(next);
+    if (Object.keys(next).length) return;
+    setPending(true);
+    try {
+      await onSubmit({
+        name: v.name.trim() || null,
+        description: v.description.trim() || null,
+        botId: v.botId,
+        authenticate: v.authenticate,
+        schedule: v.schedule.trim() || null,
+        timezone: v.timezone.trim() || "UTC",
+        sessionDuration: v.sessionPreset === "custom" ? Math.round(minutes * MINUTE) : Number(v.sessionPreset),
+        blueprintId: v.blueprintId === NONE ? null : v.blueprintId,
+      });
+    } catch (error) {
+      if (error instanceof ApiClientError && error.issues?.length) {
+        const fieldErrors: Errors = {};
+        for (const issue of error.issues) fieldErrors[issue.path === "triggerSchedule" ? "schedule" : issue.path] = issue.message;
+        setErrors(fieldErrors);
+      } else setErrors({ form: error instanceof Error ? error.message : "Could not save the trigger" });
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
+      <FieldRow id="trigger-name" label="Name" error={errors.name}>
+        <Input id="trigger-name" value={v.name} onChange={(e) => set("name", e.target.value)} maxLength={255} placeholder="Order processing" aria-invalid={Boolean(errors.name)} />
+      </FieldRow>
+      <FieldRow id="trigger-description" label="Description" error={errors.description}>
+        <Textarea id="trigger-description" value={v.description} onChange={(e) => set("description", e.target.value)} maxLength={2000} rows={2} />
+      </FieldRow>
+      <FieldRow id="trigger-bot" label="Bot" error={errors.botId}>
+        <Select value={v.botId} onValueChange={(value) => set("botId", value)}>
+          <SelectTrigger id="trigger-bot" aria-invalid={Boolean(errors.botId)}>
+            <SelectValue placeholder={bots.isPending ? "Loading bots…" : "Choose a bot"} />
+          </SelectTrigger>
+          <SelectContent>
+            {bots.data?.map((b) => (
+              <SelectItem key={b.id} value={b.id}>
+                {b.name} ({b.model})
+              </SelectItem>
+            ))}
+          </SelectContent>
+        </Select>
+        {bots.data?.length === 0 && (
+          <p className="text-xs text-muted-foreground">
+            No bots yet.{" "}
+            <Link href="/bots" className="underline">
+              Create a bot
+            </Link>{" "}
+            first.
+          </p>
+        )}
+      </FieldRow>
+      <div className="flex items-center justify-between gap-4 rounded-md border p-3">
+        <div>
+          <Label htmlFor="trigger-authenticate">Require authentication</Label>
+          <p className="text-xs text-muted-foreground">Senders must present the secret (Bearer) or a GitHub-style signature.</p>
+        </div>
+        <Switch id="trigger-authenticate" checked={v.authenticate} onCheckedChange={(c) => set("authenticate", c)} />
+      </div>
+      <ScheduleField value={v.schedule} timezone={v.timezone} onChange={(s) => set("schedule", s)} serverError={errors.schedule} />
+      <FieldRow id="trigger-timezone" label="Timezone" error={errors.timezone}>
+        <Input id="trigger-timezone" list="timezones" value={v.timezone} onChange={(e) => set("timezone", e.target.value)} autoComplete="off" aria-invalid={Boolean(errors.timezone)} />
+        <datalist id="timezones">
+          {timezones.map((tz) => (
+            <option key={tz} value={tz} />
+          ))}
+        </datalist>
+      </FieldRow>
+      <FieldRow id="trigger-session" label="Session duration" error={errors.sessionDuration}>
+        <div className="flex flex-col gap-2 sm:flex-row">
+          <Select value={v.sessionPreset} onValueChange={(value) => set("sessionPreset", value)}>
+            <SelectTrigger id="trigger-session">
+              <SelectValue />
+            </SelectTrigger>
+            <SelectContent>
+              {SESSION_PRESETS.map((p) => (
+                <SelectItem key={p.ms} value={String(p.ms)}>
+                  {p.label}
+                </SelectItem>
+              ))}
+              <SelectItem value="custom">Custom…</SelectItem>
+            </SelectContent>
+          </Select>
+          {v.sessionPreset === "custom" && (
+            <Input aria-label="Session duration in minutes" type="number" min={0} value={v.sessionMinutes} onChange={(e) => set("sessionMinutes", e.target.value)} className="sm:w-40" />
+          )}
+        </div>
+        <p className="text-xs text-muted-foreground">Events with the same session key inside this window continue one conversation.</p>
+      </FieldRow>
+      <FieldRow id="trigger-blueprint" label="Blueprint" error={errors.blueprintId}>
+        <OptionSelect
+          id="trigger-blueprint"
+          value={v.blueprintId}
+          onChange={(value) => set("blueprintId", value)}
+          first={{ value: NONE, label: "No blueprint" }}
+          options={blueprints.data?.map((b) => ({ value: b.id, label: b.name }))}
+        />
+      </FieldRow>
+      {errors.form && (
+        <p role="alert" className="text-sm text-destructive">
+          {errors.form}
+        </p>
+      )}
+      <Button type="submit" disabled={pending}>
+        {pending ? "Saving…" : submitLabel}
+      </Button>
+    </form>
+  );
+}
+
+function FieldRow({ id, label, error, children }: { id: string; label: string; error?: string; children: React.ReactNode }) {
+  return (
+    <div className="grid gap-2">
+      <Label htmlFor={id}>{label}</Label>
+      {children}
+      {error && (
+        <p className="text-sm text-destructive" data-testid={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

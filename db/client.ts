@@ -1,0 +1,17 @@
+import "server-only";
+import { createDb, type Db } from "./connect";
+
+export type { Db } from "./connect";
+
+// Next.js bundles route handlers separately; one instance per process lives on
+// globalThis so two copies never open the same PGlite directory.
+const globalForDb = globalThis as unknown as { __dbPromise?: Promise<Db> };
+
+/** The process's database, opened and migrated on first use. */
+export function getDb(): Promise<Db> {
+  globalForDb.__dbPromise ??= createDb().catch((error) => {
+    globalForDb.__dbPromise = undefined;
+    throw error;
+  });
+  return globalForDb.__dbPromise;
+}

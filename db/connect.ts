@@ -1,0 +1,60 @@
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { env } from "@/lib/env";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema> & { $close: () => Promise<void> };
+
+const migrationsFolder = path.join(process.cwd(), "db", "migrations");
+
+/** postgres.js when DATABASE_URL is set, else embedded PGlite; migrations applied either way. */
+export async function createDb(options: { databaseUrl?: string; pgliteDir?: string } = {}): Promise<Db> {
+  const databaseUrl = options.databaseUrl ?? env().DATABASE_URL;
+  // an explicit empty databaseUrl means "embedded", whatever the environment says
+  if (databaseUrl) return connectPostgres(databaseUrl);
+  return connectPglite(options.pgliteDir ?? path.join(env().dataDir, "pglite"));
+}
+
+async function connectPostgres(url: string): Promise<Db> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+  const client = postgres(url, {
+    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+    connect_timeout: 3,
+    idle_timeout: 30,
+    onnotice: () => {},
+  });
+  const db = drizzle(client, { schema });
+  // Servers starting together take turns applying migrations.
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(727274)`);
+    await migrate(drizzle(client, { schema }), { migrationsFolder });
+  });
+  const redacted = url.replace(/\/\/[^@/]*@/, "//***@");
+  log(`[db] PostgreSQL at ${redacted}; migrations applied.`);
+  return Object.assign(db, { $close: () => client.end({ timeout: 5 }) }) as unknown as Db;
+}
+
+async function connectPglite(dir: string): Promise<Db> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const inMemory = dir === "memory://";
+  const client = inMemory ? new PGlite() : new PGlite(dir);
+  await client.waitReady;
+  const db = drizzle(client, { schema });
+  await migrate(db, { migrationsFolder });
+  if (!inMemory) {
+    log(
+      `[db] Embedded PostgreSQL (PGlite) in ${dir}; migrations applied. ` +
+        "Set DATABASE_URL=postgres://user:pass@host:5432/db to use PostgreSQL instead.",
+    );
+  }
+  return Object.assign(db, { $close: () => client.close() }) as unknown as Db;
+}
+
+function log(line: string) {
+  if (process.env.NODE_ENV !== "test") console.log(line);
+}

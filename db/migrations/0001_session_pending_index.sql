@@ -1,0 +1,1 @@
+CREATE INDEX "trigger_events_session_pending_idx" ON "trigger_events" USING btree ("trigger_id","session_key","id") WHERE "trigger_events"."status" in ('queued', 'processing');

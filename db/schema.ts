@@ -1,0 +1,284 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const createdAt = () => ts("created_at").notNull().defaultNow();
+const updatedAt = () => ts("updated_at").notNull().defaultNow();
+const meta = () => jsonb("meta").$type<Record<string, unknown>>().notNull().default({});
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  name: text("name"),
+  passwordHash: text("password_hash"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Every owned row belongs to a user and goes with them. */
+const ownerId = () =>
+  text("owner_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" });
+
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    ownerId: ownerId(),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    lastFour: text("last_four").notNull(),
+    lastUsedAt: ts("last_used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("api_tokens_owner_idx").on(t.ownerId, t.id)],
+);
+
+export const blueprints = pgTable(
+  "blueprints",
+  {
+    id: text("id").primaryKey(),
+    ownerId: ownerId(),
+    name: text("name").notNull(),
+    description: text("description"),
+    meta: meta(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("blueprints_owner_idx").on(t.ownerId, t.id)],
+);
+
+export const skillsets = pgTable(
+  "skillsets",
+  {
+    id: text("id").primaryKey(),
+    ownerId: ownerId(),
+    name: text("name").notNull(),
+    description: text("description"),
+    blueprintId: text("blueprint_id").references(() => blueprints.id, { onDelete: "set null" }),
+    meta: meta(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("skillsets_owner_idx").on(t.ownerId, t.id)],
+);
+
+export type AbilityKind = "http_request" | "webhook";
+
+export const abilities = pgTable(
+  "abilities",
+  {
+    id: text("id").primaryKey(),
+    ownerId: ownerId(),
+    skillsetId: text("skillset_id")
+      .notNull()
+      .references(() => skillsets.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    kind: text("kind").$type<AbilityKind>().notNull(),
+    config: jsonb("config").$type<Record<string, unknown>>().notNull().default({}),
+    meta: meta(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("abilities_skillset_idx").on(t.skillsetId, t.id)],
+);
+
+export const bots = pgTable(
+  "bots",
+  {
+    id: text("id").primaryKey(),
+    ownerId: ownerId(),
+    name: text("name").notNull(),
+    description: text("description"),
+    model: text("model").notNull().default("echo"),
+    backstory: text("backstory"),
+    skillsetId: text("skillset_id").references(() => skillsets.id, { onDelete: "set null" }),
+    blueprintId: text("blueprint_id").references(() => blueprints.id, { onDelete: "set null" }),
+    meta: meta(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("bots_owner_idx").on(t.ownerId, t.id)],
+);
+
+export const triggers = pgTable(
+  "triggers",
+  {
+    id: text("id").primaryKey(),
+    ownerId: ownerId(),
+    name: text("name"),
+    description: text("description"),
+    // restrict: a bot in use cannot be deleted (the API answers 409 first)
+    botId: text("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "restrict" }),
+    secretEnc: text("secret_enc").notNull(),
+    previousSecretEnc: text("previous_secret_enc"),
+    previousSecretExpiresAt: ts("previous_secret_expires_at"),
+    authenticate: boolean("authenticate").notNull().default(true),
+    schedule: text("schedule"),
+    timezone: text("timezone").notNull().default("UTC"),
+    sessionDuration: bigint("session_duration", { mode: "number" }),
+    blueprintId: text("blueprint_id").references(() => blueprints.id, { onDelete: "set null" }),
+    meta: meta(),
+    rateLimitPerSecond: integer("rate_limit_per_second"),
+    rateLimitBurst: integer("rate_limit_burst"),
+    rejectedCount: bigint("rejected_count", { mode: "number" }).notNull().default(0),
+    lastTriggerAt: ts("last_trigger_at"),
+    nextTriggerAt: ts("next_trigger_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("triggers_owner_idx").on(t.ownerId, t.id),
+    index("triggers_owner_blueprint_idx").on(t.ownerId, t.blueprintId, t.id),
+    index("triggers_bot_idx").on(t.botId),
+    index("triggers_due_idx")
+      .on(t.nextTriggerAt)
+      .where(sql`${t.nextTriggerAt} is not null`),
+  ],
+);
+
+export const contacts = pgTable(
+  "contacts",
+  {
+    id: text("id").primaryKey(),
+    ownerId: ownerId(),
+    name: text("name"),
+    email: text("email"),
+    phone: text("phone"),
+    meta: meta(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("contacts_owner_idx").on(t.ownerId, t.id),
+    uniqueIndex("contacts_owner_email_uq")
+      .on(t.ownerId, t.email)
+      .where(sql`${t.email} is not null`),
+    uniqueIndex("contacts_owner_phone_uq")
+      .on(t.ownerId, t.phone)
+      .where(sql`${t.phone} is not null`),
+  ],
+);
+
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: text("id").primaryKey(),
+    ownerId: ownerId(),
+    // No foreign key: conversations outlive the trigger that started them.
+    triggerId: text("trigger_id"),
+    botId: text("bot_id"),
+    contactId: text("contact_id").references(() => contacts.id, { onDelete: "set null" }),
+    sessionKey: text("session_key"),
+    name: text("name"),
+    meta: meta(),
+    lastActivityAt: ts("last_activity_at").notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("conversations_owner_idx").on(t.ownerId, t.id),
+    index("conversations_owner_trigger_idx").on(t.ownerId, t.triggerId, t.id),
+    index("conversations_owner_bot_idx").on(t.ownerId, t.botId, t.id),
+    index("conversations_session_idx").on(t.triggerId, t.sessionKey, t.lastActivityAt),
+  ],
+);
+
+export type MessageType = "user" | "bot" | "activity";
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id").notNull(),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    eventId: text("event_id"),
+    type: text("type").$type<MessageType>().notNull(),
+    text: text("text").notNull(),
+    meta: meta(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("messages_conversation_idx").on(t.conversationId, t.id),
+    // processing is retried; a step's message is recorded once per event
+    uniqueIndex("messages_event_step_uq")
+      .on(t.eventId, t.type, sql`(${t.meta}->>'step')`)
+      .where(sql`${t.eventId} is not null`),
+  ],
+);
+
+export type EventKind = "event" | "invoke" | "schedule";
+export type EventStatus = "queued" | "processing" | "completed" | "failed";
+
+export const triggerEvents = pgTable(
+  "trigger_events",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id").notNull(),
+    triggerId: text("trigger_id")
+      .notNull()
+      .references(() => triggers.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<EventKind>().notNull(),
+    status: text("status").$type<EventStatus>().notNull().default("queued"),
+    payload: jsonb("payload"),
+    contentType: text("content_type"),
+    sessionKey: text("session_key"),
+    contact: jsonb("contact").$type<{ name?: string; email?: string; phone?: string }>(),
+    idempotencyKey: text("idempotency_key"),
+    scheduledFor: ts("scheduled_for"),
+    replayOf: text("replay_of"),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    conversationId: text("conversation_id"),
+    dispatchedAt: ts("dispatched_at"),
+    lockedUntil: ts("locked_until"),
+    startedAt: ts("started_at"),
+    completedAt: ts("completed_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("trigger_events_trigger_idx").on(t.triggerId, t.id),
+    index("trigger_events_pending_idx")
+      .on(t.status, t.id)
+      .where(sql`${t.status} in ('queued', 'processing')`),
+    // the claim query's "no earlier pending event in this session" check
+    index("trigger_events_session_pending_idx")
+      .on(t.triggerId, t.sessionKey, t.id)
+      .where(sql`${t.status} in ('queued', 'processing')`),
+    uniqueIndex("trigger_events_idempotency_uq")
+      .on(t.triggerId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    uniqueIndex("trigger_events_schedule_uq")
+      .on(t.triggerId, t.scheduledFor)
+      .where(sql`${t.scheduledFor} is not null`),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;
+export type Blueprint = typeof blueprints.$inferSelect;
+export type Skillset = typeof skillsets.$inferSelect;
+export type Ability = typeof abilities.$inferSelect;
+export type Bot = typeof bots.$inferSelect;
+export type Trigger = typeof triggers.$inferSelect;
+export type Contact = typeof contacts.$inferSelect;
+export type Conversation = typeof conversations.$inferSelect;
+export type Message = typeof messages.$inferSelect;
+export type TriggerEvent = typeof triggerEvents.$inferSelect;

@@ -1,0 +1,62 @@
+// Starts the production build for the e2e/API suites: builds first when the
+// build is missing or older than the sources, gives the server its own data
+// directory (PGlite) or its own fresh PostgreSQL database (DATABASE_URL), and
+// starts the fixtures the pipeline tests script (a stub LLM server). Cleans up
+// on SIGTERM/SIGINT.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureBuild, freshDatabase } from "./fixtures/server-utils.mjs";
+import { startLlmStub } from "./fixtures/llm-stub.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const port = Number(process.env.E2E_PORT ?? 3210);
+const llmPort = Number(process.env.E2E_LLM_PORT ?? port + 1);
+
+ensureBuild(root);
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "trigdash-e2e-"));
+const db = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
+const llm = await startLlmStub(llmPort);
+
+const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  cwd: root,
+  stdio: "inherit",
+  env: {
+    ...process.env,
+    NODE_ENV: "production",
+    APP_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456789",
+    APP_URL: `http://127.0.0.1:${port}`,
+    DATA_DIR: dataDir,
+    DATABASE_URL: db?.url ?? "",
+    OPENAI_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
+    OPENAI_API_KEY: "stub-key",
+    ABILITY_HTTP_ALLOW_HOSTS: "127.0.0.1,localhost",
+    TEST_HOOKS: "1",
+    INNGEST_EVENT_KEY: "",
+    INNGEST_DEV: "",
+    INNGEST_BASE_URL: "",
+  },
+});
+
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  child.kill("SIGTERM");
+  await new Promise((r) => setTimeout(r, 500));
+  child.kill("SIGKILL");
+  await llm.close();
+  await db?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(code);
+}
+process.on("SIGTERM", () => stop(0));
+process.on("SIGINT", () => stop(0));
+child.on("exit", (code) => {
+  if (!stopping) {
+    console.error(`[e2e] server exited with ${code}`);
+    void stop(1);
+  }
+});

@@ -1,0 +1,7 @@
+import { Inngest } from "inngest";
+
+// Reads INNGEST_EVENT_KEY, INNGEST_SIGNING_KEY, INNGEST_DEV and INNGEST_BASE_URL itself.
+export const inngest = new Inngest({ id: "trigger-dashboard" });
+
+export const EVENT_RECEIVED = "trigger/event.received";
+export const PROCESS_FUNCTION_ID = "process-trigger-event";

@@ -1,0 +1,130 @@
+import { InngestTestEngine } from "@inngest/test";
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+
+// A model provider that refuses connections: a transient failure the engine must retry.
+vi.hoisted(() => {
+  process.env.OPENAI_BASE_URL = "http://127.0.0.1:9/v1";
+});
+
+import { getDb } from "@/db/client";
+import { bots, messages, triggerEvents, triggers } from "@/db/schema";
+import { EVENT_RECEIVED, PROCESS_FUNCTION_ID } from "@/inngest/client";
+import { createUser } from "@/lib/auth/users";
+import { queueEvent } from "@/lib/events/queue";
+import { newId } from "@/lib/ids";
+import { eventFailed } from "./event-failed";
+import { processEvent } from "./process-event";
+import { scheduleTick } from "./schedule-tick";
+
+let ownerId = "";
+
+async function seedTrigger(model = "echo", extra: Partial<typeof triggers.$inferInsert> = {}) {
+  const db = await getDb();
+  const botId = newId("bot");
+  await db.insert(bots).values({ id: botId, ownerId, name: "bot", model });
+  const id = newId("trigger");
+  await db.insert(triggers).values({ id, ownerId, botId, name: "t", secretEnc: "unused", ...extra });
+  return { id, ownerId };
+}
+
+async function eventRow(id: string) {
+  const db = await getDb();
+  const [row] = await db.select().from(triggerEvents).where(eq(triggerEvents.id, id));
+  return row;
+}
+
+async function messagesFor(eventId: string) {
+  const db = await getDb();
+  return db.select().from(messages).where(eq(messages.eventId, eventId)).orderBy(messages.id);
+}
+
+beforeAll(async () => {
+  ownerId = (await createUser({ email: `inngest-${Date.now()}@example.test`, password: "a-good-passphrase" })).id;
+});
+
+describe("process-trigger-event", () => {
+  it("processes the event: completed, with the user message and the bot reply", async () => {
+    const trigger = await seedTrigger();
+    const { id } = await queueEvent({ trigger, kind: "event", payload: { text: "hello" }, contentType: "application/json" });
+    const t = new InngestTestEngine({ function: processEvent, events: [{ name: EVENT_RECEIVED, data: { eventId: id } }] });
+    const { result, ctx } = await t.execute();
+    expect(result).toEqual({ status: "completed" });
+    expect(ctx.step.run).toHaveBeenCalledWith("process", expect.any(Function));
+    expect(await eventRow(id)).toMatchObject({ status: "completed", attempts: 1 });
+    expect((await messagesFor(id)).map((m) => [m.type, m.text])).toEqual([
+      ["user", "hello"],
+      ["bot", '[echo: offline model, no LLM] Received event for "t": hello'],
+    ]);
+    // A second delivery of the same Inngest event records nothing twice.
+    const again = await new InngestTestEngine({ function: processEvent, events: [{ name: EVENT_RECEIVED, data: { eventId: id } }] }).execute();
+    expect(again.result).toEqual({ status: "skipped" });
+    expect(await messagesFor(id)).toHaveLength(2);
+  });
+
+  it("a transient failure goes back to queued and throws so Inngest retries; the last attempt ends failed", async () => {
+    const trigger = await seedTrigger("openai/some-model");
+    const { id } = await queueEvent({ trigger, kind: "event", payload: { text: "x" } });
+    const run = () => new InngestTestEngine({ function: processEvent, events: [{ name: EVENT_RECEIVED, data: { eventId: id } }] }).execute();
+    const first = await run();
+    expect(first.error).toBeDefined();
+    expect(String((first.error as Error).message ?? first.error)).toMatch(/Cannot connect|ECONNREFUSED|fetch failed/i);
+    expect(await eventRow(id)).toMatchObject({ status: "queued", attempts: 1 });
+    await run();
+    const last = await run();
+    expect(last.result).toEqual({ status: "failed" });
+    const row = await eventRow(id);
+    expect(row).toMatchObject({ status: "failed", attempts: 3 });
+    const msgs = await messagesFor(id);
+    expect(msgs.map((m) => m.type)).toEqual(["user", "activity"]);
+    expect(msgs[1].text).toContain("Processing failed after 3 attempts");
+  });
+
+  it("a permanent failure (model not configured) fails at once", async () => {
+    const trigger = await seedTrigger("anthropic/claude-haiku-4-5");
+    const { id } = await queueEvent({ trigger, kind: "event", payload: { text: "x" } });
+    const { result } = await new InngestTestEngine({ function: processEvent, events: [{ name: EVENT_RECEIVED, data: { eventId: id } }] }).execute();
+    expect(result).toEqual({ status: "failed" });
+    expect((await eventRow(id)).error).toContain("ANTHROPIC_API_KEY");
+  });
+});
+
+describe("schedule-tick", () => {
+  it("queues one schedule event per due trigger and advances nextTriggerAt; a second tick queues nothing", async () => {
+    const due = new Date(Date.now() - 90_000);
+    const trigger = await seedTrigger("echo", { schedule: "15m", nextTriggerAt: due });
+    const t = new InngestTestEngine({ function: scheduleTick });
+    const { result } = await t.execute();
+    expect(result).toMatchObject({ queued: 1 });
+    const db = await getDb();
+    const events = await db.select().from(triggerEvents).where(eq(triggerEvents.triggerId, trigger.id));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ kind: "schedule", scheduledFor: due, sessionKey: "trigger" });
+    const [row] = await db.select().from(triggers).where(eq(triggers.id, trigger.id));
+    expect(row.nextTriggerAt!.getTime()).toBeGreaterThan(Date.now());
+    const second = await new InngestTestEngine({ function: scheduleTick }).execute();
+    expect(second.result).toMatchObject({ queued: 0 });
+  });
+});
+
+describe("trigger-event-failed", () => {
+  it("marks an event whose run died for good as failed, with the error recorded", async () => {
+    const trigger = await seedTrigger();
+    const { id } = await queueEvent({ trigger, kind: "event", payload: { text: "stuck" } });
+    const db = await getDb();
+    await db.update(triggerEvents).set({ status: "processing", attempts: 1, lockedUntil: new Date(Date.now() + 60_000) }).where(eq(triggerEvents.id, id));
+    const { result } = await new InngestTestEngine({
+      function: eventFailed,
+      events: [
+        {
+          name: "inngest/function.failed",
+          data: { function_id: `trigger-dashboard-${PROCESS_FUNCTION_ID}`, run_id: "r1", error: { message: "Function timed out" }, event: { name: EVENT_RECEIVED, data: { eventId: id } } },
+        },
+      ],
+    }).execute();
+    expect(result).toEqual({ status: "failed" });
+    expect(await eventRow(id)).toMatchObject({ status: "failed", error: "Function timed out" });
+    const msgs = await messagesFor(id);
+    expect(msgs.map((m) => m.type)).toEqual(["user", "activity"]);
+  });
+});

@@ -1,0 +1,85 @@
+import { ApiError } from "./errors";
+
+export const MiB = 1024 * 1024;
+
+/** Reads a request body as bytes, failing with 413 as soon as it passes `limit` (never buffers more). */
+export async function readBodyLimited(req: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+function tooLarge(limit: number) {
+  return new ApiError("CONTENT_TOO_LARGE", `Request body is larger than the ${formatBytes(limit)} limit`);
+}
+
+function formatBytes(n: number) {
+  return n >= MiB ? `${n / MiB} MiB` : `${Math.round(n / 1024)} KiB`;
+}
+
+/** PostgreSQL text and jsonb cannot hold NUL or unpaired surrogates; such input is refused, not a 500. */
+export function isStorableText(s: string): boolean {
+  return !s.includes("\u0000") && s.isWellFormed();
+}
+
+/** Every string in a parsed JSON value (keys included) is storable. */
+export function isStorableJson(value: unknown, depth = 0): boolean {
+  if (depth > 64) return false;
+  if (typeof value === "string") return isStorableText(value);
+  if (Array.isArray(value)) return value.every((v) => isStorableJson(v, depth + 1));
+  if (value && typeof value === "object") {
+    return Object.entries(value).every(([k, v]) => isStorableText(k) && isStorableJson(v, depth + 1));
+  }
+  return true;
+}
+
+const UNSTORABLE = "Strings must not contain NUL characters or unpaired surrogates, nor nest deeper than 64 levels";
+
+/** Management routes take JSON; an empty body means `{}` (the SDK sends none on some POSTs). */
+export async function readJsonBody(req: Request, limit = MiB): Promise<unknown> {
+  const bytes = await readBodyLimited(req, limit);
+  const text = new TextDecoder().decode(bytes).trim();
+  if (!text) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : "parse error";
+    throw new ApiError("BAD_REQUEST", `Malformed JSON body: ${detail}`);
+  }
+  if (!isStorableJson(value)) throw new ApiError("BAD_REQUEST", UNSTORABLE);
+  return value;
+}
+
+/** Query string to a plain object; `meta.KEY=VALUE` pairs are gathered under `meta`. */
+export function parseQuery(url: URL): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const meta: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) {
+    if (!isStorableText(key) || !isStorableText(value)) throw new ApiError("BAD_REQUEST", `Query string: ${UNSTORABLE}`);
+    if (key.startsWith("meta.") && key.length > 5) meta[key.slice(5)] = value;
+    else out[key] = value;
+  }
+  if (Object.keys(meta).length) out.meta = meta;
+  return out;
+}

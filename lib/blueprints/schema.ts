@@ -1,0 +1,9 @@
+import { z } from "zod";
+import { descriptionField, metaField, nameField } from "@/lib/api/fields";
+
+export const createBlueprintSchema = z.object({
+  name: nameField,
+  description: descriptionField.nullish(),
+  meta: metaField.optional(),
+});
+export const updateBlueprintSchema = createBlueprintSchema.partial();

@@ -1,0 +1,97 @@
+import "server-only";
+import { and, eq, lt } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
+import { triggerEvents, type EventKind, type Trigger, type TriggerEvent } from "@/db/schema";
+import { now } from "@/lib/clock";
+import { newId } from "@/lib/ids";
+import { dispatchEvents } from "@/lib/jobs";
+import { insertEventBatched } from "./batch-insert";
+
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** Schedule and invoke runs continue the trigger's own conversation. */
+export const TRIGGER_SESSION_KEY = "trigger";
+
+export type QueueEventInput = {
+  trigger: Pick<Trigger, "id" | "ownerId">;
+  kind: EventKind;
+  payload: unknown;
+  contentType?: string | null;
+  sessionKey?: string | null;
+  contact?: { name?: string; email?: string; phone?: string } | null;
+  idempotencyKey?: string | null;
+  scheduledFor?: Date | null;
+  replayOf?: string | null;
+};
+
+type Executor = Pick<Db, "insert">;
+
+function eventRow(input: QueueEventInput): typeof triggerEvents.$inferInsert {
+  return {
+    id: newId("event"),
+    ownerId: input.trigger.ownerId,
+    triggerId: input.trigger.id,
+    kind: input.kind,
+    status: "queued",
+    payload: input.payload ?? null,
+    contentType: input.contentType ?? null,
+    sessionKey: input.sessionKey ?? (input.kind === "event" ? null : TRIGGER_SESSION_KEY),
+    contact: input.contact ?? null,
+    idempotencyKey: input.idempotencyKey ?? null,
+    scheduledFor: input.scheduledFor ?? null,
+    replayOf: input.replayOf ?? null,
+    createdAt: now(),
+  };
+}
+
+/** Inserts the event row; null when a unique key (schedule slot, idempotency key) already holds one. */
+export async function insertEvent(
+  db: Executor,
+  input: QueueEventInput,
+): Promise<TriggerEvent | null> {
+  const [row] = await db
+    .insert(triggerEvents)
+    .values(eventRow(input))
+    .onConflictDoNothing()
+    .returning();
+  return row ?? null;
+}
+
+/**
+ * Stores the event (committed before anyone is told it was accepted), then
+ * hands it to the job engine. A failed hand-off loses nothing: the row stays
+ * `queued` and is dispatched again by the sweeper.
+ */
+export async function queueEvent(
+  input: QueueEventInput,
+): Promise<{ id: string; duplicate: boolean }> {
+  const db = await getDb();
+  const key = input.idempotencyKey;
+  if (key) {
+    // A key older than the window is released so it can be used again.
+    await db
+      .update(triggerEvents)
+      .set({ idempotencyKey: null })
+      .where(
+        and(
+          eq(triggerEvents.triggerId, input.trigger.id),
+          eq(triggerEvents.idempotencyKey, key),
+          lt(triggerEvents.createdAt, new Date(now().getTime() - IDEMPOTENCY_WINDOW_MS)),
+        ),
+      );
+  }
+  // Without a unique key nothing can conflict: such rows share multi-row inserts under load.
+  const row = key ? await insertEvent(db, input) : await insertEventBatched(eventRow(input));
+  if (!row) {
+    if (!key) throw new Error("Event insert conflicted without an idempotency key");
+    const [existing] = await db
+      .select({ id: triggerEvents.id })
+      .from(triggerEvents)
+      .where(
+        and(eq(triggerEvents.triggerId, input.trigger.id), eq(triggerEvents.idempotencyKey, key)),
+      );
+    return { id: existing.id, duplicate: true };
+  }
+  await dispatchEvents([row]);
+  return { id: row.id, duplicate: false };
+}

@@ -1,0 +1,50 @@
+import "server-only";
+import { and, asc, eq, isNotNull, lte } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { triggers, type TriggerEvent } from "@/db/schema";
+import { now } from "@/lib/clock";
+import { insertEvent } from "@/lib/events/queue";
+import { dispatchEvents } from "@/lib/jobs";
+import { nextRunAfter, parseSchedule } from "./parse";
+
+/**
+ * Queues one `schedule` event for each due trigger and advances its next run.
+ * Due triggers are claimed FOR UPDATE SKIP LOCKED and each run is unique per
+ * (trigger, scheduled time), so two ticks - on one server or two - never run a
+ * slot twice. After downtime a trigger gets one catch-up run, not a burst.
+ */
+export async function runScheduleTick(at: Date = now(), limit = 200): Promise<{ queued: number }> {
+  const db = await getDb();
+  const created = await db.transaction(async (tx) => {
+    const due = await tx
+      .select()
+      .from(triggers)
+      .where(and(isNotNull(triggers.nextTriggerAt), lte(triggers.nextTriggerAt, at)))
+      .orderBy(asc(triggers.nextTriggerAt))
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    const events: TriggerEvent[] = [];
+    for (const t of due) {
+      const slot = t.nextTriggerAt!;
+      const event = await insertEvent(tx, { trigger: t, kind: "schedule", payload: null, scheduledFor: slot });
+      if (event) events.push(event);
+      await tx.update(triggers).set({ nextTriggerAt: nextAfter(t.schedule, t.timezone, slot, at) }).where(eq(triggers.id, t.id));
+    }
+    return events;
+  });
+  if (created.length) await dispatchEvents(created);
+  return { queued: created.length };
+}
+
+function nextAfter(schedule: string | null, timezone: string, slot: Date, at: Date): Date | null {
+  if (!schedule) return null;
+  let parsed;
+  try {
+    parsed = parseSchedule(schedule, timezone);
+  } catch {
+    return null; // a schedule that no longer parses stops rather than looping
+  }
+  const next = nextRunAfter(parsed, timezone, slot);
+  // Missed slots (downtime) collapse into the run just queued.
+  return next && next <= at ? nextRunAfter(parsed, timezone, at) : next;
+}

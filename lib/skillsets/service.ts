@@ -1,0 +1,174 @@
+import "server-only";
+import { and, count, eq } from "drizzle-orm";
+import type { z } from "zod";
+import { getDb } from "@/db/client";
+import { abilities, blueprints, skillsets, type Ability, type Skillset } from "@/db/schema";
+import { ApiError, notFound, validationError } from "@/lib/api/errors";
+import { iso } from "@/lib/api/fields";
+import { assertOwnedRef, getOwnedOrThrow } from "@/lib/api/owned";
+import { cursorClauses, toPage, type ListQuery } from "@/lib/api/pagination";
+import { newId } from "@/lib/ids";
+import {
+  createAbilitySchema,
+  MAX_ABILITIES_PER_SKILLSET,
+  type createSkillsetSchema,
+  type updateAbilitySchema,
+  type updateSkillsetSchema,
+} from "./schema";
+
+export const serializeSkillset = (s: Skillset) => ({
+  id: s.id,
+  name: s.name,
+  description: s.description,
+  blueprintId: s.blueprintId,
+  meta: s.meta,
+  createdAt: iso(s.createdAt),
+  updatedAt: iso(s.updatedAt),
+});
+
+export const serializeAbility = (a: Ability) => ({
+  id: a.id,
+  skillsetId: a.skillsetId,
+  name: a.name,
+  description: a.description,
+  kind: a.kind,
+  config: a.config,
+  meta: a.meta,
+  createdAt: iso(a.createdAt),
+  updatedAt: iso(a.updatedAt),
+});
+
+type Owner = { ownerId: string };
+
+export async function createSkillset({ ownerId, input }: Owner & { input: z.infer<typeof createSkillsetSchema> }) {
+  const db = await getDb();
+  await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
+  const id = newId("skillset");
+  await db.insert(skillsets).values({
+    id,
+    ownerId,
+    name: input.name,
+    description: input.description ?? null,
+    blueprintId: input.blueprintId ?? null,
+    meta: input.meta ?? {},
+  });
+  return { id };
+}
+
+export async function fetchSkillset({ ownerId, id }: Owner & { id: string }) {
+  const db = await getDb();
+  return serializeSkillset(await getOwnedOrThrow(db, skillsets, id, ownerId, "Skillset"));
+}
+
+export async function updateSkillset({ ownerId, id, input }: Owner & { id: string; input: z.infer<typeof updateSkillsetSchema> }) {
+  const db = await getDb();
+  await getOwnedOrThrow(db, skillsets, id, ownerId, "Skillset");
+  await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
+  await db.update(skillsets).set({ ...input, updatedAt: new Date() }).where(eq(skillsets.id, id));
+  return { id };
+}
+
+/** Its abilities go with it; bots using it keep running without tools (skillsetId becomes null). */
+export async function deleteSkillset({ ownerId, id }: Owner & { id: string }) {
+  const db = await getDb();
+  await getOwnedOrThrow(db, skillsets, id, ownerId, "Skillset");
+  await db.delete(skillsets).where(and(eq(skillsets.id, id), eq(skillsets.ownerId, ownerId)));
+  return { id };
+}
+
+export async function listSkillsets({ ownerId, query }: Owner & { query: ListQuery & { blueprintId?: string } }) {
+  const db = await getDb();
+  const c = cursorClauses(skillsets.id, query);
+  const rows = await db
+    .select()
+    .from(skillsets)
+    .where(and(eq(skillsets.ownerId, ownerId), c.where, query.blueprintId ? eq(skillsets.blueprintId, query.blueprintId) : undefined))
+    .orderBy(c.orderBy)
+    .limit(c.limit);
+  return toPage(rows.map(serializeSkillset), query.take);
+}
+
+export async function createAbility({
+  ownerId,
+  skillsetId,
+  input,
+}: Owner & { skillsetId: string; input: z.infer<typeof createAbilitySchema> }) {
+  const db = await getDb();
+  await getOwnedOrThrow(db, skillsets, skillsetId, ownerId, "Skillset");
+  const [{ n }] = await db.select({ n: count() }).from(abilities).where(eq(abilities.skillsetId, skillsetId));
+  if (n >= MAX_ABILITIES_PER_SKILLSET) {
+    throw new ApiError("CONFLICT", `A skillset holds at most ${MAX_ABILITIES_PER_SKILLSET} abilities`);
+  }
+  const id = newId("ability");
+  await db.insert(abilities).values({
+    id,
+    ownerId,
+    skillsetId,
+    name: input.name,
+    description: input.description ?? null,
+    kind: input.kind,
+    config: input.config,
+    meta: input.meta ?? {},
+  });
+  return { id };
+}
+
+async function getAbilityOrThrow(ownerId: string, skillsetId: string, abilityId: string) {
+  const db = await getDb();
+  const ability = await getOwnedOrThrow(db, abilities, abilityId, ownerId, "Ability");
+  if (ability.skillsetId !== skillsetId) throw notFound("Ability");
+  return ability;
+}
+
+export async function fetchAbility({ ownerId, skillsetId, id }: Owner & { skillsetId: string; id: string }) {
+  return serializeAbility(await getAbilityOrThrow(ownerId, skillsetId, id));
+}
+
+export async function updateAbility({
+  ownerId,
+  skillsetId,
+  id,
+  input,
+}: Owner & { skillsetId: string; id: string; input: z.infer<typeof updateAbilitySchema> }) {
+  const current = await getAbilityOrThrow(ownerId, skillsetId, id);
+  // Kind and config are validated together, against the merged record.
+  const merged = createAbilitySchema.safeParse({
+    name: input.name ?? current.name,
+    kind: input.kind ?? current.kind,
+    config: input.config ?? current.config,
+  });
+  if (!merged.success) throw validationError(merged.error);
+  const db = await getDb();
+  await db
+    .update(abilities)
+    .set({
+      name: merged.data.name,
+      kind: merged.data.kind,
+      config: merged.data.config,
+      ...(input.description !== undefined && { description: input.description }),
+      ...(input.meta && { meta: input.meta }),
+      updatedAt: new Date(),
+    })
+    .where(eq(abilities.id, id));
+  return { id };
+}
+
+export async function deleteAbility({ ownerId, skillsetId, id }: Owner & { skillsetId: string; id: string }) {
+  await getAbilityOrThrow(ownerId, skillsetId, id);
+  const db = await getDb();
+  await db.delete(abilities).where(eq(abilities.id, id));
+  return { id };
+}
+
+export async function listAbilities({ ownerId, skillsetId, query }: Owner & { skillsetId: string; query: ListQuery }) {
+  const db = await getDb();
+  await getOwnedOrThrow(db, skillsets, skillsetId, ownerId, "Skillset");
+  const c = cursorClauses(abilities.id, query);
+  const rows = await db
+    .select()
+    .from(abilities)
+    .where(and(eq(abilities.skillsetId, skillsetId), eq(abilities.ownerId, ownerId), c.where))
+    .orderBy(c.orderBy)
+    .limit(c.limit);
+  return toPage(rows.map(serializeAbility), query.take);
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { createUser } from "@/lib/auth/users";
+import { getDb } from "@/db/client";
+import { apiTokens } from "@/db/schema";
+import { createToken, deleteToken, listTokens, resolveToken } from "./index";
+
+describe("API tokens", () => {
+  it("stores only a hash, resolves the owner, and stops resolving once revoked", async () => {
+    const user = await createUser({ email: `t-${Date.now()}@example.test`, password: "a-good-passphrase" });
+    const { id, token } = await createToken({ ownerId: user.id, name: "ci" });
+    const db = await getDb();
+    const rows = await db.select().from(apiTokens);
+    expect(JSON.stringify(rows)).not.toContain(token);
+    expect(await resolveToken(token)).toBe(user.id);
+    expect(await resolveToken(token + "x")).toBeNull();
+    expect((await listTokens({ ownerId: user.id })).items.map((t) => t.id)).toEqual([id]);
+    await deleteToken({ id, ownerId: user.id });
+    expect(await resolveToken(token)).toBeNull();
+  });
+
+  it("another owner cannot revoke a token: 404", async () => {
+    const a = await createUser({ email: `a-${Date.now()}@example.test`, password: "a-good-passphrase" });
+    const b = await createUser({ email: `b-${Date.now()}@example.test`, password: "a-good-passphrase" });
+    const { id } = await createToken({ ownerId: a.id, name: "x" });
+    await expect(deleteToken({ id, ownerId: b.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});

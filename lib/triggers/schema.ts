@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { descriptionField, idRef, metaField, metaFilter, nameField } from "@/lib/api/fields";
+import { listQuerySchema } from "@/lib/api/pagination";
+import { isValidTimezone, MAX_SCHEDULE_LENGTH } from "@/lib/schedules/parse";
+
+export const MAX_SESSION_DURATION_MS = 90 * 24 * 60 * 60 * 1000;
+export const DEFAULT_SESSION_DURATION_MS = 60 * 60 * 1000;
+
+const scheduleField = z.string().max(MAX_SCHEDULE_LENGTH, `must be at most ${MAX_SCHEDULE_LENGTH} characters`);
+const timezoneField = z.string().refine(isValidTimezone, "must be an IANA time zone such as Europe/Berlin or UTC");
+const sessionDurationField = z
+  .number()
+  .int("must be a whole number of milliseconds")
+  .min(0, "must not be negative")
+  .max(MAX_SESSION_DURATION_MS, "must be at most 90 days (7776000000 ms)");
+
+const fields = {
+  name: nameField.nullish(),
+  description: descriptionField.nullish(),
+  botId: idRef,
+  authenticate: z.boolean(),
+  // The seed calls it triggerSchedule, the SDK schedule; both are accepted.
+  triggerSchedule: scheduleField.nullish(),
+  schedule: scheduleField.nullish(),
+  timezone: timezoneField.nullish(),
+  sessionDuration: sessionDurationField.nullish(),
+  blueprintId: idRef.nullish(),
+  meta: metaField.optional(),
+  // null: the server default (RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST)
+  rateLimitPerSecond: z.number().int().min(1).max(100_000).nullish(),
+  rateLimitBurst: z.number().int().min(1).max(1_000_000).nullish(),
+};
+
+export const createTriggerSchema = z.object({
+  ...fields,
+  authenticate: fields.authenticate.default(true),
+});
+
+export const updateTriggerSchema = z.object({
+  ...fields,
+  botId: fields.botId.optional(),
+  authenticate: fields.authenticate.optional(),
+});
+
+export const listTriggersQuerySchema = listQuerySchema.extend({
+  blueprintId: idRef.optional(),
+  /** Case-insensitive substring of the name. */
+  search: z.string().trim().max(100).optional(),
+  meta: metaFilter.optional(),
+});
+
+export type CreateTriggerInput = z.infer<typeof createTriggerSchema>;
+export type UpdateTriggerInput = z.infer<typeof updateTriggerSchema>;
+export type ListTriggersQuery = z.infer<typeof listTriggersQuerySchema>;
+
+/** An optional payload for a manual run; the SDK sends `{}`. */
+export const invokeTriggerSchema = z
+  .record(z.string(), z.unknown())
+  .refine((p) => JSON.stringify(p).length <= 64 * 1024, "must be at most 64 KiB as JSON");

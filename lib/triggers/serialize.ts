@@ -1,0 +1,36 @@
+import type { Trigger } from "@/db/schema";
+import { iso } from "@/lib/api/fields";
+import { decryptSecret } from "@/lib/crypto/secrets";
+import { describeSchedule } from "@/lib/schedules/describe";
+
+export const eventUrlFor = (baseUrl: string, id: string) => `${baseUrl}/v1/integration/trigger/${id}/event`;
+
+/** The record of the API contract: absent optional values are null, never missing. */
+export function serializeTrigger(t: Trigger, baseUrl: string) {
+  return {
+    id: t.id,
+    name: t.name,
+    description: t.description,
+    botId: t.botId,
+    secret: decryptSecret(t.secretEnc),
+    authenticate: t.authenticate,
+    triggerSchedule: t.schedule,
+    schedule: t.schedule,
+    /** The schedule in words, e.g. "At 09:00, Monday through Friday (Europe/Berlin)". */
+    scheduleDescription: describeSchedule(t.schedule, t.timezone),
+    timezone: t.timezone,
+    sessionDuration: t.sessionDuration,
+    blueprintId: t.blueprintId,
+    meta: t.meta,
+    lastTriggerAt: iso(t.lastTriggerAt),
+    nextTriggerAt: iso(t.nextTriggerAt),
+    rateLimitPerSecond: t.rateLimitPerSecond,
+    rateLimitBurst: t.rateLimitBurst,
+    rejectedCount: t.rejectedCount,
+    eventUrl: eventUrlFor(baseUrl, t.id),
+    createdAt: iso(t.createdAt),
+    updatedAt: iso(t.updatedAt),
+  };
+}
+
+export type TriggerRecord = ReturnType<typeof serializeTrigger>;
