@@ -24,6 +24,9 @@ async function connectPostgres(url: string): Promise<Db> {
     max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
     connect_timeout: 3,
     idle_timeout: 30,
+    // postgres.js's default back-off grows to 20 s between reconnects after a few failures, so a
+    // server could sit out 20 s after the database came back; retry at most once a second.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     onnotice: () => {},
   });
   const db = drizzle(client, { schema });
