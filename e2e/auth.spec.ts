@@ -53,6 +53,8 @@ test("sign up, land on Triggers, sign out, sign in, create and revoke an API tok
   await page.getByRole("button", { name: "Done" }).click();
   await expect(page.getByRole("cell", { name: "ci script", exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Revoke ci script" }).click();
+  await expect(page.getByRole("dialog")).toContainText("Programs using it get 401");
+  await page.getByRole("button", { name: "Revoke “ci script”" }).click();
   await expect(page.getByText("No API tokens yet.")).toBeVisible();
   const revoked = await page.request.get("/api/v1/token/list", { headers: { authorization: `Bearer ${token}` } });
   expect(revoked.status()).toBe(401);

@@ -21,9 +21,16 @@ test("the whole story: bot with an ability, authenticated trigger, secret once, 
   await page.getByLabel("Ability name").fill("notify_shop");
   await choose(page, "Method", "POST");
   await page.getByLabel("URL").fill(`${receiver.url}/orders/{{input.orderId}}`);
-  await page.getByLabel("Body template (optional)").fill('{"order":"{{input.orderId}}","said":"{{event.text}}"}');
+  await page.getByLabel("Body template (optional)").fill('{"order":"{{input.orderId}}"}');
   await page.getByRole("button", { name: "Save ability" }).click();
   await expect(page.getByText(`POST ${receiver.url}/orders/{{input.orderId}}`)).toBeVisible();
+  // edited afterwards: a fuller body and a header
+  await page.getByRole("button", { name: "Edit ability notify_shop" }).click();
+  await expect(page.getByLabel("Body template (optional)")).toHaveValue('{"order":"{{input.orderId}}"}');
+  await page.getByLabel("Body template (optional)").fill('{"order":"{{input.orderId}}","said":"{{event.text}}"}');
+  await page.getByLabel(/^Headers/).fill("X-Shop: demo");
+  await page.getByRole("button", { name: "Save ability" }).click();
+  await expect(page.getByText("Ability notify_shop saved")).toBeVisible();
 
   // A bot using it
   await page.getByRole("link", { name: "Bots" }).click();
@@ -70,6 +77,7 @@ test("the whole story: bot with an ability, authenticated trigger, secret once, 
   await conversation.getByText("Payload").click();
   await expect(conversation.getByText('"amount": 12')).toBeVisible();
   expect(JSON.parse(receiver.requests[0].body)).toEqual({ order: "77", said: "Order 77 paid" });
+  expect(receiver.requests[0].headers["x-shop"]).toBe("demo");
 
   // Invoke: a second run appears
   await scriptLlm(scenario, [{ text: "Manual run done." }]);
@@ -152,5 +160,47 @@ test("create form: live schedule preview with 5 runs, client and server validati
   await page.getByLabel("Schedule (optional)").fill("");
   await page.getByRole("button", { name: "Create trigger" }).click();
   await expect(page.getByTestId("trigger-timezone-error")).toContainText("IANA time zone");
+  expect(errors).toEqual([]);
+});
+
+test("skillsets and bots: edit in place; deletes ask first and say what stays; a bot in use is refused with the reason", async ({ page }) => {
+  const errors = watchConsole(page);
+  await signUpInBrowser(page);
+  const { id: skillsetId } = await apiAs(page, "/api/v1/skillset/create", { name: "Billing" });
+  await apiAs(page, `/api/v1/skillset/${skillsetId}/ability/create`, { name: "refund", kind: "webhook", config: { url: "https://example.com/refund" } });
+  const { id: botId } = await apiAs(page, "/api/v1/bot/create", { name: "Refunder", skillsetId });
+  await apiAs(page, "/api/v1/integration/trigger/create", { botId, name: "Refund requests" });
+
+  await page.getByRole("link", { name: "Skillsets" }).click();
+  await page.getByRole("button", { name: "Edit skillset Billing" }).click();
+  await page.getByLabel("Skillset name", { exact: true }).fill("Billing API");
+  await page.getByLabel("Skillset description", { exact: true }).fill("Refunds and invoices");
+  await page.getByRole("button", { name: "Save skillset" }).click();
+  await expect(page.getByText("Refunds and invoices")).toBeVisible();
+
+  await page.getByRole("button", { name: "Edit ability refund" }).click();
+  await page.getByLabel("Timeout (ms)").fill("100");
+  await page.getByRole("button", { name: "Save ability" }).click();
+  await expect(page.getByText(/greater than or equal to 500|>=500/)).toBeVisible(); // the server's message, on the field
+  await page.getByLabel("Timeout (ms)").fill("5000");
+  await page.getByRole("button", { name: "Save ability" }).click();
+  await expect(page.getByText("Ability refund saved")).toBeVisible();
+
+  await page.getByRole("button", { name: "Delete ability refund" }).click();
+  await expect(page.getByRole("dialog")).toContainText("Recorded calls stay in their conversations");
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByText("https://example.com/refund")).toBeVisible();
+  await page.getByRole("button", { name: "Delete ability refund" }).click();
+  await page.getByRole("button", { name: "Delete “refund”" }).click();
+  await expect(page.getByText("No abilities yet.")).toBeVisible();
+
+  await page.getByRole("link", { name: "Bots" }).click();
+  await page.getByRole("button", { name: "Delete Refunder" }).click();
+  await expect(page.getByRole("dialog")).toContainText("Its conversations remain");
+  await page.getByRole("button", { name: "Delete “Refunder”" }).click();
+  await expect(page.getByText(/Refund requests/)).toBeVisible(); // the 409 names the trigger using it
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("cell", { name: "Refunder", exact: true })).toBeVisible();
   expect(errors).toEqual([]);
 });

@@ -202,6 +202,25 @@ test.describe("event pipeline", () => {
     expect((await json(await api.get(`/api/v1/integration/trigger/${trigger.id}/event/list?status=failed`))).items).toHaveLength(1);
   });
 
+  test("a slow bot run holds up only its own event: events behind it on other triggers complete meanwhile", async ({ request }) => {
+    const { api } = await userWithToken();
+    const scenario = scenarioName("slow");
+    await scriptLlm(scenario, [{ text: "finally done", delayMs: 8000 }]);
+    const slowBot = await createBot(api, { model: "openai/stub", backstory: `[scenario:${scenario}]` });
+    const slow = await createTrigger(api, { botId: slowBot, authenticate: false });
+    const fast = await createTrigger(api, { authenticate: false }); // echo model
+    expect((await sendEvent(request, slow.id, { data: { text: "slow one" } })).status()).toBe(202);
+    await expect.poll(async () => (await listEvents(api, slow.id))[0]?.status, { timeout: 5000 }).toBe("processing");
+    const startedAt = Date.now();
+    for (let i = 0; i < 6; i++) expect((await sendEvent(request, fast.id, { data: { n: i } })).status()).toBe(202);
+    const done = await waitForEvents(api, fast.id, 6, 15_000);
+    expect(done.every((e) => e.status === "completed")).toBe(true);
+    // all six finished while the slow run was still waiting for its model
+    expect((await listEvents(api, slow.id))[0].status).toBe("processing");
+    expect(Date.now() - startedAt).toBeLessThan(7000);
+    expect((await waitForEvents(api, slow.id, 1, 20_000))[0]).toMatchObject({ status: "completed" });
+  });
+
   test("invoke queues an invoke run on the trigger's own conversation", async () => {
     const { api } = await userWithToken();
     const trigger = await createTrigger(api);

@@ -2,6 +2,7 @@
 import { PlusIcon, Trash2Icon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
+import { ConfirmButton } from "@/components/common/confirm-button";
 import { RelativeTime } from "@/components/common/relative-time";
 import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states";
 import { PageHeader } from "@/components/shell/page-header";
@@ -59,9 +60,15 @@ export function BlueprintsView() {
                   <RelativeTime value={b.createdAt} />
                 </TableCell>
                 <TableCell className="text-right">
-                  <Button variant="ghost" size="sm" aria-label={`Delete blueprint ${b.name}`} onClick={() => remove.mutate(b.id, { onSuccess: () => toast.success(`Deleted ${b.name}`) })}>
+                  <ConfirmButton
+                    label={`Delete blueprint ${b.name}`}
+                    title={`Delete the blueprint “${b.name}”?`}
+                    description="Its triggers, bots and skillsets remain; they are only unlinked from it."
+                    confirmLabel={`Delete “${b.name}”`}
+                    onConfirm={() => remove.mutateAsync(b.id).then(() => toast.success(`Deleted ${b.name}`))}
+                  >
                     <Trash2Icon /> Delete
-                  </Button>
+                  </ConfirmButton>
                 </TableCell>
               </TableRow>
             ))}

@@ -2,6 +2,7 @@
 import { PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
+import { ConfirmButton } from "@/components/common/confirm-button";
 import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states";
 import { PageHeader } from "@/components/shell/page-header";
 import { useSkillsets } from "@/components/skillsets/use-skillsets";
@@ -62,14 +63,15 @@ export function BotsView() {
                   <Button variant="ghost" size="sm" aria-label={`Edit ${b.name}`} onClick={() => setEditing(b)}>
                     <PencilIcon /> Edit
                   </Button>
-                  <Button
-                    variant="ghost"
-                    size="sm"
-                    aria-label={`Delete ${b.name}`}
-                    onClick={() => remove.mutate(b.id, { onSuccess: () => toast.success(`Deleted ${b.name}`), onError: (e) => toast.error(e.message) })}
+                  <ConfirmButton
+                    label={`Delete ${b.name}`}
+                    title={`Delete the bot “${b.name}”?`}
+                    description="Its conversations remain. A bot that a trigger uses cannot be deleted: change or delete those triggers first."
+                    confirmLabel={`Delete “${b.name}”`}
+                    onConfirm={() => remove.mutateAsync(b.id).then(() => toast.success(`Deleted ${b.name}`))}
                   >
                     <Trash2Icon /> Delete
-                  </Button>
+                  </ConfirmButton>
                 </TableCell>
               </TableRow>
             ))}

@@ -36,14 +36,7 @@ export function useDeleteBot() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => apiFetch(`/api/v1/bot/${id}/delete`, { body: {} }),
-    // optimistic: the row disappears at once and comes back if the server refuses (409 while in use)
-    onMutate: async (id) => {
-      await qc.cancelQueries({ queryKey: ["bots"] });
-      const previous = qc.getQueryData<Bot[]>(["bots"]);
-      qc.setQueryData<Bot[]>(["bots"], (bots) => bots?.filter((b) => b.id !== id));
-      return { previous };
-    },
-    onError: (_e, _id, ctx) => qc.setQueryData(["bots"], ctx?.previous),
-    onSettled: () => qc.invalidateQueries({ queryKey: ["bots"] }),
+    // not optimistic: a bot in use is refused (409) and the confirmation stays open with the reason
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["bots"] }),
   });
 }

@@ -9,26 +9,59 @@ import { Textarea } from "@/components/ui/textarea";
 import { ApiClientError } from "@/lib/api-client";
 import { useSkillsetMutations, type Ability } from "./use-skillsets";
 
-export function AbilityForm({ skillsetId, onDone }: { skillsetId: string; onDone: () => void }) {
-  const { addAbility } = useSkillsetMutations();
-  const [v, setV] = useState({ name: "", description: "", kind: "http_request" as Ability["kind"], method: "POST", url: "", body: "", secret: "" });
+const headersToText = (h: unknown) =>
+  h && typeof h === "object" ? Object.entries(h as Record<string, string>).map(([k, v]) => `${k}: ${v}`).join("\n") : "";
+
+/** "Name: value" per line; blank lines ignored. */
+function parseHeaders(text: string): Record<string, string> | string {
+  const out: Record<string, string> = {};
+  for (const line of text.split("\n").map((l) => l.trim()).filter(Boolean)) {
+    const i = line.indexOf(":");
+    if (i < 1) return `"${line.slice(0, 40)}" is not "Name: value"`;
+    out[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+  }
+  return out;
+}
+
+/** Adds an ability to a skillset, or edits `ability` when given. */
+export function AbilityForm({ skillsetId, ability, onDone }: { skillsetId: string; ability?: Ability; onDone: () => void }) {
+  const { addAbility, updateAbility } = useSkillsetMutations();
+  const c = ability?.config ?? {};
+  const [v, setV] = useState({
+    name: ability?.name ?? "",
+    description: ability?.description ?? "",
+    kind: ability?.kind ?? ("http_request" as Ability["kind"]),
+    method: typeof c.method === "string" ? c.method : "POST",
+    url: typeof c.url === "string" ? c.url : "",
+    body: typeof c.body === "string" ? c.body : "",
+    secret: typeof c.secret === "string" ? c.secret : "",
+    headers: headersToText(c.headers),
+    timeoutMs: typeof c.timeoutMs === "number" ? String(c.timeoutMs) : "10000",
+  });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const set = (k: keyof typeof v, value: string) => setV((s) => ({ ...s, [k]: value }));
-  const id = (f: string) => `ability-${skillsetId}-${f}`;
+  const id = (f: string) => `ability-${ability?.id ?? skillsetId}-${f}`;
+  const pending = addAbility.isPending || updateAbility.isPending;
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
+    const headers = parseHeaders(v.headers);
+    if (typeof headers === "string") return setErrors({ headers });
+    const timeoutMs = Number(v.timeoutMs);
+    const common = { ...(Object.keys(headers).length && { headers }), timeoutMs: Number.isFinite(timeoutMs) ? timeoutMs : v.timeoutMs };
     const config =
       v.kind === "http_request"
-        ? { method: v.method, url: v.url, ...(v.body && { body: v.body }) }
-        : { url: v.url, ...(v.secret && { secret: v.secret }) };
+        ? { method: v.method, url: v.url, ...(v.body && { body: v.body }), ...common }
+        : { url: v.url, ...(v.secret && { secret: v.secret }), ...common };
+    const input = { name: v.name, description: v.description || null, kind: v.kind, config };
     try {
-      await addAbility.mutateAsync({ skillsetId, input: { name: v.name, description: v.description || null, kind: v.kind, config } });
-      toast.success(`Ability ${v.name} added`);
+      if (ability) await updateAbility.mutateAsync({ skillsetId, id: ability.id, input });
+      else await addAbility.mutateAsync({ skillsetId, input });
+      toast.success(ability ? `Ability ${v.name} saved` : `Ability ${v.name} added`);
       onDone();
     } catch (error) {
-      if (error instanceof ApiClientError && error.issues?.length) setErrors(Object.fromEntries(error.issues.map((i) => [i.path.replace(/^config\./, ""), i.message])));
-      else toast.error(error instanceof Error ? error.message : "Could not add the ability");
+      if (error instanceof ApiClientError && error.issues?.length) setErrors(Object.fromEntries(error.issues.map((i) => [i.path.replace(/^config\./, "").replace(/^headers\..*/, "headers"), i.message])));
+      else toast.error(error instanceof Error ? error.message : "Could not save the ability");
     }
   }
 
@@ -92,8 +125,20 @@ export function AbilityForm({ skillsetId, onDone }: { skillsetId: string; onDone
           <Input id={id("secret")} value={v.secret} onChange={(e) => set("secret", e.target.value)} />
         </div>
       )}
+      <div className="grid gap-3 sm:grid-cols-[1fr_10rem]">
+        <div className="grid gap-1">
+          <Label htmlFor={id("headers")}>Headers (one “Name: value” per line, optional)</Label>
+          <Textarea id={id("headers")} value={v.headers} onChange={(e) => set("headers", e.target.value)} rows={2} placeholder="Authorization: Bearer …" aria-invalid={Boolean(errors.headers)} />
+          {errors.headers && <p className="text-xs text-destructive">{errors.headers}</p>}
+        </div>
+        <div className="grid content-start gap-1">
+          <Label htmlFor={id("timeout")}>Timeout (ms)</Label>
+          <Input id={id("timeout")} type="number" min={500} max={30000} step={500} value={v.timeoutMs} onChange={(e) => set("timeoutMs", e.target.value)} aria-invalid={Boolean(errors.timeoutMs)} />
+          {errors.timeoutMs && <p className="text-xs text-destructive">{errors.timeoutMs}</p>}
+        </div>
+      </div>
       <div className="flex gap-2">
-        <Button type="submit" size="sm" disabled={addAbility.isPending}>
+        <Button type="submit" size="sm" disabled={pending}>
           Save ability
         </Button>
         <Button type="button" size="sm" variant="ghost" onClick={onDone}>

@@ -1,7 +1,8 @@
 "use client";
-import { PlusIcon, Trash2Icon } from "lucide-react";
+import { PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
+import { ConfirmButton } from "@/components/common/confirm-button";
 import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
@@ -9,7 +10,7 @@ import { Card, CardDescription, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { AbilityForm } from "./ability-form";
-import { useAbilities, useSkillsetMutations, useSkillsets, type Skillset } from "./use-skillsets";
+import { useAbilities, useSkillsetMutations, useSkillsets, type Ability, type Skillset } from "./use-skillsets";
 
 export function SkillsetsView() {
   const skillsets = useSkillsets();
@@ -56,41 +57,118 @@ export function SkillsetsView() {
 function SkillsetCard({ skillset: s }: { skillset: Skillset }) {
   const abilities = useAbilities(s.id);
   const { remove, removeAbility } = useSkillsetMutations();
-  const [adding, setAdding] = useState(false);
+  const [form, setForm] = useState<Ability | "new" | null>(null);
+  const [renaming, setRenaming] = useState(false);
   return (
     <Card data-testid="skillset">
-      <div className="flex items-start justify-between gap-2">
-        <div>
-          <CardTitle>{s.name}</CardTitle>
-          {s.description && <CardDescription>{s.description}</CardDescription>}
+      {renaming ? (
+        <SkillsetDetailsForm skillset={s} onDone={() => setRenaming(false)} />
+      ) : (
+        <div className="flex items-start justify-between gap-2">
+          <div className="min-w-0">
+            <CardTitle>{s.name}</CardTitle>
+            {s.description && <CardDescription>{s.description}</CardDescription>}
+          </div>
+          <div className="flex shrink-0 gap-1">
+            <Button variant="ghost" size="sm" aria-label={`Edit skillset ${s.name}`} onClick={() => setRenaming(true)}>
+              <PencilIcon /> Edit
+            </Button>
+            <ConfirmButton
+              label={`Delete skillset ${s.name}`}
+              title={`Delete “${s.name}”?`}
+              description="Its abilities are deleted with it. Bots that use it keep working without these tools; their conversations remain."
+              confirmLabel={`Delete “${s.name}”`}
+              onConfirm={() => remove.mutateAsync(s.id).then(() => toast.success(`Deleted ${s.name}`))}
+            >
+              <Trash2Icon /> Delete
+            </ConfirmButton>
+          </div>
         </div>
-        <Button variant="ghost" size="sm" aria-label={`Delete skillset ${s.name}`} onClick={() => remove.mutate(s.id, { onSuccess: () => toast.success(`Deleted ${s.name}`) })}>
-          <Trash2Icon /> Delete
-        </Button>
-      </div>
+      )}
       <ul className="flex flex-col gap-2 text-sm" aria-label={`Abilities of ${s.name}`}>
-        {abilities.data?.length === 0 && <li className="text-muted-foreground">No abilities yet.</li>}
-        {abilities.data?.map((a) => (
-          <li key={a.id} className="flex items-center justify-between gap-2 rounded border p-2">
-            <div className="min-w-0">
-              <span className="font-mono font-medium">{a.name}</span> <span className="text-xs text-muted-foreground">{a.kind}</span>
-              <p className="truncate text-xs text-muted-foreground">
-                {a.kind === "http_request" ? `${String(a.config.method)} ${String(a.config.url)}` : `POST ${String(a.config.url)}`}
-              </p>
-            </div>
-            <Button variant="ghost" size="sm" aria-label={`Delete ability ${a.name}`} onClick={() => removeAbility.mutate({ skillsetId: s.id, id: a.id })}>
-              <Trash2Icon />
+        {abilities.isPending && <li className="text-muted-foreground">Loading abilities…</li>}
+        {abilities.isError && (
+          <li className="text-destructive">
+            Could not load the abilities: {abilities.error.message}{" "}
+            <Button variant="link" size="sm" onClick={() => abilities.refetch()}>
+              Retry
             </Button>
           </li>
-        ))}
+        )}
+        {abilities.data?.length === 0 && <li className="text-muted-foreground">No abilities yet.</li>}
+        {abilities.data?.map((a) =>
+          form !== "new" && form?.id === a.id ? (
+            <li key={a.id}>
+              <AbilityForm skillsetId={s.id} ability={a} onDone={() => setForm(null)} />
+            </li>
+          ) : (
+            <li key={a.id} className="flex items-center justify-between gap-2 rounded border p-2">
+              <div className="min-w-0">
+                <span className="font-mono font-medium">{a.name}</span> <span className="text-xs text-muted-foreground">{a.kind}</span>
+                <p className="truncate text-xs text-muted-foreground">
+                  {a.kind === "http_request" ? `${String(a.config.method)} ${String(a.config.url)}` : `POST ${String(a.config.url)}`}
+                </p>
+              </div>
+              <div className="flex shrink-0 gap-1">
+                <Button variant="ghost" size="sm" aria-label={`Edit ability ${a.name}`} onClick={() => setForm(a)}>
+                  <PencilIcon />
+                </Button>
+                <ConfirmButton
+                  label={`Delete ability ${a.name}`}
+                  title={`Delete the ability “${a.name}”?`}
+                  description={`Bots using “${s.name}” can no longer call it. Recorded calls stay in their conversations.`}
+                  confirmLabel={`Delete “${a.name}”`}
+                  onConfirm={() => removeAbility.mutateAsync({ skillsetId: s.id, id: a.id })}
+                >
+                  <Trash2Icon />
+                </ConfirmButton>
+              </div>
+            </li>
+          ),
+        )}
       </ul>
-      {adding ? (
-        <AbilityForm skillsetId={s.id} onDone={() => setAdding(false)} />
+      {form === "new" ? (
+        <AbilityForm skillsetId={s.id} onDone={() => setForm(null)} />
       ) : (
-        <Button variant="outline" size="sm" className="w-fit" onClick={() => setAdding(true)}>
+        <Button variant="outline" size="sm" className="w-fit" onClick={() => setForm("new")}>
           <PlusIcon /> Add ability
         </Button>
       )}
     </Card>
+  );
+}
+
+function SkillsetDetailsForm({ skillset: s, onDone }: { skillset: Skillset; onDone: () => void }) {
+  const { update } = useSkillsetMutations();
+  const [name, setName] = useState(s.name);
+  const [description, setDescription] = useState(s.description ?? "");
+  return (
+    <form
+      className="grid gap-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        update.mutate(
+          { id: s.id, input: { name, description: description || null } },
+          { onSuccess: () => (toast.success("Skillset saved"), onDone()), onError: (err) => toast.error(err.message) },
+        );
+      }}
+    >
+      <div className="grid gap-1">
+        <Label htmlFor={`skillset-${s.id}-name`}>Skillset name</Label>
+        <Input id={`skillset-${s.id}-name`} value={name} onChange={(e) => setName(e.target.value)} maxLength={255} />
+      </div>
+      <div className="grid gap-1">
+        <Label htmlFor={`skillset-${s.id}-description`}>Skillset description</Label>
+        <Input id={`skillset-${s.id}-description`} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} />
+      </div>
+      <div className="flex gap-2">
+        <Button type="submit" size="sm" disabled={!name.trim() || update.isPending}>
+          Save skillset
+        </Button>
+        <Button type="button" size="sm" variant="ghost" onClick={onDone}>
+          Cancel
+        </Button>
+      </div>
+    </form>
   );
 }

@@ -19,9 +19,18 @@ export function useSkillsetMutations() {
   const done = () => qc.invalidateQueries({ queryKey: ["skillsets"] });
   return {
     create: useMutation({ mutationFn: (input: { name: string; description?: string }) => apiFetch<{ id: string }>("/api/v1/skillset/create", { body: input }), onSuccess: done }),
+    update: useMutation({
+      mutationFn: ({ id, input }: { id: string; input: { name?: string; description?: string | null } }) => apiFetch(`/api/v1/skillset/${id}/update`, { body: input }),
+      onSuccess: done,
+    }),
     remove: useMutation({ mutationFn: (id: string) => apiFetch(`/api/v1/skillset/${id}/delete`, { body: {} }), onSuccess: done }),
     addAbility: useMutation({
       mutationFn: ({ skillsetId, input }: { skillsetId: string; input: AbilityInput }) => apiFetch<{ id: string }>(`/api/v1/skillset/${skillsetId}/ability/create`, { body: input }),
+      onSuccess: done,
+    }),
+    updateAbility: useMutation({
+      mutationFn: ({ skillsetId, id, input }: { skillsetId: string; id: string; input: AbilityInput }) =>
+        apiFetch(`/api/v1/skillset/${skillsetId}/ability/${id}/update`, { body: input }),
       onSuccess: done,
     }),
     removeAbility: useMutation({

@@ -2,6 +2,7 @@
 import { PlusIcon, Trash2Icon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
+import { ConfirmButton } from "@/components/common/confirm-button";
 import { CopyButton } from "@/components/common/copy-button";
 import { RelativeTime } from "@/components/common/relative-time";
 import { PageHeader } from "@/components/shell/page-header";
@@ -72,20 +73,15 @@ export function TokensView() {
                 <TableCell><RelativeTime value={t.createdAt} /></TableCell>
                 <TableCell><RelativeTime value={t.lastUsedAt} empty="Never" /></TableCell>
                 <TableCell className="text-right">
-                  <Button
-                    variant="ghost"
-                    size="sm"
-                    aria-label={`Revoke ${t.name}`}
-                    disabled={remove.isPending}
-                    onClick={() =>
-                      remove.mutate(t.id, {
-                        onSuccess: () => toast.success(`Revoked ${t.name}`),
-                        onError: (e) => toast.error(e.message),
-                      })
-                    }
+                  <ConfirmButton
+                    label={`Revoke ${t.name}`}
+                    title={`Revoke the token “${t.name}”?`}
+                    description="Programs using it get 401 from their next request. This cannot be undone; create a new token to replace it."
+                    confirmLabel={`Revoke “${t.name}”`}
+                    onConfirm={() => remove.mutateAsync(t.id).then(() => toast.success(`Revoked ${t.name}`))}
                   >
                     <Trash2Icon /> Revoke
-                  </Button>
+                  </ConfirmButton>
                 </TableCell>
               </TableRow>
             ))}

@@ -1,9 +1,10 @@
 import "server-only";
+import type { TriggerEvent } from "@/db/schema";
 import { claimBatch } from "@/lib/processing/claim";
 import { attemptEvent } from "@/lib/processing/process";
 import { runScheduleTick } from "@/lib/schedules/tick";
 
-const BATCH = 16;
+const CLAIM_LIMIT = 16;
 const CONCURRENCY = 4;
 const IDLE_POLL_MS = 1000;
 const TICK_MS = 10_000;
@@ -14,19 +15,26 @@ const TICK_MS = 10_000;
  * (no fixed sleep on the happy path); polls while idle for retries, other
  * servers' events and expired claims, so a restart re-claims everything
  * `queued` or stale `processing`.
+ *
+ * CONCURRENCY workers share a small buffer of claimed events. Whichever worker
+ * finds it empty claims the next few (one claim at a time per process), so a
+ * slow event holds up only its own worker, never the claiming of new ones.
  */
 export class InlineRunner {
   private started = false;
   private stopped = false;
+  /** Events were stored since the last claim began: claim again before idling. */
   private pending = false;
-  private wakeUp: (() => void) | null = null;
+  private buffer: TriggerEvent[] = [];
+  private claiming: Promise<boolean> | null = null;
+  private idle: { promise: Promise<void>; release: () => void } | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
-  private loopDone: Promise<void> = Promise.resolve();
+  private workers: Promise<void>[] = [];
 
   start() {
     if (this.started) return;
     this.started = true;
-    this.loopDone = this.loop();
+    this.workers = Array.from({ length: CONCURRENCY }, () => this.work());
     const tick = () => void runScheduleTick().catch((e) => console.warn("[runner] schedule tick failed:", e instanceof Error ? e.message : e));
     tick();
     this.tickTimer = setInterval(tick, TICK_MS);
@@ -35,60 +43,65 @@ export class InlineRunner {
 
   wake() {
     this.pending = true;
-    this.wakeUp?.();
+    this.idle?.release();
   }
 
+  /** Lets running events finish; claimed events not started yet are re-claimed when their lease ends. */
   async stop() {
     this.stopped = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
-    this.wakeUp?.();
-    await this.loopDone;
+    this.idle?.release();
+    await Promise.all(this.workers);
   }
 
-  private async loop() {
+  private async work() {
     while (!this.stopped) {
-      this.pending = false;
-      let batch;
-      try {
-        batch = await claimBatch(BATCH);
-      } catch (error) {
-        console.warn("[runner] could not claim events:", error instanceof Error ? error.message : error);
-        await this.sleep(IDLE_POLL_MS);
-        continue;
-      }
-      if (batch.length) {
-        await runWithLimit(batch, CONCURRENCY, attemptEvent);
-        continue;
-      }
-      if (!this.pending) await this.sleep(IDLE_POLL_MS);
+      const event = this.buffer.shift() ?? (await this.next());
+      if (event) await attemptEvent(event).catch((e) => console.error("[runner] unexpected error", e));
     }
   }
 
-  private sleep(ms: number) {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
-        this.wakeUp = null;
-        done();
-      };
-    });
+  /** The next claimed event, or undefined after an idle wait (woken early by `wake`). */
+  private async next(): Promise<TriggerEvent | undefined> {
+    this.claiming ??= this.claim().finally(() => (this.claiming = null));
+    const found = await this.claiming;
+    if (this.buffer.length) return this.buffer.shift();
+    if (!found && !this.pending && !this.stopped) await this.waitIdle();
+    return undefined;
   }
-}
 
-async function runWithLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>) {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item).catch((e) => console.error("[runner] unexpected error", e));
+  private async claim(): Promise<boolean> {
+    this.pending = false;
+    try {
+      const rows = await claimBatch(CLAIM_LIMIT);
+      this.buffer.push(...rows);
+      return rows.length > 0;
+    } catch (error) {
+      console.warn("[runner] could not claim events:", error instanceof Error ? error.message : error);
+      await this.waitIdle(); // the database is unreachable: do not spin
+      return false;
     }
-  });
-  await Promise.all(workers);
+  }
+
+  /** Shared by every idle worker; ends after IDLE_POLL_MS or at the next `wake`. */
+  private waitIdle(): Promise<void> {
+    if (!this.idle) {
+      let release!: () => void;
+      const promise = new Promise<void>((resolve) => {
+        const timer = setTimeout(done, IDLE_POLL_MS);
+        timer.unref();
+        const self = this;
+        function done() {
+          clearTimeout(timer);
+          if (self.idle?.promise === promise) self.idle = null;
+          resolve();
+        }
+        release = done;
+      });
+      this.idle = { promise, release };
+    }
+    return this.idle.promise;
+  }
 }
 
 const g = globalThis as unknown as { __inlineRunner?: InlineRunner };
