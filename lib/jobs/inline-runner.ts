@@ -88,15 +88,13 @@ export class InlineRunner {
     if (!this.idle) {
       let release!: () => void;
       const promise = new Promise<void>((resolve) => {
-        const timer = setTimeout(done, IDLE_POLL_MS);
+        const timer = setTimeout(() => release(), IDLE_POLL_MS);
         timer.unref();
-        const self = this;
-        function done() {
+        release = () => {
           clearTimeout(timer);
-          if (self.idle?.promise === promise) self.idle = null;
+          if (this.idle?.promise === promise) this.idle = null;
           resolve();
-        }
-        release = done;
+        };
       });
       this.idle = { promise, release };
     }
