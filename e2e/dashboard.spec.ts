@@ -204,3 +204,23 @@ test("skillsets and bots: edit in place; deletes ask first and say what stays; a
   await expect(page.getByRole("cell", { name: "Refunder", exact: true })).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test("conversations across triggers: find a trigger by name, filter by it", async ({ page }) => {
+  const errors = watchConsole(page);
+  await signUpInBrowser(page);
+  const { id: botId } = await apiAs(page, "/api/v1/bot/create", { name: "b" });
+  const alpha = await apiAs(page, "/api/v1/integration/trigger/create", { botId, name: "Alpha orders" });
+  const beta = await apiAs(page, "/api/v1/integration/trigger/create", { botId, name: "Beta refunds" });
+  await apiAs(page, `/api/v1/integration/trigger/${alpha.id}/invoke`, { text: "alpha run" });
+  await apiAs(page, `/api/v1/integration/trigger/${beta.id}/invoke`, { text: "beta run" });
+
+  await page.getByRole("link", { name: "Conversations" }).click();
+  await expect(page.getByTestId("conversation")).toHaveCount(2);
+  await page.getByLabel("Find a trigger by name").fill("refund");
+  await page.getByRole("combobox", { name: "Trigger" }).click();
+  await expect(page.getByRole("option")).toHaveText(["All triggers", "Beta refunds"]);
+  await page.getByRole("option", { name: "Beta refunds" }).click();
+  await expect(page.getByTestId("conversation")).toHaveCount(1);
+  await expect(page.getByTestId("conversation")).toContainText("Beta refunds");
+  expect(errors).toEqual([]);
+});

@@ -1,11 +1,12 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useDeferredValue, useState } from "react";
 import { useBots } from "@/components/bots/use-bots";
 import { OptionSelect } from "@/components/common/option-select";
 import type { Trigger } from "@/components/triggers/types";
 import { fetchPage } from "@/lib/api-lists";
 import { PageHeader } from "@/components/shell/page-header";
+import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { ConversationLog } from "./conversation-log";
 
@@ -14,12 +15,20 @@ const ALL = "all";
 export function ConversationsView() {
   const bots = useBots();
   const [botId, setBotId] = useState(ALL);
-  const [triggerId, setTriggerId] = useState(ALL);
-  // The 100 newest triggers for the picker; conversations of deleted triggers show under "All triggers".
+  const [trigger, setTrigger] = useState<{ id: string; label: string } | null>(null);
+  const [search, setSearch] = useState("");
+  const query = useDeferredValue(search.trim());
+  // The picker offers the 100 newest triggers whose name matches the search box; conversations of
+  // deleted triggers show under "All triggers".
   const triggers = useQuery({
-    queryKey: ["triggers", "picker"],
-    queryFn: ({ signal }) => fetchPage<Trigger>("/api/v1/integration/trigger/list", { take: 100 }, signal),
+    queryKey: ["triggers", "picker", query],
+    queryFn: ({ signal }) => fetchPage<Trigger>("/api/v1/integration/trigger/list", { take: 100, ...(query && { search: query }) }, signal),
+    placeholderData: keepPreviousData,
   });
+  const triggerId = trigger?.id ?? ALL;
+  const options = (triggers.data?.items ?? []).map((t) => ({ value: t.id, label: t.name || t.id }));
+  // the chosen trigger stays selectable (and labelled) when a new search no longer lists it
+  if (trigger && !options.some((o) => o.value === trigger.id)) options.unshift({ value: trigger.id, label: trigger.label });
   const filters = { botId: botId === ALL ? undefined : botId, triggerId: triggerId === ALL ? undefined : triggerId };
   return (
     <>
@@ -37,16 +46,23 @@ export function ConversationsView() {
           />
         </div>
         <div className="grid gap-1">
+          <Label htmlFor="filter-trigger-search">Find a trigger by name</Label>
+          <Input id="filter-trigger-search" type="search" className="sm:w-48" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name contains…" />
+        </div>
+        <div className="grid gap-1">
           <Label htmlFor="filter-trigger">Trigger</Label>
           <OptionSelect
             id="filter-trigger"
             className="sm:w-64"
             value={triggerId}
-            onChange={setTriggerId}
+            onChange={(id) => setTrigger(id === ALL ? null : { id, label: options.find((o) => o.value === id)?.label ?? id })}
             first={{ value: ALL, label: "All triggers" }}
-            options={triggers.data?.items.map((t) => ({ value: t.id, label: t.name || t.id }))}
+            options={options}
           />
         </div>
+        {triggers.data?.cursor && (
+          <p className="text-xs text-muted-foreground sm:pb-2">The picker lists the 100 newest matches; type to narrow it.</p>
+        )}
       </div>
       <ConversationLog filters={filters} showTrigger emptyText="Conversations appear when triggers receive events, run on a schedule or are invoked." />
     </>
