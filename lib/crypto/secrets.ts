@@ -3,8 +3,14 @@ import { env } from "@/lib/env";
 
 // Trigger secrets are encrypted at rest with AES-256-GCM under a key derived
 // from APP_SECRET; the stored form is v1.<iv>.<tag>.<ciphertext> (base64url).
+// Derived once per APP_SECRET value (the event endpoint decrypts on every request).
+let derived: { secret: string; key: Buffer } | undefined;
 function key(): Buffer {
-  return Buffer.from(hkdfSync("sha256", env().APP_SECRET, "trigger-secrets", "aes-256-gcm", 32));
+  const secret = env().APP_SECRET;
+  if (derived?.secret !== secret) {
+    derived = { secret, key: Buffer.from(hkdfSync("sha256", secret, "trigger-secrets", "aes-256-gcm", 32)) };
+  }
+  return derived.key;
 }
 
 export function encryptSecret(plain: string): string {
