@@ -1,6 +1,6 @@
 import "server-only";
 import type { TriggerEvent } from "@/db/schema";
-import { claimBatch } from "@/lib/processing/claim";
+import { claimBatch, LEASE_MS, renewLease } from "@/lib/processing/claim";
 import { attemptEvent } from "@/lib/processing/process";
 import { runScheduleTick } from "@/lib/schedules/tick";
 
@@ -57,7 +57,21 @@ export class InlineRunner {
   private async work() {
     while (!this.stopped) {
       const event = this.buffer.shift() ?? (await this.next());
-      if (event) await attemptEvent(event).catch((e) => console.error("[runner] unexpected error", e));
+      if (event && (await this.stillOurs(event))) await attemptEvent(event).catch((e) => console.error("[runner] unexpected error", e));
+    }
+  }
+
+  /**
+   * An event that waited in the buffer behind slow runs may be near the end of
+   * its lease: renew it before starting, and leave it if another claim took it
+   * over meanwhile (that holder runs it; this one would only duplicate work).
+   */
+  private async stillOurs(event: TriggerEvent): Promise<boolean> {
+    if (!event.lockedUntil || event.lockedUntil.getTime() - Date.now() > LEASE_MS / 2) return true;
+    try {
+      return await renewLease(event);
+    } catch {
+      return true; // the database hiccuped: run it; the fenced final write still decides
     }
   }
 

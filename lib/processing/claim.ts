@@ -61,11 +61,17 @@ export async function claimEvent(id: string): Promise<TriggerEvent | null> {
   return row ?? null;
 }
 
-/** Extends a claim while a long bot run is still going. */
-export async function renewLease(event: Pick<TriggerEvent, "id" | "attempts">) {
+/**
+ * Extends a claim (while a long bot run is going, or before starting an event
+ * that waited in a runner's buffer); false when the claim is no longer this
+ * holder's: completed, or taken over by another claim after the lease ended.
+ */
+export async function renewLease(event: Pick<TriggerEvent, "id" | "attempts">): Promise<boolean> {
   const db = await getDb();
-  await db
+  const rows = await db
     .update(e)
     .set({ lockedUntil: new Date(Date.now() + LEASE_MS) })
-    .where(and(eq(e.id, event.id), eq(e.attempts, event.attempts), eq(e.status, "processing")));
+    .where(and(eq(e.id, event.id), eq(e.attempts, event.attempts), eq(e.status, "processing")))
+    .returning({ id: e.id });
+  return rows.length > 0;
 }

@@ -1,0 +1,45 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { bots, triggerEvents, triggers } from "@/db/schema";
+import { createUser } from "@/lib/auth/users";
+import { newId } from "@/lib/ids";
+import { claimBatch, renewLease } from "./claim";
+
+async function queuedEvent() {
+  const db = await getDb();
+  const ownerId = (await createUser({ email: `claim-${newId("user")}@example.test`, password: "a-good-passphrase" })).id;
+  const botId = newId("bot");
+  await db.insert(bots).values({ id: botId, ownerId, name: "b" });
+  const triggerId = newId("trigger");
+  await db.insert(triggers).values({ id: triggerId, ownerId, botId, secretEnc: "unused" });
+  const id = newId("event");
+  await db.insert(triggerEvents).values({ id, ownerId, triggerId, kind: "event", status: "queued", payload: { text: "hi" } });
+  return id;
+}
+
+const claimOne = async (id: string) => (await claimBatch(100)).find((e) => e.id === id);
+
+describe("claims and leases", () => {
+  it("a holder renews its claim until another claim takes the event over after the lease ended", async () => {
+    const db = await getDb();
+    const id = await queuedEvent();
+    const first = await claimOne(id);
+    expect(first).toMatchObject({ status: "processing", attempts: 1 });
+    // while the lease runs, nobody else can claim it, and the holder can renew it
+    expect(await claimOne(id)).toBeUndefined();
+    expect(await renewLease(first!)).toBe(true);
+
+    // the holder stalls past its lease (e.g. the event waited in a busy runner's buffer)
+    await db.update(triggerEvents).set({ lockedUntil: new Date(Date.now() - 1000) }).where(eq(triggerEvents.id, id));
+    const second = await claimOne(id);
+    expect(second).toMatchObject({ status: "processing", attempts: 2 });
+    // the stale holder learns it lost the claim; the new holder keeps it
+    expect(await renewLease(first!)).toBe(false);
+    expect(await renewLease(second!)).toBe(true);
+
+    // a finished event cannot be renewed
+    await db.update(triggerEvents).set({ status: "completed" }).where(eq(triggerEvents.id, id));
+    expect(await renewLease(second!)).toBe(false);
+  });
+});
