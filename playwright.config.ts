@@ -43,7 +43,12 @@ export default defineConfig({
   projects: [
     { name: "main", testIgnore: /\.clock\.spec\.ts$/ },
     // These move the server's clock, so they run alone, after everything else.
-    { name: "clock", testMatch: /\.clock\.spec\.ts$/, dependencies: ["main"], fullyParallel: false },
+    {
+      name: "clock",
+      testMatch: /\.clock\.spec\.ts$/,
+      dependencies: ["main"],
+      fullyParallel: false,
+    },
   ],
   webServer: {
     command: "node e2e/server.mjs",

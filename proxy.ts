@@ -12,11 +12,15 @@ export function proxy(req: NextRequest) {
     try {
       decodeURIComponent(pathname);
     } catch {
-      return NextResponse.json({ message: "Malformed percent-encoding in the path", code: "BAD_REQUEST" }, { status: 400 });
+      return NextResponse.json(
+        { message: "Malformed percent-encoding in the path", code: "BAD_REQUEST" },
+        { status: 400 },
+      );
     }
     return NextResponse.next();
   }
-  if (PUBLIC_PAGES.includes(pathname) || SESSION_COOKIES.some((name) => req.cookies.has(name))) return NextResponse.next();
+  if (PUBLIC_PAGES.includes(pathname) || SESSION_COOKIES.some((name) => req.cookies.has(name)))
+    return NextResponse.next();
   const url = req.nextUrl.clone();
   url.pathname = "/signin";
   url.search = `?callbackUrl=${encodeURIComponent(pathname + req.nextUrl.search)}`;

@@ -6,7 +6,15 @@
 // stalls by delaying the requests behind them (no coordinated omission).
 import http from "node:http";
 
-export async function pacedLoad({ url, rate, connections, amount, method = "POST", headers = {}, body = "" }) {
+export async function pacedLoad({
+  url,
+  rate,
+  connections,
+  amount,
+  method = "POST",
+  headers = {},
+  body = "",
+}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(url);
   const payload = Buffer.from(body);
@@ -56,5 +64,14 @@ export async function pacedLoad({ url, rate, connections, amount, method = "POST
   const sorted = latencies.sort((a, b) => a - b);
   const at = (p) => +sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1);
   const non2xx = Object.entries(statuses).reduce((n, [s, c]) => (s.startsWith("2") ? n : n + c), 0);
-  return { requests: latencies.length, achievedRate: +(latencies.length / seconds).toFixed(1), p50: at(0.5), p99: at(0.99), max: at(1 - 1e-9), non2xx, errors, statuses };
+  return {
+    requests: latencies.length,
+    achievedRate: +(latencies.length / seconds).toFixed(1),
+    p50: at(0.5),
+    p99: at(0.99),
+    max: at(1 - 1e-9),
+    non2xx,
+    errors,
+    statuses,
+  };
 }

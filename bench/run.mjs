@@ -33,23 +33,29 @@ const freePort = () =>
 async function startServer({ inlineRunner }) {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "trigdash-bench-"));
-  const db = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, "trigdash_bench") : null;
-  const child = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      APP_SECRET: "bench-secret-bench-secret-bench-secret-0123",
-      DATA_DIR: dataDir,
-      DATABASE_URL: db?.url ?? "",
-      INLINE_RUNNER: inlineRunner ? "true" : "false",
-      TEST_HOOKS: "1",
-      OPENAI_API_KEY: "",
-      OPENAI_BASE_URL: "",
-      ANTHROPIC_API_KEY: "",
+  const db = process.env.DATABASE_URL
+    ? await freshDatabase(process.env.DATABASE_URL, "trigdash_bench")
+    : null;
+  const child = spawn(
+    path.join(root, "node_modules", ".bin", "next"),
+    ["start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: root,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        APP_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+        DATA_DIR: dataDir,
+        DATABASE_URL: db?.url ?? "",
+        INLINE_RUNNER: inlineRunner ? "true" : "false",
+        TEST_HOOKS: "1",
+        OPENAI_API_KEY: "",
+        OPENAI_BASE_URL: "",
+        ANTHROPIC_API_KEY: "",
+      },
     },
-  });
+  );
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     try {
@@ -61,7 +67,8 @@ async function startServer({ inlineRunner }) {
   }
   return {
     base,
-    rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))[1]) / 1024,
+    rssMb: () =>
+      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))[1]) / 1024,
     async stop() {
       child.kill("SIGKILL");
       await new Promise((r) => setTimeout(r, 300));
@@ -75,8 +82,13 @@ async function setup(base) {
   const email = `bench-${Date.now()}@example.test`;
   const password = "bench-password-123";
   let cookies = "";
-  const jar = (res) => res.headers.getSetCookie().forEach((c) => (cookies += `${c.split(";")[0]}; `));
-  await fetch(`${base}/api/auth/signup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const jar = (res) =>
+    res.headers.getSetCookie().forEach((c) => (cookies += `${c.split(";")[0]}; `));
+  await fetch(`${base}/api/auth/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
   let res = await fetch(`${base}/api/auth/csrf`);
   jar(res);
   const { csrfToken } = await res.json();
@@ -87,7 +99,11 @@ async function setup(base) {
     redirect: "manual",
   });
   jar(res);
-  res = await fetch(`${base}/api/v1/token/create`, { method: "POST", headers: { cookie: cookies, origin: base, "content-type": "application/json" }, body: '{"name":"bench"}' });
+  res = await fetch(`${base}/api/v1/token/create`, {
+    method: "POST",
+    headers: { cookie: cookies, origin: base, "content-type": "application/json" },
+    body: '{"name":"bench"}',
+  });
   const { token } = await res.json();
   const api = async (p, body) => {
     const r = await fetch(`${base}${p}`, {
@@ -99,7 +115,13 @@ async function setup(base) {
     return r.json();
   };
   const { id: botId } = await api("/api/v1/bot/create", { name: "bench", model: "echo" });
-  const trigger = await api("/api/v1/integration/trigger/create", { botId, name: "bench", authenticate: true, rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 });
+  const trigger = await api("/api/v1/integration/trigger/create", {
+    botId,
+    name: "bench",
+    authenticate: true,
+    rateLimitPerSecond: 100_000,
+    rateLimitBurst: 100_000,
+  });
   return { api, token, botId, trigger };
 }
 
@@ -107,7 +129,9 @@ const payload = JSON.stringify({ text: "bench event", data: "x".repeat(1024 - 40
 
 function cannon(opts) {
   return new Promise((resolve, reject) => {
-    autocannon({ method: "POST", body: payload, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon({ method: "POST", body: payload, ...opts }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
   });
 }
 
@@ -137,7 +161,13 @@ async function timeRequests(url, headers, n) {
   return { p50: percentile(times, 50), p95: percentile(times, 95) };
 }
 
-const results = { date: new Date().toISOString(), database: process.env.DATABASE_URL ? "PostgreSQL" : "PGlite", cpus: os.cpus().length, node: process.version, figures: {} };
+const results = {
+  date: new Date().toISOString(),
+  database: process.env.DATABASE_URL ? "PostgreSQL" : "PGlite",
+  cpus: os.cpus().length,
+  node: process.version,
+  figures: {},
+};
 const f = results.figures;
 
 ensureBuild(root);
@@ -147,37 +177,98 @@ if (only !== "e2e") {
   const server = await startServer({ inlineRunner: false });
   try {
     const { trigger, token, botId, api } = await setup(server.base);
-    const headers = { "content-type": "application/json", authorization: `Bearer ${trigger.secret}` };
+    const headers = {
+      "content-type": "application/json",
+      authorization: `Bearer ${trigger.secret}`,
+    };
     await cannon({ url: trigger.eventUrl, connections: 32, duration: 3, headers }); // warm-up
-    const ingest = summary(await cannon({ url: trigger.eventUrl, connections: 32, duration: DURATION, headers }));
-    const ceiling = summary(await cannon({ url: `${server.base}/api/test/ceiling`, connections: 32, duration: DURATION, headers }));
-    const fixed = await pacedLoad({ url: trigger.eventUrl, rate: 200, connections: 8, amount: 200 * DURATION, headers, body: payload });
+    const ingest = summary(
+      await cannon({ url: trigger.eventUrl, connections: 32, duration: DURATION, headers }),
+    );
+    const ceiling = summary(
+      await cannon({
+        url: `${server.base}/api/test/ceiling`,
+        connections: 32,
+        duration: DURATION,
+        headers,
+      }),
+    );
+    const fixed = await pacedLoad({
+      url: trigger.eventUrl,
+      rate: 200,
+      connections: 8,
+      amount: 200 * DURATION,
+      headers,
+      body: payload,
+    });
     // the same average rate as autocannon sends it: 200 requests back to back at the start of each second
-    const bursts = summary(await cannon({ url: trigger.eventUrl, connections: 8, duration: DURATION, overallRate: 200, headers }));
-    f.ingest = { ...ingest, ceilingRps: ceiling.rps, ceilingP99: ceiling.p99, ratio: +(ingest.rps / ceiling.rps).toFixed(2), target: ">= 0.5 of ceiling, 0 non-2xx" };
+    const bursts = summary(
+      await cannon({
+        url: trigger.eventUrl,
+        connections: 8,
+        duration: DURATION,
+        overallRate: 200,
+        headers,
+      }),
+    );
+    f.ingest = {
+      ...ingest,
+      ceilingRps: ceiling.rps,
+      ceilingP99: ceiling.p99,
+      ratio: +(ingest.rps / ceiling.rps).toFixed(2),
+      target: ">= 0.5 of ceiling, 0 non-2xx",
+    };
     f.fixedRate = { ...fixed, target: "p99 <= 50 ms at 200 events/s" };
-    f.bursts = { ...bursts, note: "autocannon overallRate=200: one burst of 200 a second; reported, no target" };
+    f.bursts = {
+      ...bursts,
+      note: "autocannon overallRate=200: one burst of 200 a second; reported, no target",
+    };
 
     // 4: memory over the ingest path
-    const sendMany = (amount) => cannon({ url: trigger.eventUrl, connections: 16, amount, headers });
+    const sendMany = (amount) =>
+      cannon({ url: trigger.eventUrl, connections: 16, amount, headers });
     const sentSoFar = ingest.requests + fixed.requests + bursts.requests;
     await sendMany(Math.max(1, MEMORY_EVENTS / 2 - sentSoFar));
     const rssHalf = server.rssMb();
     await sendMany(MEMORY_EVENTS / 2);
     const rssFull = server.rssMb();
-    f.memory = { rssMbAtHalf: +rssHalf.toFixed(1), rssMbAtFull: +rssFull.toFixed(1), growth: +((rssFull - rssHalf) / rssHalf).toFixed(3), events: MEMORY_EVENTS, target: "growth < 10% between 50k and 100k events" };
+    f.memory = {
+      rssMbAtHalf: +rssHalf.toFixed(1),
+      rssMbAtFull: +rssFull.toFixed(1),
+      growth: +((rssFull - rssHalf) / rssHalf).toFixed(3),
+      events: MEMORY_EVENTS,
+      target: "growth < 10% between 50k and 100k events",
+    };
 
     // 3: listing over 100k triggers
     await api("/api/test/seed-triggers", { botId, count: TRIGGERS });
     const auth = { authorization: `Bearer ${token}` };
     let cursor;
     for (let seen = 0; seen < TRIGGERS / 2; seen += 100) {
-      const page = await api(`/api/v1/integration/trigger/list?take=100${cursor ? `&cursor=${cursor}` : ""}`);
+      const page = await api(
+        `/api/v1/integration/trigger/list?take=100${cursor ? `&cursor=${cursor}` : ""}`,
+      );
       cursor = page.cursor;
     }
-    const first = await timeRequests(`${server.base}/api/v1/integration/trigger/list?take=20`, auth, 200);
-    const deep = await timeRequests(`${server.base}/api/v1/integration/trigger/list?take=20&cursor=${cursor}`, auth, 200);
-    f.listing = { triggers: TRIGGERS, firstP50: +first.p50.toFixed(1), firstP95: +first.p95.toFixed(1), deepP50: +deep.p50.toFixed(1), deepP95: +deep.p95.toFixed(1), ratio: +(deep.p95 / first.p95).toFixed(2), target: "deep/first <= 1.5, p95 <= 20 ms" };
+    const first = await timeRequests(
+      `${server.base}/api/v1/integration/trigger/list?take=20`,
+      auth,
+      200,
+    );
+    const deep = await timeRequests(
+      `${server.base}/api/v1/integration/trigger/list?take=20&cursor=${cursor}`,
+      auth,
+      200,
+    );
+    f.listing = {
+      triggers: TRIGGERS,
+      firstP50: +first.p50.toFixed(1),
+      firstP95: +first.p95.toFixed(1),
+      deepP50: +deep.p50.toFixed(1),
+      deepP95: +deep.p95.toFixed(1),
+      ratio: +(deep.p95 / first.p95).toFixed(2),
+      target: "deep/first <= 1.5, p95 <= 20 ms",
+    };
   } finally {
     await server.stop();
   }
@@ -188,10 +279,21 @@ if (only !== "web") {
   const server = await startServer({ inlineRunner: true });
   try {
     const { trigger, api } = await setup(server.base);
-    const headers = { "content-type": "application/json", authorization: `Bearer ${trigger.secret}` };
+    const headers = {
+      "content-type": "application/json",
+      authorization: `Bearer ${trigger.secret}`,
+    };
     const started = Date.now();
-    const sent = await pacedLoad({ url: trigger.eventUrl, rate: 100, connections: 4, amount: E2E_EVENTS, headers, body: payload });
-    if (sent.non2xx || sent.errors) throw new Error(`end to end: ${sent.non2xx} non-2xx, ${sent.errors} errors while sending`);
+    const sent = await pacedLoad({
+      url: trigger.eventUrl,
+      rate: 100,
+      connections: 4,
+      amount: E2E_EVENTS,
+      headers,
+      body: payload,
+    });
+    if (sent.non2xx || sent.errors)
+      throw new Error(`end to end: ${sent.non2xx} non-2xx, ${sent.errors} errors while sending`);
     const latencies = [];
     let pending = true;
     while (pending) {
@@ -199,7 +301,9 @@ if (only !== "web") {
       let c;
       let unfinished = 0;
       do {
-        const page = await api(`/api/v1/integration/trigger/${trigger.id}/event/list?take=100${c ? `&cursor=${c}` : ""}`);
+        const page = await api(
+          `/api/v1/integration/trigger/${trigger.id}/event/list?take=100${c ? `&cursor=${c}` : ""}`,
+        );
         for (const e of page.items) {
           if (e.status === "completed") latencies.push(e.latencyMs);
           else unfinished++;
@@ -210,27 +314,69 @@ if (only !== "web") {
       if (pending) await new Promise((r) => setTimeout(r, 500));
     }
     const seconds = (Date.now() - started) / 1000;
-    f.endToEnd = { events: latencies.length, sendRate: 100, p50: percentile(latencies, 50), p99: percentile(latencies, 99), drainPerSecond: +(latencies.length / seconds).toFixed(1), target: "p50 <= 50 ms" };
+    f.endToEnd = {
+      events: latencies.length,
+      sendRate: 100,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      drainPerSecond: +(latencies.length / seconds).toFixed(1),
+      target: "p50 <= 50 ms",
+    };
   } finally {
     await server.stop();
   }
 }
 
 const rows = [
-  f.ingest && ["Ingest, 32 connections, 1 KiB JSON", `${f.ingest.rps} rps (ceiling ${f.ingest.ceilingRps}, ratio ${f.ingest.ratio}), p50 ${f.ingest.p50} ms, p99 ${f.ingest.p99} ms, non-2xx ${f.ingest.non2xx}`, f.ingest.target, f.ingest.ratio >= 0.5 && f.ingest.non2xx === 0],
-  f.fixedRate && ["Ingest at an even 200 events/s, 8 connections", `p50 ${f.fixedRate.p50} ms, p99 ${f.fixedRate.p99} ms, achieved ${f.fixedRate.achievedRate}/s, non-2xx ${f.fixedRate.non2xx}`, f.fixedRate.target, f.fixedRate.p99 <= 50 && f.fixedRate.non2xx === 0 && f.fixedRate.errors === 0],
-  f.bursts && ["Ingest in bursts of 200 once a second (autocannon overallRate)", `p50 ${f.bursts.p50} ms, p99 ${f.bursts.p99} ms, non-2xx ${f.bursts.non2xx}`, "reported only", null],
-  f.endToEnd && [`End to end, ${f.endToEnd.events} events at an even 100/s, echo model`, `p50 ${f.endToEnd.p50} ms, p99 ${f.endToEnd.p99} ms, drain ${f.endToEnd.drainPerSecond}/s`, f.endToEnd.target, f.endToEnd.p50 <= 50],
-  f.listing && [`Listing, ${f.listing.triggers} triggers`, `first p95 ${f.listing.firstP95} ms, deep (50%) p95 ${f.listing.deepP95} ms, ratio ${f.listing.ratio}`, f.listing.target, f.listing.ratio <= 1.5 && f.listing.deepP95 <= 20 && f.listing.firstP95 <= 20],
-  f.memory && [`Memory, ${f.memory.events} events`, `RSS ${f.memory.rssMbAtHalf} MB -> ${f.memory.rssMbAtFull} MB (${(f.memory.growth * 100).toFixed(1)}%)`, f.memory.target, f.memory.growth < 0.1],
+  f.ingest && [
+    "Ingest, 32 connections, 1 KiB JSON",
+    `${f.ingest.rps} rps (ceiling ${f.ingest.ceilingRps}, ratio ${f.ingest.ratio}), p50 ${f.ingest.p50} ms, p99 ${f.ingest.p99} ms, non-2xx ${f.ingest.non2xx}`,
+    f.ingest.target,
+    f.ingest.ratio >= 0.5 && f.ingest.non2xx === 0,
+  ],
+  f.fixedRate && [
+    "Ingest at an even 200 events/s, 8 connections",
+    `p50 ${f.fixedRate.p50} ms, p99 ${f.fixedRate.p99} ms, achieved ${f.fixedRate.achievedRate}/s, non-2xx ${f.fixedRate.non2xx}`,
+    f.fixedRate.target,
+    f.fixedRate.p99 <= 50 && f.fixedRate.non2xx === 0 && f.fixedRate.errors === 0,
+  ],
+  f.bursts && [
+    "Ingest in bursts of 200 once a second (autocannon overallRate)",
+    `p50 ${f.bursts.p50} ms, p99 ${f.bursts.p99} ms, non-2xx ${f.bursts.non2xx}`,
+    "reported only",
+    null,
+  ],
+  f.endToEnd && [
+    `End to end, ${f.endToEnd.events} events at an even 100/s, echo model`,
+    `p50 ${f.endToEnd.p50} ms, p99 ${f.endToEnd.p99} ms, drain ${f.endToEnd.drainPerSecond}/s`,
+    f.endToEnd.target,
+    f.endToEnd.p50 <= 50,
+  ],
+  f.listing && [
+    `Listing, ${f.listing.triggers} triggers`,
+    `first p95 ${f.listing.firstP95} ms, deep (50%) p95 ${f.listing.deepP95} ms, ratio ${f.listing.ratio}`,
+    f.listing.target,
+    f.listing.ratio <= 1.5 && f.listing.deepP95 <= 20 && f.listing.firstP95 <= 20,
+  ],
+  f.memory && [
+    `Memory, ${f.memory.events} events`,
+    `RSS ${f.memory.rssMbAtHalf} MB -> ${f.memory.rssMbAtFull} MB (${(f.memory.growth * 100).toFixed(1)}%)`,
+    f.memory.target,
+    f.memory.growth < 0.1,
+  ],
 ].filter(Boolean);
 const table = [
   `Benchmarks: ${results.database}, ${results.cpus} cores, Node ${results.node}, ${results.date}${quick ? " (quick run)" : ""}`,
   "",
   "| figure | measured | target | met |",
   "|---|---|---|---|",
-  ...rows.map(([a, b, c, d]) => `| ${a} | ${b} | ${c} | ${d === null ? "-" : d ? "yes" : "**no**"} |`),
+  ...rows.map(
+    ([a, b, c, d]) => `| ${a} | ${b} | ${c} | ${d === null ? "-" : d ? "yes" : "**no**"} |`,
+  ),
 ].join("\n");
 console.log(`\n${table}\n`);
 mkdirSync(path.join(root, "bench", "results"), { recursive: true });
-writeFileSync(path.join(root, "bench", "results", "latest.json"), JSON.stringify({ ...results, table }, null, 2));
+writeFileSync(
+  path.join(root, "bench", "results", "latest.json"),
+  JSON.stringify({ ...results, table }, null, 2),
+);

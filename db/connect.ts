@@ -9,7 +9,9 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema> & { $close: () => P
 const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 
 /** postgres.js when DATABASE_URL is set, else embedded PGlite; migrations applied either way. */
-export async function createDb(options: { databaseUrl?: string; pgliteDir?: string } = {}): Promise<Db> {
+export async function createDb(
+  options: { databaseUrl?: string; pgliteDir?: string } = {},
+): Promise<Db> {
   const databaseUrl = options.databaseUrl ?? env().DATABASE_URL;
   // an explicit empty databaseUrl means "embedded", whatever the environment says
   if (databaseUrl) return connectPostgres(databaseUrl);

@@ -6,10 +6,21 @@ async function audit(page: Page, name: string) {
   await page.screenshot({ path: `e2e/.artifacts/screenshots/${name}.png`, fullPage: true });
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} -> ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`), name).toEqual([]);
+  expect(
+    bad.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} -> ${v.nodes
+          .map((n) => n.target.join(" "))
+          .slice(0, 3)
+          .join(", ")}`,
+    ),
+    name,
+  ).toEqual([]);
 }
 
-test("every page: no serious or critical axe violations, in light and dark; screenshots saved", async ({ page }) => {
+test("every page: no serious or critical axe violations, in light and dark; screenshots saved", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const errors = watchConsole(page);
   await page.goto("/signin");
@@ -20,10 +31,19 @@ test("every page: no serious or critical axe violations, in light and dark; scre
   await audit(page, "triggers-empty");
 
   const { id: skillsetId } = await apiAs(page, "/api/v1/skillset/create", { name: "Shop API" });
-  await apiAs(page, `/api/v1/skillset/${skillsetId}/ability/create`, { name: "lookup", kind: "http_request", config: { url: "https://example.com/{{input.id}}" } });
+  await apiAs(page, `/api/v1/skillset/${skillsetId}/ability/create`, {
+    name: "lookup",
+    kind: "http_request",
+    config: { url: "https://example.com/{{input.id}}" },
+  });
   const { id: botId } = await apiAs(page, "/api/v1/bot/create", { name: "Ops bot", skillsetId });
   await apiAs(page, "/api/v1/blueprint/create", { name: "Shop" });
-  const { id } = await apiAs(page, "/api/v1/integration/trigger/create", { botId, name: "Orders", schedule: "0 9 * * 1-5", timezone: "Europe/Berlin" });
+  const { id } = await apiAs(page, "/api/v1/integration/trigger/create", {
+    botId,
+    name: "Orders",
+    schedule: "0 9 * * 1-5",
+    timezone: "Europe/Berlin",
+  });
   await apiAs(page, `/api/v1/integration/trigger/${id}/invoke`, {});
   await apiAs(page, "/api/v1/token/create", { name: "ci" });
 

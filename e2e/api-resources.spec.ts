@@ -5,9 +5,19 @@ import { createBot, createTrigger, expectError, json } from "./fixtures/resource
 test.describe("bots, skillsets, abilities, blueprints", () => {
   test("bot CRUD and validation", async () => {
     const { api } = await userWithToken();
-    const { id: skillsetId } = await json(await api.post("/api/v1/skillset/create", { data: { name: "Tools" } }));
+    const { id: skillsetId } = await json(
+      await api.post("/api/v1/skillset/create", { data: { name: "Tools" } }),
+    );
     const { id } = await json(
-      await api.post("/api/v1/bot/create", { data: { name: "Support", model: "openai/gpt-4o-mini", backstory: "You help.", skillsetId, meta: { a: 1 } } }),
+      await api.post("/api/v1/bot/create", {
+        data: {
+          name: "Support",
+          model: "openai/gpt-4o-mini",
+          backstory: "You help.",
+          skillsetId,
+          meta: { a: 1 },
+        },
+      }),
     );
     expect(id).toMatch(/^bot_/);
     expect(await json(await api.get(`/api/v1/bot/${id}/fetch`))).toMatchObject({
@@ -20,9 +30,17 @@ test.describe("bots, skillsets, abilities, blueprints", () => {
       blueprintId: null,
       meta: { a: 1 },
     });
-    await json(await api.post(`/api/v1/bot/${id}/update`, { data: { model: "echo", description: "d" } }));
-    expect(await json(await api.get(`/api/v1/bot/${id}/fetch`))).toMatchObject({ model: "echo", description: "d", name: "Support" });
-    expect((await json(await api.get("/api/v1/bot/list"))).items.map((b: { id: string }) => b.id)).toEqual([id]);
+    await json(
+      await api.post(`/api/v1/bot/${id}/update`, { data: { model: "echo", description: "d" } }),
+    );
+    expect(await json(await api.get(`/api/v1/bot/${id}/fetch`))).toMatchObject({
+      model: "echo",
+      description: "d",
+      name: "Support",
+    });
+    expect(
+      (await json(await api.get("/api/v1/bot/list"))).items.map((b: { id: string }) => b.id),
+    ).toEqual([id]);
 
     for (const [data, field] of [
       [{}, "name"],
@@ -32,7 +50,11 @@ test.describe("bots, skillsets, abilities, blueprints", () => {
       [{ name: "x", skillsetId: "skillset_nope" }, "skillsetId"],
       [{ name: "x", meta: 5 }, "meta"],
     ] as const) {
-      const body = await expectError(await api.post("/api/v1/bot/create", { data }), 422, "VALIDATION_ERROR");
+      const body = await expectError(
+        await api.post("/api/v1/bot/create", { data }),
+        422,
+        "VALIDATION_ERROR",
+      );
       expect(body.issues?.map((i) => i.path)).toContain(field);
     }
     await json(await api.post(`/api/v1/bot/${id}/delete`));
@@ -41,54 +63,112 @@ test.describe("bots, skillsets, abilities, blueprints", () => {
 
   test("skillset with abilities", async () => {
     const { api } = await userWithToken();
-    const { id: sid } = await json(await api.post("/api/v1/skillset/create", { data: { name: "Ops tools", description: "HTTP" } }));
+    const { id: sid } = await json(
+      await api.post("/api/v1/skillset/create", {
+        data: { name: "Ops tools", description: "HTTP" },
+      }),
+    );
     const { id: aid } = await json(
       await api.post(`/api/v1/skillset/${sid}/ability/create`, {
-        data: { name: "lookup_order", description: "Look up an order", kind: "http_request", config: { method: "GET", url: "https://example.com/orders/{{input.orderId}}" } },
+        data: {
+          name: "lookup_order",
+          description: "Look up an order",
+          kind: "http_request",
+          config: { method: "GET", url: "https://example.com/orders/{{input.orderId}}" },
+        },
       }),
     );
     expect(aid).toMatch(/^ability_/);
-    expect(await json(await api.get(`/api/v1/skillset/${sid}/ability/${aid}/fetch`))).toMatchObject({
-      id: aid,
-      skillsetId: sid,
-      kind: "http_request",
-      config: { method: "GET", url: "https://example.com/orders/{{input.orderId}}", timeoutMs: 10000 },
-    });
+    expect(await json(await api.get(`/api/v1/skillset/${sid}/ability/${aid}/fetch`))).toMatchObject(
+      {
+        id: aid,
+        skillsetId: sid,
+        kind: "http_request",
+        config: {
+          method: "GET",
+          url: "https://example.com/orders/{{input.orderId}}",
+          timeoutMs: 10000,
+        },
+      },
+    );
     const { id: wid } = await json(
-      await api.post(`/api/v1/skillset/${sid}/ability/create`, { data: { name: "notify", kind: "webhook", config: { url: "https://example.com/hook", secret: "s" } } }),
+      await api.post(`/api/v1/skillset/${sid}/ability/create`, {
+        data: {
+          name: "notify",
+          kind: "webhook",
+          config: { url: "https://example.com/hook", secret: "s" },
+        },
+      }),
     );
     const list = await json(await api.get(`/api/v1/skillset/${sid}/ability/list?order=asc`));
     expect(list.items.map((a: { id: string }) => a.id)).toEqual([aid, wid]);
 
-    await json(await api.post(`/api/v1/skillset/${sid}/ability/${aid}/update`, { data: { config: { method: "POST", url: "https://example.com/x", body: "{}" } } }));
-    expect((await json(await api.get(`/api/v1/skillset/${sid}/ability/${aid}/fetch`))).config).toMatchObject({ method: "POST" });
+    await json(
+      await api.post(`/api/v1/skillset/${sid}/ability/${aid}/update`, {
+        data: { config: { method: "POST", url: "https://example.com/x", body: "{}" } },
+      }),
+    );
+    expect(
+      (await json(await api.get(`/api/v1/skillset/${sid}/ability/${aid}/fetch`))).config,
+    ).toMatchObject({ method: "POST" });
 
     for (const [data, field] of [
       [{ name: "bad name!", kind: "webhook", config: { url: "https://e.com" } }, "name"],
       [{ name: "x", kind: "ftp", config: {} }, "kind"],
       [{ name: "x", kind: "webhook", config: { url: "file:///etc/passwd" } }, "config.url"],
-      [{ name: "x", kind: "http_request", config: { url: "https://e.com", method: "TRACE" } }, "config.method"],
-      [{ name: "x", kind: "http_request", config: { url: "https://e.com", timeoutMs: 999999 } }, "config.timeoutMs"],
+      [
+        { name: "x", kind: "http_request", config: { url: "https://e.com", method: "TRACE" } },
+        "config.method",
+      ],
+      [
+        { name: "x", kind: "http_request", config: { url: "https://e.com", timeoutMs: 999999 } },
+        "config.timeoutMs",
+      ],
     ] as const) {
-      const body = await expectError(await api.post(`/api/v1/skillset/${sid}/ability/create`, { data }), 422, "VALIDATION_ERROR");
+      const body = await expectError(
+        await api.post(`/api/v1/skillset/${sid}/ability/create`, { data }),
+        422,
+        "VALIDATION_ERROR",
+      );
       expect(body.issues?.map((i) => i.path)).toContain(field);
     }
-    await expectError(await api.post(`/api/v1/skillset/${sid}/ability/${aid}/update`, { data: { config: { url: "nope" } } }), 422, "VALIDATION_ERROR");
+    await expectError(
+      await api.post(`/api/v1/skillset/${sid}/ability/${aid}/update`, {
+        data: { config: { url: "nope" } },
+      }),
+      422,
+      "VALIDATION_ERROR",
+    );
     await json(await api.post(`/api/v1/skillset/${sid}/ability/${wid}/delete`));
-    await expectError(await api.get(`/api/v1/skillset/${sid}/ability/${wid}/fetch`), 404, "NOT_FOUND");
+    await expectError(
+      await api.get(`/api/v1/skillset/${sid}/ability/${wid}/fetch`),
+      404,
+      "NOT_FOUND",
+    );
     await json(await api.post(`/api/v1/skillset/${sid}/update`, { data: { name: "Renamed" } }));
     expect((await json(await api.get(`/api/v1/skillset/${sid}/fetch`))).name).toBe("Renamed");
     await json(await api.post(`/api/v1/skillset/${sid}/delete`));
-    await expectError(await api.get(`/api/v1/skillset/${sid}/ability/${aid}/fetch`), 404, "NOT_FOUND");
+    await expectError(
+      await api.get(`/api/v1/skillset/${sid}/ability/${aid}/fetch`),
+      404,
+      "NOT_FOUND",
+    );
   });
 
   test("blueprints group resources and leave them when deleted", async () => {
     const { api } = await userWithToken();
-    const { id: bp } = await json(await api.post("/api/v1/blueprint/create", { data: { name: "Shop", description: "All shop things" } }));
+    const { id: bp } = await json(
+      await api.post("/api/v1/blueprint/create", {
+        data: { name: "Shop", description: "All shop things" },
+      }),
+    );
     const botId = await createBot(api, { blueprintId: bp });
     expect((await json(await api.get(`/api/v1/bot/list?blueprintId=${bp}`))).items).toHaveLength(1);
     await json(await api.post(`/api/v1/blueprint/${bp}/update`, { data: { name: "Store" } }));
-    expect(await json(await api.get(`/api/v1/blueprint/${bp}/fetch`))).toMatchObject({ name: "Store", description: "All shop things" });
+    expect(await json(await api.get(`/api/v1/blueprint/${bp}/fetch`))).toMatchObject({
+      name: "Store",
+      description: "All shop things",
+    });
     await json(await api.post(`/api/v1/blueprint/${bp}/delete`));
     expect((await json(await api.get(`/api/v1/bot/${botId}/fetch`))).blueprintId).toBeNull();
     expect((await json(await api.get("/api/v1/blueprint/list"))).items).toEqual([]);
@@ -98,9 +178,21 @@ test.describe("bots, skillsets, abilities, blueprints", () => {
     const { api } = await userWithToken();
     expect(await json(await api.get("/api/v1/conversation/list"))).toEqual({ items: [] });
     expect(await json(await api.get("/api/v1/contact/list"))).toEqual({ items: [] });
-    await expectError(await api.get("/api/v1/conversation/conversation_01ARZ3NDEKTSV4RRFFQ69G5FAV/fetch"), 404, "NOT_FOUND");
-    await expectError(await api.get("/api/v1/conversation/conversation_01ARZ3NDEKTSV4RRFFQ69G5FAV/message/list"), 404, "NOT_FOUND");
-    await expectError(await api.get("/api/v1/contact/contact_01ARZ3NDEKTSV4RRFFQ69G5FAV/fetch"), 404, "NOT_FOUND");
+    await expectError(
+      await api.get("/api/v1/conversation/conversation_01ARZ3NDEKTSV4RRFFQ69G5FAV/fetch"),
+      404,
+      "NOT_FOUND",
+    );
+    await expectError(
+      await api.get("/api/v1/conversation/conversation_01ARZ3NDEKTSV4RRFFQ69G5FAV/message/list"),
+      404,
+      "NOT_FOUND",
+    );
+    await expectError(
+      await api.get("/api/v1/contact/contact_01ARZ3NDEKTSV4RRFFQ69G5FAV/fetch"),
+      404,
+      "NOT_FOUND",
+    );
   });
 
   test("OpenAPI document is served", async () => {
@@ -114,9 +206,17 @@ test.describe("bots, skillsets, abilities, blueprints", () => {
 test("isolation: user B gets 404 for every one of user A's resources on every verb, and never sees them in lists", async () => {
   const a = await userWithToken();
   const b = await userWithToken();
-  const { id: bp } = await json(await a.api.post("/api/v1/blueprint/create", { data: { name: "A's" } }));
-  const { id: sid } = await json(await a.api.post("/api/v1/skillset/create", { data: { name: "A's" } }));
-  const { id: aid } = await json(await a.api.post(`/api/v1/skillset/${sid}/ability/create`, { data: { name: "x", kind: "webhook", config: { url: "https://e.com" } } }));
+  const { id: bp } = await json(
+    await a.api.post("/api/v1/blueprint/create", { data: { name: "A's" } }),
+  );
+  const { id: sid } = await json(
+    await a.api.post("/api/v1/skillset/create", { data: { name: "A's" } }),
+  );
+  const { id: aid } = await json(
+    await a.api.post(`/api/v1/skillset/${sid}/ability/create`, {
+      data: { name: "x", kind: "webhook", config: { url: "https://e.com" } },
+    }),
+  );
   const botId = await createBot(a.api, { skillsetId: sid });
   const trigger = await createTrigger(a.api, { botId });
   const { id: tokenId } = (await json(await a.api.get("/api/v1/token/list"))).items[0];
@@ -136,7 +236,11 @@ test("isolation: user B gets 404 for every one of user A's resources on every ve
     ["POST", `/api/v1/skillset/${sid}/update`, { name: "stolen" }],
     ["POST", `/api/v1/skillset/${sid}/delete`],
     ["GET", `/api/v1/skillset/${sid}/ability/list`],
-    ["POST", `/api/v1/skillset/${sid}/ability/create`, { name: "y", kind: "webhook", config: { url: "https://e.com" } }],
+    [
+      "POST",
+      `/api/v1/skillset/${sid}/ability/create`,
+      { name: "y", kind: "webhook", config: { url: "https://e.com" } },
+    ],
     ["GET", `/api/v1/skillset/${sid}/ability/${aid}/fetch`],
     ["POST", `/api/v1/skillset/${sid}/ability/${aid}/update`, { name: "stolen" }],
     ["POST", `/api/v1/skillset/${sid}/ability/${aid}/delete`],
@@ -146,18 +250,39 @@ test("isolation: user B gets 404 for every one of user A's resources on every ve
     ["POST", `/api/v1/token/${tokenId}/delete`],
   ];
   for (const [method, path, data] of requests) {
-    const res = await b.api.fetch(path, { method, data: data ?? (method === "POST" ? {} : undefined) });
+    const res = await b.api.fetch(path, {
+      method,
+      data: data ?? (method === "POST" ? {} : undefined),
+    });
     expect(res.status(), `${method} ${path}`).toBe(404);
     expect(await res.json()).toMatchObject({ code: "NOT_FOUND" });
   }
   // B cannot point its own resources at A's either
-  await expectError(await b.api.post("/api/v1/integration/trigger/create", { data: { botId } }), 422, "VALIDATION_ERROR");
-  await expectError(await b.api.post("/api/v1/bot/create", { data: { name: "x", skillsetId: sid } }), 422, "VALIDATION_ERROR");
+  await expectError(
+    await b.api.post("/api/v1/integration/trigger/create", { data: { botId } }),
+    422,
+    "VALIDATION_ERROR",
+  );
+  await expectError(
+    await b.api.post("/api/v1/bot/create", { data: { name: "x", skillsetId: sid } }),
+    422,
+    "VALIDATION_ERROR",
+  );
 
-  for (const path of ["/api/v1/integration/trigger/list", "/api/v1/bot/list", "/api/v1/skillset/list", "/api/v1/blueprint/list", "/api/v1/conversation/list", "/api/v1/contact/list"]) {
+  for (const path of [
+    "/api/v1/integration/trigger/list",
+    "/api/v1/bot/list",
+    "/api/v1/skillset/list",
+    "/api/v1/blueprint/list",
+    "/api/v1/conversation/list",
+    "/api/v1/contact/list",
+  ]) {
     expect((await json(await b.api.get(path))).items, path).toEqual([]);
   }
   // A's resources are untouched
-  expect(await json(await a.api.get(`${T}/fetch`))).toMatchObject({ name: "Test trigger", secret: trigger.secret });
+  expect(await json(await a.api.get(`${T}/fetch`))).toMatchObject({
+    name: "Test trigger",
+    secret: trigger.secret,
+  });
   expect((await json(await a.api.get("/api/v1/token/list"))).items).toHaveLength(1);
 });

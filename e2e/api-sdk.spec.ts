@@ -9,15 +9,31 @@ test("the official @chatbotkit/sdk client works against our API", async () => {
   const client = new ChatBotKit({ secret: token, baseUrl: baseURL() });
   const triggers = client.integration.trigger;
 
-  const created = await triggers.create({ name: "SDK trigger", botId, authenticate: true, sessionDuration: 60_000, schedule: "1h" });
+  const created = await triggers.create({
+    name: "SDK trigger",
+    botId,
+    authenticate: true,
+    sessionDuration: 60_000,
+    schedule: "1h",
+  });
   expect(created.id).toMatch(/^trigger_/);
 
   const fetched = await triggers.fetch(created.id);
-  expect(fetched).toMatchObject({ id: created.id, name: "SDK trigger", botId, authenticate: true, schedule: "1h", sessionDuration: 60_000 });
+  expect(fetched).toMatchObject({
+    id: created.id,
+    name: "SDK trigger",
+    botId,
+    authenticate: true,
+    schedule: "1h",
+    sessionDuration: 60_000,
+  });
   expect(fetched.secret).toMatch(/^[0-9a-f]{64}$/);
 
   await triggers.update(created.id, { description: "updated by the SDK", meta: { via: "sdk" } });
-  expect(await triggers.fetch(created.id)).toMatchObject({ description: "updated by the SDK", meta: { via: "sdk" } });
+  expect(await triggers.fetch(created.id)).toMatchObject({
+    description: "updated by the SDK",
+    meta: { via: "sdk" },
+  });
 
   const list = await triggers.list({ take: 10, meta: { via: "sdk" } } as never);
   expect(list.items.map((t: { id: string }) => t.id)).toEqual([created.id]);

@@ -10,12 +10,20 @@ test.describe("trigger integration API", () => {
     const botId = await createBot(api);
     const created = await json(
       await api.post(`${T}/create`, {
-        data: { name: "Order Processing Trigger", description: "Handles order processing events", botId, authenticate: true, sessionDuration: 3600000 },
+        data: {
+          name: "Order Processing Trigger",
+          description: "Handles order processing events",
+          botId,
+          authenticate: true,
+          sessionDuration: 3600000,
+        },
       }),
     );
     expect(created.id).toMatch(/^trigger_[0-9A-Z]{26}$/);
     expect(created.secret).toMatch(/^[0-9a-f]{64}$/);
-    expect(created.eventUrl).toBe(`http://127.0.0.1:${process.env.E2E_PORT}/v1/integration/trigger/${created.id}/event`);
+    expect(created.eventUrl).toBe(
+      `http://127.0.0.1:${process.env.E2E_PORT}/v1/integration/trigger/${created.id}/event`,
+    );
 
     const record = await json(await api.get(`${T}/${created.id}/fetch`));
     expect(record).toEqual({
@@ -42,20 +50,39 @@ test.describe("trigger integration API", () => {
       updatedAt: expect.any(String),
     });
 
-    expect(await json(await api.post(`${T}/${created.id}/update`, { data: { schedule: "0 9 * * 1-5", timezone: "Europe/Berlin", meta: { team: "ops" } } }))).toEqual({
+    expect(
+      await json(
+        await api.post(`${T}/${created.id}/update`, {
+          data: { schedule: "0 9 * * 1-5", timezone: "Europe/Berlin", meta: { team: "ops" } },
+        }),
+      ),
+    ).toEqual({
       id: created.id,
     });
     const updated = await json(await api.get(`${T}/${created.id}/fetch`));
-    expect(updated).toMatchObject({ triggerSchedule: "0 9 * * 1-5", schedule: "0 9 * * 1-5", scheduleDescription: "At 09:00, Monday through Friday (Europe/Berlin)", timezone: "Europe/Berlin", meta: { team: "ops" }, name: "Order Processing Trigger" });
+    expect(updated).toMatchObject({
+      triggerSchedule: "0 9 * * 1-5",
+      schedule: "0 9 * * 1-5",
+      scheduleDescription: "At 09:00, Monday through Friday (Europe/Berlin)",
+      timezone: "Europe/Berlin",
+      meta: { team: "ops" },
+      name: "Order Processing Trigger",
+    });
     const next = new Date(updated.nextTriggerAt);
     expect(next.getTime()).toBeGreaterThan(Date.now());
-    const berlinHour = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Berlin", hour: "2-digit", hour12: false }).format(next);
+    const berlinHour = new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Europe/Berlin",
+      hour: "2-digit",
+      hour12: false,
+    }).format(next);
     expect(berlinHour).toBe("09");
 
     expect(await json(await api.post(`${T}/${created.id}/setup`))).toEqual({ id: created.id });
     const afterSetup = await json(await api.get(`${T}/${created.id}/fetch`));
     expect(afterSetup.nextTriggerAt).toBe(updated.nextTriggerAt);
-    expect(await json(await api.post(`${T}/${created.id}/setup`, { data: {} }))).toEqual({ id: created.id });
+    expect(await json(await api.post(`${T}/${created.id}/setup`, { data: {} }))).toEqual({
+      id: created.id,
+    });
 
     const invoked = await json(await api.post(`${T}/${created.id}/invoke`, { data: {} }));
     expect(invoked).toMatchObject({ id: created.id, eventId: expect.stringMatching(/^event_/) });
@@ -66,10 +93,17 @@ test.describe("trigger integration API", () => {
     expect(rotated.secret).not.toBe(created.secret);
     expect((await json(await api.get(`${T}/${created.id}/fetch`))).secret).toBe(rotated.secret);
 
-    expect(await json(await api.post(`${T}/${created.id}/update`, { data: { triggerSchedule: null } }))).toEqual({ id: created.id });
-    expect(await json(await api.get(`${T}/${created.id}/fetch`))).toMatchObject({ triggerSchedule: null, nextTriggerAt: null });
+    expect(
+      await json(await api.post(`${T}/${created.id}/update`, { data: { triggerSchedule: null } })),
+    ).toEqual({ id: created.id });
+    expect(await json(await api.get(`${T}/${created.id}/fetch`))).toMatchObject({
+      triggerSchedule: null,
+      nextTriggerAt: null,
+    });
 
-    expect(await json(await api.post(`${T}/${created.id}/delete`, { data: {} }))).toEqual({ id: created.id });
+    expect(await json(await api.post(`${T}/${created.id}/delete`, { data: {} }))).toEqual({
+      id: created.id,
+    });
     await expectError(await api.get(`${T}/${created.id}/fetch`), 404, "NOT_FOUND");
     await expectError(await api.post(`${T}/${created.id}/delete`), 404, "NOT_FOUND");
   });
@@ -99,17 +133,36 @@ test.describe("trigger integration API", () => {
       [{ botId, blueprintId: "blueprint_nope" }, "blueprintId"],
     ];
     for (const [data, field] of cases) {
-      const body = await expectError(await api.post(`${T}/create`, { data }), 422, "VALIDATION_ERROR");
-      expect(body.issues?.map((i) => i.path), JSON.stringify(data).slice(0, 100)).toContain(field);
+      const body = await expectError(
+        await api.post(`${T}/create`, { data }),
+        422,
+        "VALIDATION_ERROR",
+      );
+      expect(
+        body.issues?.map((i) => i.path),
+        JSON.stringify(data).slice(0, 100),
+      ).toContain(field);
     }
     const t = await createTrigger(api, { botId });
-    const bad = await expectError(await api.post(`${T}/${t.id}/update`, { data: { schedule: "every tuesday" } }), 422, "VALIDATION_ERROR");
+    const bad = await expectError(
+      await api.post(`${T}/${t.id}/update`, { data: { schedule: "every tuesday" } }),
+      422,
+      "VALIDATION_ERROR",
+    );
     expect(bad.message).toContain("schedule");
     await expectError(await api.get(`${T}/list?take=0`), 422, "VALIDATION_ERROR");
     await expectError(await api.get(`${T}/list?take=101`), 422, "VALIDATION_ERROR");
     await expectError(await api.get(`${T}/list?order=sideways`), 422, "VALIDATION_ERROR");
-    await expectError(await api.get(`${T}/trigger_01ARZ3NDEKTSV4RRFFQ69G5FAV/fetch`), 404, "NOT_FOUND");
-    await expectError(await api.post(`${T}/trigger_01ARZ3NDEKTSV4RRFFQ69G5FAV/update`, { data: {} }), 404, "NOT_FOUND");
+    await expectError(
+      await api.get(`${T}/trigger_01ARZ3NDEKTSV4RRFFQ69G5FAV/fetch`),
+      404,
+      "NOT_FOUND",
+    );
+    await expectError(
+      await api.post(`${T}/trigger_01ARZ3NDEKTSV4RRFFQ69G5FAV/update`, { data: {} }),
+      404,
+      "NOT_FOUND",
+    );
   });
 
   test("schedules: interval, ISO duration, one-shot date, macros; nextTriggerAt in the trigger's timezone", async () => {
@@ -125,8 +178,14 @@ test.describe("trigger integration API", () => {
     const iso = await createTrigger(api, { botId, triggerSchedule: "PT1H" });
     expect((await json(await api.get(`${T}/${iso.id}/fetch`))).triggerSchedule).toBe("PT1H");
 
-    const once = await createTrigger(api, { botId, schedule: "2031-01-15T09:30:00", timezone: "Asia/Tokyo" });
-    expect((await json(await api.get(`${T}/${once.id}/fetch`))).nextTriggerAt).toBe("2031-01-15T00:30:00.000Z");
+    const once = await createTrigger(api, {
+      botId,
+      schedule: "2031-01-15T09:30:00",
+      timezone: "Asia/Tokyo",
+    });
+    expect((await json(await api.get(`${T}/${once.id}/fetch`))).nextTriggerAt).toBe(
+      "2031-01-15T00:30:00.000Z",
+    );
 
     const past = await createTrigger(api, { botId, schedule: "2001-01-01T00:00:00Z" });
     expect((await json(await api.get(`${T}/${past.id}/fetch`))).nextTriggerAt).toBeNull();
@@ -139,7 +198,9 @@ test.describe("trigger integration API", () => {
   test("list filters by blueprint and meta; JSONL streams every item", async () => {
     const { api } = await userWithToken();
     const botId = await createBot(api);
-    const { id: blueprintId } = await json(await api.post("/api/v1/blueprint/create", { data: { name: "Ops" } }));
+    const { id: blueprintId } = await json(
+      await api.post("/api/v1/blueprint/create", { data: { name: "Ops" } }),
+    );
     const a = await createTrigger(api, { botId, blueprintId, meta: { env: "prod" } });
     const b = await createTrigger(api, { botId, meta: { env: "dev" } });
     const byBlueprint = await json(await api.get(`${T}/list?blueprintId=${blueprintId}`));
@@ -152,7 +213,10 @@ test.describe("trigger integration API", () => {
 
     const stream = await api.get(`${T}/list`, { headers: { accept: "application/jsonl" } });
     expect(stream.headers()["content-type"]).toContain("application/jsonl");
-    const lines = (await stream.text()).trim().split("\n").map((l) => JSON.parse(l));
+    const lines = (await stream.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.type)).toEqual(["item", "item"]);
     expect(lines.map((l) => l.data.id)).toEqual([b.id, a.id]);
 
@@ -165,7 +229,11 @@ test.describe("trigger integration API", () => {
     const { api } = await userWithToken();
     const botId = await createBot(api);
     const t = await createTrigger(api, { botId, name: "Uses the bot" });
-    const conflict = await expectError(await api.post(`/api/v1/bot/${botId}/delete`), 409, "CONFLICT");
+    const conflict = await expectError(
+      await api.post(`/api/v1/bot/${botId}/delete`),
+      409,
+      "CONFLICT",
+    );
     expect(conflict.message).toContain("Uses the bot");
     expect(conflict.message).toContain(t.id);
     await json(await api.post(`${T}/${t.id}/delete`));

@@ -1,11 +1,18 @@
 import { expect, test } from "@playwright/test";
 import { PASSWORD, uniqueEmail } from "./fixtures/accounts";
 
-test("sign up, land on Triggers, sign out, sign in, create and revoke an API token", async ({ page, context }) => {
+test("sign up, land on Triggers, sign out, sign in, create and revoke an API token", async ({
+  page,
+  context,
+}) => {
   const errors: string[] = [];
   // 4xx answers the test provokes on purpose show up as "Failed to load resource"; anything else is a bug.
   page.on("console", (m) => {
-    if (m.type() === "error" && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) errors.push(m.text());
+    if (
+      m.type() === "error" &&
+      !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())
+    )
+      errors.push(m.text());
   });
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
 
@@ -47,7 +54,9 @@ test("sign up, land on Triggers, sign out, sign in, create and revoke an API tok
   await page.getByRole("button", { name: "Copy token" }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
 
-  const ok = await page.request.get("/api/v1/token/list", { headers: { authorization: `Bearer ${token}` } });
+  const ok = await page.request.get("/api/v1/token/list", {
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(ok.status()).toBe(200);
 
   await page.getByRole("button", { name: "Done" }).click();
@@ -56,7 +65,9 @@ test("sign up, land on Triggers, sign out, sign in, create and revoke an API tok
   await expect(page.getByRole("dialog")).toContainText("Programs using it get 401");
   await page.getByRole("button", { name: "Revoke “ci script”" }).click();
   await expect(page.getByText("No API tokens yet.")).toBeVisible();
-  const revoked = await page.request.get("/api/v1/token/list", { headers: { authorization: `Bearer ${token}` } });
+  const revoked = await page.request.get("/api/v1/token/list", {
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(revoked.status()).toBe(401);
   expect(errors).toEqual([]);
 });

@@ -2,7 +2,10 @@ import { gzipSync } from "node:zlib";
 import { expect, test } from "@playwright/test";
 import { signUpInBrowser } from "./fixtures/ui";
 
-test("the first load of /triggers ships under 250 kB of gzipped JavaScript", async ({ page, browser }) => {
+test("the first load of /triggers ships under 250 kB of gzipped JavaScript", async ({
+  page,
+  browser,
+}) => {
   await signUpInBrowser(page);
   // A fresh page in the same context: nothing cached in memory, cookies kept.
   const fresh = await page.context().newPage();
@@ -15,7 +18,9 @@ test("the first load of /triggers ships under 250 kB of gzipped JavaScript", asy
   await fresh.goto("/triggers", { waitUntil: "networkidle" });
   await expect(fresh.getByRole("heading", { name: "Triggers", level: 1 })).toBeVisible();
   const total = [...scripts.values()].reduce((a, b) => a + b, 0);
-  console.log(`/triggers first load: ${scripts.size} scripts, ${(total / 1024).toFixed(1)} kB gzipped`);
+  console.log(
+    `/triggers first load: ${scripts.size} scripts, ${(total / 1024).toFixed(1)} kB gzipped`,
+  );
   expect(scripts.size).toBeGreaterThan(0);
   expect(total).toBeLessThan(250 * 1024);
   void browser;

@@ -14,8 +14,16 @@ test("kill -9 in the middle of 2,000 events at full speed, restart: every 202'd 
     // A model that takes 15 ms per answer, so events queue up behind the runner.
     const scenario = scenarioName("crash");
     await scriptLlm(scenario, [{ text: "handled", delayMs: 15 }]);
-    const { id: botId } = await json(await api.post("/api/v1/bot/create", { data: { name: "b", model: "openai/stub", backstory: `[scenario:${scenario}]` } }));
-    const trigger = await json(await api.post("/api/v1/integration/trigger/create", { data: { botId, authenticate: false, rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 } }));
+    const { id: botId } = await json(
+      await api.post("/api/v1/bot/create", {
+        data: { name: "b", model: "openai/stub", backstory: `[scenario:${scenario}]` },
+      }),
+    );
+    const trigger = await json(
+      await api.post("/api/v1/integration/trigger/create", {
+        data: { botId, authenticate: false, rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 },
+      }),
+    );
 
     // Fire events with 16 in flight; kill the server part-way through.
     const accepted: string[] = [];
@@ -27,19 +35,26 @@ test("kill -9 in the middle of 2,000 events at full speed, restart: every 202'd 
       while (!(killed && stopAtKill) && sent < 2000) {
         const n = sent++;
         try {
-          const res = await fetch(`${server.base}/v1/integration/trigger/${trigger.id}/event?session=s${n % 50}`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ text: `event ${n}` }),
-            signal: AbortSignal.timeout(30_000),
-          });
+          const res = await fetch(
+            `${server.base}/v1/integration/trigger/${trigger.id}/event?session=s${n % 50}`,
+            {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ text: `event ${n}` }),
+              signal: AbortSignal.timeout(30_000),
+            },
+          );
           if (res.status === 202) accepted.push((await res.json()).id);
         } catch {
           // the connection died with the server: not accepted, not counted
         }
         if (n === 1000 && !killed) {
           killed = true;
-          const queued = await json(await api.get(`/api/v1/integration/trigger/${trigger.id}/event/list?status=queued&take=100`));
+          const queued = await json(
+            await api.get(
+              `/api/v1/integration/trigger/${trigger.id}/event/list?status=queued&take=100`,
+            ),
+          );
           pendingAtKill = queued.items.length;
           await server.kill9();
           // really gone: nothing answers on its port any more
@@ -65,11 +80,18 @@ test("kill -9 in the middle of 2,000 events at full speed, restart: every 202'd 
           events = [];
           let cursor: string | undefined;
           do {
-            const page = await json(await again.get(`/api/v1/integration/trigger/${trigger.id}/event/list?take=100${cursor ? `&cursor=${cursor}` : ""}`));
+            const page = await json(
+              await again.get(
+                `/api/v1/integration/trigger/${trigger.id}/event/list?take=100${cursor ? `&cursor=${cursor}` : ""}`,
+              ),
+            );
             events.push(...page.items);
             cursor = page.cursor;
           } while (cursor);
-          return events.filter((e) => e.status === "completed").length >= accepted.length && events.every((e) => e.status === "completed");
+          return (
+            events.filter((e) => e.status === "completed").length >= accepted.length &&
+            events.every((e) => e.status === "completed")
+          );
         },
         { timeout: 120_000, intervals: [500, 1000, 2000] },
       )
@@ -84,8 +106,13 @@ test("kill -9 in the middle of 2,000 events at full speed, restart: every 202'd 
     for (const cid of conversationIds) {
       let cursor: string | undefined;
       do {
-        const page = await json(await again.get(`/api/v1/conversation/${cid}/message/list?take=100&order=asc${cursor ? `&cursor=${cursor}` : ""}`));
-        for (const m of page.items) perEvent.set(m.eventId, [...(perEvent.get(m.eventId) ?? []), m.type]);
+        const page = await json(
+          await again.get(
+            `/api/v1/conversation/${cid}/message/list?take=100&order=asc${cursor ? `&cursor=${cursor}` : ""}`,
+          ),
+        );
+        for (const m of page.items)
+          perEvent.set(m.eventId, [...(perEvent.get(m.eventId) ?? []), m.type]);
         cursor = page.cursor;
       } while (cursor);
     }

@@ -2,13 +2,20 @@ import { expect, test } from "@playwright/test";
 import { scenarioName, scriptLlm, startReceiver } from "./fixtures/pipeline";
 import { apiAs, choose, signUpInBrowser, watchConsole } from "./fixtures/ui";
 
-test("the whole story: bot with an ability, authenticated trigger, secret once, event, invoke, rotate, delete", async ({ page, context, request }) => {
+test("the whole story: bot with an ability, authenticated trigger, secret once, event, invoke, rotate, delete", async ({
+  page,
+  context,
+  request,
+}) => {
   test.setTimeout(120_000);
   const errors = watchConsole(page);
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const receiver = await startReceiver();
   const scenario = scenarioName("story");
-  await scriptLlm(scenario, [{ tool: "notify_shop", args: { orderId: "77" } }, { text: "Told the shop about order 77." }]);
+  await scriptLlm(scenario, [
+    { tool: "notify_shop", args: { orderId: "77" } },
+    { text: "Told the shop about order 77." },
+  ]);
 
   await signUpInBrowser(page);
   await expect(page.getByText("No triggers yet")).toBeVisible();
@@ -26,8 +33,12 @@ test("the whole story: bot with an ability, authenticated trigger, secret once, 
   await expect(page.getByText(`POST ${receiver.url}/orders/{{input.orderId}}`)).toBeVisible();
   // edited afterwards: a fuller body and a header
   await page.getByRole("button", { name: "Edit ability notify_shop" }).click();
-  await expect(page.getByLabel("Body template (optional)")).toHaveValue('{"order":"{{input.orderId}}"}');
-  await page.getByLabel("Body template (optional)").fill('{"order":"{{input.orderId}}","said":"{{event.text}}"}');
+  await expect(page.getByLabel("Body template (optional)")).toHaveValue(
+    '{"order":"{{input.orderId}}"}',
+  );
+  await page
+    .getByLabel("Body template (optional)")
+    .fill('{"order":"{{input.orderId}}","said":"{{event.text}}"}');
   await page.getByLabel(/^Headers/).fill("X-Shop: demo");
   await page.getByRole("button", { name: "Save ability" }).click();
   await expect(page.getByText("Ability notify_shop saved")).toBeVisible();
@@ -37,7 +48,9 @@ test("the whole story: bot with an ability, authenticated trigger, secret once, 
   await page.getByRole("button", { name: "New bot" }).first().click();
   await page.getByLabel("Name", { exact: true }).fill("Shop bot");
   await choose(page, "Model", /gpt-4o-mini/);
-  await page.getByLabel("Backstory (system prompt)").fill(`You keep the shop informed. [scenario:${scenario}]`);
+  await page
+    .getByLabel("Backstory (system prompt)")
+    .fill(`You keep the shop informed. [scenario:${scenario}]`);
   await choose(page, "Skillset", "Shop API");
   await page.getByRole("button", { name: "Create bot" }).click();
   await expect(page.getByRole("cell", { name: "Shop bot", exact: true })).toBeVisible();
@@ -66,14 +79,19 @@ test("the whole story: bot with an ability, authenticated trigger, secret once, 
   // An event with the secret: the conversation appears without reloading
   await page.getByRole("tab", { name: "Conversations" }).click();
   await expect(page.getByText("No conversations yet")).toBeVisible();
-  const sent = await request.post(eventUrl, { headers: { authorization: `Bearer ${secret}` }, data: { text: "Order 77 paid", amount: 12 } });
+  const sent = await request.post(eventUrl, {
+    headers: { authorization: `Bearer ${secret}` },
+    data: { text: "Order 77 paid", amount: 12 },
+  });
   expect(sent.status()).toBe(202);
   const conversation = page.getByTestId("conversation").first();
   await expect(conversation).toBeVisible();
   await conversation.getByRole("button").first().click();
   await expect(conversation.getByTestId("message-user")).toContainText("Order 77 paid");
   await expect(conversation.getByTestId("message-activity")).toContainText("notify_shop");
-  await expect(conversation.getByTestId("message-bot")).toContainText("Told the shop about order 77.");
+  await expect(conversation.getByTestId("message-bot")).toContainText(
+    "Told the shop about order 77.",
+  );
   await conversation.getByText("Payload").click();
   await expect(conversation.getByText('"amount": 12')).toBeVisible();
   expect(JSON.parse(receiver.requests[0].body)).toEqual({ order: "77", said: "Order 77 paid" });
@@ -92,8 +110,22 @@ test("the whole story: bot with an ability, authenticated trigger, secret once, 
   expect(rotated).toMatch(/^[0-9a-f]{64}$/);
   expect(rotated).not.toBe(secret);
   await page.getByRole("button", { name: "I have stored the secret" }).click();
-  expect((await request.post(eventUrl, { headers: { authorization: `Bearer ${secret}` }, data: { text: "old secret" } })).status()).toBe(202);
-  expect((await request.post(eventUrl, { headers: { authorization: `Bearer ${rotated}` }, data: { text: "new secret" } })).status()).toBe(202);
+  expect(
+    (
+      await request.post(eventUrl, {
+        headers: { authorization: `Bearer ${secret}` },
+        data: { text: "old secret" },
+      })
+    ).status(),
+  ).toBe(202);
+  expect(
+    (
+      await request.post(eventUrl, {
+        headers: { authorization: `Bearer ${rotated}` },
+        data: { text: "new secret" },
+      })
+    ).status(),
+  ).toBe(202);
 
   // Delete: conversations remain
   await page.getByRole("button", { name: "Delete trigger" }).click();
@@ -102,7 +134,11 @@ test("the whole story: bot with an ability, authenticated trigger, secret once, 
   await page.getByRole("button", { name: "Delete “Shop orders”" }).click();
   await expect(page).toHaveURL(/\/triggers$/);
   await expect(page.getByText("No triggers yet")).toBeVisible();
-  expect((await request.post(eventUrl, { headers: { authorization: `Bearer ${rotated}` }, data: {} })).status()).toBe(404);
+  expect(
+    (
+      await request.post(eventUrl, { headers: { authorization: `Bearer ${rotated}` }, data: {} })
+    ).status(),
+  ).toBe(404);
   await page.getByRole("link", { name: "Conversations" }).click();
   await expect(page.getByTestId("conversation").first()).toBeVisible();
   expect(await page.getByTestId("conversation").count()).toBeGreaterThanOrEqual(2);
@@ -114,7 +150,11 @@ test("infinite scroll loads all 65 triggers in pages, nothing twice", async ({ p
   const errors = watchConsole(page);
   await signUpInBrowser(page);
   const { id: botId } = await apiAs(page, "/api/v1/bot/create", { name: "b" });
-  for (let i = 0; i < 65; i++) await apiAs(page, "/api/v1/integration/trigger/create", { botId, name: `Trigger ${String(i).padStart(2, "0")}` });
+  for (let i = 0; i < 65; i++)
+    await apiAs(page, "/api/v1/integration/trigger/create", {
+      botId,
+      name: `Trigger ${String(i).padStart(2, "0")}`,
+    });
   await page.reload();
   const rows = page.getByTestId("trigger-row");
   await expect(rows.first()).toBeVisible();
@@ -135,14 +175,18 @@ test("infinite scroll loads all 65 triggers in pages, nothing twice", async ({ p
   expect(errors).toEqual([]);
 });
 
-test("create form: live schedule preview with 5 runs, client and server validation errors on the fields", async ({ page }) => {
+test("create form: live schedule preview with 5 runs, client and server validation errors on the fields", async ({
+  page,
+}) => {
   const errors = watchConsole(page);
   await signUpInBrowser(page);
   await apiAs(page, "/api/v1/bot/create", { name: "Validator" });
   await page.reload();
   await page.getByRole("button", { name: "New trigger" }).first().click();
   await page.getByRole("button", { name: "Create trigger" }).click();
-  await expect(page.getByTestId("trigger-bot-error")).toHaveText("Choose the bot that will process events");
+  await expect(page.getByTestId("trigger-bot-error")).toHaveText(
+    "Choose the bot that will process events",
+  );
 
   await page.getByLabel("Timezone").fill("Europe/Berlin");
   await page.getByLabel("Schedule (optional)").fill("0 9 * * 1-5");
@@ -163,11 +207,17 @@ test("create form: live schedule preview with 5 runs, client and server validati
   expect(errors).toEqual([]);
 });
 
-test("skillsets and bots: edit in place; deletes ask first and say what stays; a bot in use is refused with the reason", async ({ page }) => {
+test("skillsets and bots: edit in place; deletes ask first and say what stays; a bot in use is refused with the reason", async ({
+  page,
+}) => {
   const errors = watchConsole(page);
   await signUpInBrowser(page);
   const { id: skillsetId } = await apiAs(page, "/api/v1/skillset/create", { name: "Billing" });
-  await apiAs(page, `/api/v1/skillset/${skillsetId}/ability/create`, { name: "refund", kind: "webhook", config: { url: "https://example.com/refund" } });
+  await apiAs(page, `/api/v1/skillset/${skillsetId}/ability/create`, {
+    name: "refund",
+    kind: "webhook",
+    config: { url: "https://example.com/refund" },
+  });
   const { id: botId } = await apiAs(page, "/api/v1/bot/create", { name: "Refunder", skillsetId });
   await apiAs(page, "/api/v1/integration/trigger/create", { botId, name: "Refund requests" });
 
@@ -187,7 +237,9 @@ test("skillsets and bots: edit in place; deletes ask first and say what stays; a
   await expect(page.getByText("Ability refund saved")).toBeVisible();
 
   await page.getByRole("button", { name: "Delete ability refund" }).click();
-  await expect(page.getByRole("dialog")).toContainText("Recorded calls stay in their conversations");
+  await expect(page.getByRole("dialog")).toContainText(
+    "Recorded calls stay in their conversations",
+  );
   await page.getByRole("button", { name: "Cancel" }).click();
   await expect(page.getByText("https://example.com/refund")).toBeVisible();
   await page.getByRole("button", { name: "Delete ability refund" }).click();
@@ -209,8 +261,14 @@ test("conversations across triggers: find a trigger by name, filter by it", asyn
   const errors = watchConsole(page);
   await signUpInBrowser(page);
   const { id: botId } = await apiAs(page, "/api/v1/bot/create", { name: "b" });
-  const alpha = await apiAs(page, "/api/v1/integration/trigger/create", { botId, name: "Alpha orders" });
-  const beta = await apiAs(page, "/api/v1/integration/trigger/create", { botId, name: "Beta refunds" });
+  const alpha = await apiAs(page, "/api/v1/integration/trigger/create", {
+    botId,
+    name: "Alpha orders",
+  });
+  const beta = await apiAs(page, "/api/v1/integration/trigger/create", {
+    botId,
+    name: "Beta refunds",
+  });
   await apiAs(page, `/api/v1/integration/trigger/${alpha.id}/invoke`, { text: "alpha run" });
   await apiAs(page, `/api/v1/integration/trigger/${beta.id}/invoke`, { text: "beta run" });
 

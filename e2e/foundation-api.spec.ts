@@ -5,21 +5,29 @@ test.describe("accounts and API tokens over HTTP", () => {
   test("sign-up validates, refuses a taken email and weak passwords", async () => {
     const ctx = await request.newContext({ baseURL: baseURL() });
     const email = uniqueEmail("signup");
-    const ok = await ctx.post("/api/auth/signup", { data: { email, password: "a-good-passphrase" } });
+    const ok = await ctx.post("/api/auth/signup", {
+      data: { email, password: "a-good-passphrase" },
+    });
     expect(ok.status()).toBe(201);
     expect(await ok.json()).toMatchObject({ email });
 
-    const taken = await ctx.post("/api/auth/signup", { data: { email, password: "another-good-one" } });
+    const taken = await ctx.post("/api/auth/signup", {
+      data: { email, password: "another-good-one" },
+    });
     expect(taken.status()).toBe(409);
     expect(await taken.json()).toMatchObject({ code: "CONFLICT" });
 
-    const weak = await ctx.post("/api/auth/signup", { data: { email: uniqueEmail(), password: "short" } });
+    const weak = await ctx.post("/api/auth/signup", {
+      data: { email: uniqueEmail(), password: "short" },
+    });
     expect(weak.status()).toBe(422);
     const body = await weak.json();
     expect(body.code).toBe("VALIDATION_ERROR");
     expect(body.issues[0].path).toBe("password");
 
-    const common = await ctx.post("/api/auth/signup", { data: { email: uniqueEmail(), password: "password123" } });
+    const common = await ctx.post("/api/auth/signup", {
+      data: { email: uniqueEmail(), password: "password123" },
+    });
     expect(common.status()).toBe(422);
 
     const malformed = await ctx.post("/api/auth/signup", {
@@ -45,7 +53,9 @@ test.describe("accounts and API tokens over HTTP", () => {
     expect(none.status()).toBe(401);
     expect(await none.json()).toMatchObject({ code: "UNAUTHORIZED", message: expect.any(String) });
 
-    const wrong = await anon.get("/api/v1/token/list", { headers: { authorization: "Bearer tdk_wrong" } });
+    const wrong = await anon.get("/api/v1/token/list", {
+      headers: { authorization: "Bearer tdk_wrong" },
+    });
     expect(wrong.status()).toBe(401);
 
     const revoke = await api.post(`/api/v1/token/${items[0].id}/delete`);
@@ -82,12 +92,18 @@ test.describe("accounts and API tokens over HTTP", () => {
 
   test("cookie-authenticated writes must come from our origin", async () => {
     const { ctx } = await signedInContext();
-    const cross = await ctx.post("/api/v1/token/create", { data: { name: "x" }, headers: { origin: "https://evil.example" } });
+    const cross = await ctx.post("/api/v1/token/create", {
+      data: { name: "x" },
+      headers: { origin: "https://evil.example" },
+    });
     expect(cross.status()).toBe(403);
     expect(await cross.json()).toMatchObject({ code: "FORBIDDEN" });
     const noOrigin = await ctx.post("/api/v1/token/create", { data: { name: "x" } });
     expect(noOrigin.status()).toBe(403);
-    const same = await ctx.post("/api/v1/token/create", { data: { name: "x" }, headers: { origin: baseURL() } });
+    const same = await ctx.post("/api/v1/token/create", {
+      data: { name: "x" },
+      headers: { origin: baseURL() },
+    });
     expect(same.status()).toBe(200);
     const read = await ctx.get("/api/v1/token/list");
     expect(read.status()).toBe(200);

@@ -5,7 +5,10 @@ import { json } from "./fixtures/resources";
 import { startTcpProxy } from "./fixtures/tcp-proxy";
 
 test("database outage: 503 within 5 s (never 202, no hang), the server stays up and recovers without a restart; nothing accepted is lost", async () => {
-  test.skip(!process.env.DATABASE_URL, "needs PostgreSQL (DATABASE_URL): the embedded database has no connection to cut");
+  test.skip(
+    !process.env.DATABASE_URL,
+    "needs PostgreSQL (DATABASE_URL): the embedded database has no connection to cut",
+  );
   test.setTimeout(Number(process.env.OUTAGE_TIMEOUT ?? 180_000));
   const pg = new URL(process.env.DATABASE_URL!);
   const proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
@@ -21,9 +24,20 @@ test("database outage: 503 within 5 s (never 202, no hang), the server stays up 
     await server.start();
     const { api } = await userWithToken(server.base);
     const { id: botId } = await json(await api.post("/api/v1/bot/create", { data: { name: "b" } }));
-    const trigger = await json(await api.post("/api/v1/integration/trigger/create", { data: { botId, authenticate: false, rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 } }));
+    const trigger = await json(
+      await api.post("/api/v1/integration/trigger/create", {
+        data: { botId, authenticate: false, rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 },
+      }),
+    );
 
-    type Answer = { status: number; ms: number; end: number; phase: string; endPhase?: string; id?: string };
+    type Answer = {
+      status: number;
+      ms: number;
+      end: number;
+      phase: string;
+      endPhase?: string;
+      id?: string;
+    };
     const answers: Answer[] = [];
     let phase = "before";
     let running = true;
@@ -40,8 +54,16 @@ test("database outage: 503 within 5 s (never 202, no hang), the server stays up 
             signal: AbortSignal.timeout(15_000),
           });
           const body = await res.json();
-          answers.push({ status: res.status, ms: Date.now() - started, end: Date.now(), phase: myPhase, endPhase: phase, id: res.status === 202 ? body.id : undefined });
-          if (res.status >= 400) expect(body).toMatchObject({ message: expect.any(String), code: expect.any(String) });
+          answers.push({
+            status: res.status,
+            ms: Date.now() - started,
+            end: Date.now(),
+            phase: myPhase,
+            endPhase: phase,
+            id: res.status === 202 ? body.id : undefined,
+          });
+          if (res.status >= 400)
+            expect(body).toMatchObject({ message: expect.any(String), code: expect.any(String) });
         } catch (error) {
           answers.push({ status: -1, ms: Date.now() - started, end: Date.now(), phase: myPhase });
           console.log("request failed:", String(error));
@@ -68,7 +90,14 @@ test("database outage: 503 within 5 s (never 202, no hang), the server stays up 
     console.log(
       `outage: ${answers.filter((a) => a.phase === "before").length} before, ${during.length} during the cut (${during.filter((a) => a.status === 503).length} x 503, slowest ${Math.max(...during.map((a) => a.ms))} ms), ${after.filter((a) => a.status === 202).length} x 202 after`,
     );
-    console.log("after the restore:", after.slice(0, 12).map((a) => `${a.status}/${a.ms}ms`).join(" "), "...");
+    console.log(
+      "after the restore:",
+      after
+        .slice(0, 12)
+        .map((a) => `${a.status}/${a.ms}ms`)
+        .join(" "),
+      "...",
+    );
     expect(answers.some((a) => a.status === -1)).toBe(false); // no hang, no dropped connection
     expect(during.filter((a) => a.status === 503).length).toBeGreaterThan(3);
     // while the database is cut off every answer is a fast 503 (requests straddling the cut or the
@@ -93,7 +122,9 @@ test("database outage: 503 within 5 s (never 202, no hang), the server stays up 
           stored = [];
           let cursor: string | undefined;
           do {
-            const res = await api.get(`/api/v1/integration/trigger/${trigger.id}/event/list?take=100${cursor ? `&cursor=${cursor}` : ""}`);
+            const res = await api.get(
+              `/api/v1/integration/trigger/${trigger.id}/event/list?take=100${cursor ? `&cursor=${cursor}` : ""}`,
+            );
             // right after the restore a request on a connection cut earlier may still get a 503: poll again
             if (res.status() === 503) return false;
             const page = await json(res);

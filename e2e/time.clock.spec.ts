@@ -13,7 +13,9 @@ async function advance(request: Parameters<typeof setClock>[0], ms: number) {
 }
 const serverNow = () => new Date(Date.now() + offset);
 
-test("a session continues inside sessionDuration and starts a new conversation after it", async ({ request }) => {
+test("a session continues inside sessionDuration and starts a new conversation after it", async ({
+  request,
+}) => {
   const { api } = await userWithToken();
   const trigger = await createTrigger(api, { authenticate: false, sessionDuration: 60_000 });
   await sendEvent(request, trigger.id, { query: "session=s", data: { text: "one" } });
@@ -34,23 +36,41 @@ test("a session continues inside sessionDuration and starts a new conversation a
 test("a rotated secret works during the grace period and not after it", async ({ request }) => {
   const { api } = await userWithToken();
   const trigger = await createTrigger(api);
-  const { secret: fresh } = await json(await api.post(`/api/v1/integration/trigger/${trigger.id}/secret/rotate`));
-  expect((await sendEvent(request, trigger.id, { secret: trigger.secret, data: { n: 1 } })).status()).toBe(202);
-  expect((await sendEvent(request, trigger.id, { secret: fresh, data: { n: 2 } })).status()).toBe(202);
+  const { secret: fresh } = await json(
+    await api.post(`/api/v1/integration/trigger/${trigger.id}/secret/rotate`),
+  );
+  expect(
+    (await sendEvent(request, trigger.id, { secret: trigger.secret, data: { n: 1 } })).status(),
+  ).toBe(202);
+  expect((await sendEvent(request, trigger.id, { secret: fresh, data: { n: 2 } })).status()).toBe(
+    202,
+  );
   await advance(request, 24 * 3600_000 + 60_000);
-  await expectError(await sendEvent(request, trigger.id, { secret: trigger.secret, data: { n: 3 } }), 401, "UNAUTHORIZED");
-  expect((await sendEvent(request, trigger.id, { secret: fresh, data: { n: 4 } })).status()).toBe(202);
+  await expectError(
+    await sendEvent(request, trigger.id, { secret: trigger.secret, data: { n: 3 } }),
+    401,
+    "UNAUTHORIZED",
+  );
+  expect((await sendEvent(request, trigger.id, { secret: fresh, data: { n: 4 } })).status()).toBe(
+    202,
+  );
 });
 
-test("schedules: cron in a timezone, interval, one-shot; racing ticks never double-run; one catch-up after downtime", async ({ request }) => {
+test("schedules: cron in a timezone, interval, one-shot; racing ticks never double-run; one catch-up after downtime", async ({
+  request,
+}) => {
   const { api } = await userWithToken();
   // Align to the next whole hour of server time so cron slots are predictable.
   const start = serverNow();
   const cron = await createTrigger(api, { schedule: "0 * * * *", timezone: "Asia/Kolkata" }); // every hour at :00 IST = :30 UTC
-  const interval = await createTrigger(api, { schedule: "15m", sessionDuration: 7 * 24 * 3600_000 });
+  const interval = await createTrigger(api, {
+    schedule: "15m",
+    sessionDuration: 7 * 24 * 3600_000,
+  });
   const at = new Date(Math.floor((start.getTime() + 20 * 60_000) / 1000) * 1000); // one-shots have second resolution
   const once = await createTrigger(api, { schedule: at.toISOString() });
-  const fetchT = async (id: string) => json(await api.get(`/api/v1/integration/trigger/${id}/fetch`));
+  const fetchT = async (id: string) =>
+    json(await api.get(`/api/v1/integration/trigger/${id}/fetch`));
 
   const cronNext = new Date((await fetchT(cron.id)).nextTriggerAt);
   expect(cronNext.getUTCMinutes()).toBe(30);
@@ -62,7 +82,9 @@ test("schedules: cron in a timezone, interval, one-shot; racing ticks never doub
 
   // 21 minutes on: the interval and the one-shot are due; two racing ticks queue each slot once
   await advance(request, 21 * 60_000);
-  await Promise.all([request.post("/api/test/tick"), request.post("/api/test/tick")]).then((ticks) => Promise.all(ticks.map((t) => json(t))));
+  await Promise.all([request.post("/api/test/tick"), request.post("/api/test/tick")]).then(
+    (ticks) => Promise.all(ticks.map((t) => json(t))),
+  );
   await waitForEvents(api, interval.id, 1);
   const [onceRun] = await waitForEvents(api, once.id, 1);
   expect(onceRun.kind).toBe("schedule");

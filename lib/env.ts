@@ -26,9 +26,15 @@ const schema = z.object({
   APP_SECRET: optionalString.pipe(
     z.string().min(32, "must be at least 32 characters (try: openssl rand -hex 32)").optional(),
   ),
-  APP_URL: optionalString.pipe(z.url("must be an absolute URL like https://triggers.example.com").optional()),
+  APP_URL: optionalString.pipe(
+    z.url("must be an absolute URL like https://triggers.example.com").optional(),
+  ),
   ALLOW_SIGNUP: bool(true),
-  SECRET_ROTATION_GRACE_MS: z.coerce.number().int().min(0).default(24 * 60 * 60 * 1000),
+  SECRET_ROTATION_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(24 * 60 * 60 * 1000),
   MAX_TRIGGERS_PER_OWNER: z.coerce.number().int().min(1).default(100_000),
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),

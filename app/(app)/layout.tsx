@@ -5,5 +5,9 @@ import { auth } from "@/lib/auth";
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const session = await auth();
   if (!session?.user?.id) redirect("/signin");
-  return <AppShell user={{ email: session.user.email, name: session.user.name ?? null }}>{children}</AppShell>;
+  return (
+    <AppShell user={{ email: session.user.email, name: session.user.name ?? null }}>
+      {children}
+    </AppShell>
+  );
 }

@@ -7,7 +7,13 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { oauthSignInAction, signInAction } from "@/lib/auth/actions";
 
-export function SignInForm({ callbackUrl, providers }: { callbackUrl: string; providers: { id: string; name: string }[] }) {
+export function SignInForm({
+  callbackUrl,
+  providers,
+}: {
+  callbackUrl: string;
+  providers: { id: string; name: string }[];
+}) {
   const [state, action, pending] = useActionState(signInAction, undefined);
   return (
     <Card>
@@ -19,14 +25,28 @@ export function SignInForm({ callbackUrl, providers }: { callbackUrl: string; pr
         <input type="hidden" name="callbackUrl" value={callbackUrl} />
         <div className="grid gap-2">
           <Label htmlFor="email">Email</Label>
-          <Input id="email" name="email" type="email" autoComplete="email" defaultValue={state?.email} key={state?.email} required />
+          <Input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            defaultValue={state?.email}
+            key={state?.email}
+            required
+          />
         </div>
         <div className="grid gap-2">
           <Label htmlFor="password">Password</Label>
-          <Input id="password" name="password" type="password" autoComplete="current-password" required />
+          <Input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+          />
         </div>
         {state?.error && (
-          <p role="alert" className="text-sm text-destructive">
+          <p role="alert" className="text-destructive text-sm">
             {state.error}
           </p>
         )}
@@ -43,9 +63,9 @@ export function SignInForm({ callbackUrl, providers }: { callbackUrl: string; pr
           </Button>
         </form>
       ))}
-      <p className="text-sm text-muted-foreground">
+      <p className="text-muted-foreground text-sm">
         No account?{" "}
-        <Link href="/signup" className="font-medium text-foreground underline underline-offset-4">
+        <Link href="/signup" className="text-foreground font-medium underline underline-offset-4">
           Create one
         </Link>
       </p>

@@ -23,7 +23,11 @@ export function SignUpForm({ allowed }: { allowed: boolean }) {
     try {
       await apiFetch("/api/auth/signup", {
         method: "POST",
-        body: { email: form.get("email"), password: form.get("password"), name: form.get("name") || undefined },
+        body: {
+          email: form.get("email"),
+          password: form.get("password"),
+          name: form.get("name") || undefined,
+        },
       });
       form.set("callbackUrl", "/triggers");
       signIn(form);
@@ -31,7 +35,8 @@ export function SignUpForm({ allowed }: { allowed: boolean }) {
       setPending(false);
       if (error instanceof ApiClientError) {
         const next: FieldErrors = {};
-        for (const issue of error.issues ?? []) next[issue.path as keyof FieldErrors] = `${capitalize(issue.path)} ${issue.message}`;
+        for (const issue of error.issues ?? [])
+          next[issue.path as keyof FieldErrors] = `${capitalize(issue.path)} ${issue.message}`;
         if (!error.issues?.length) next.form = error.message;
         setErrors(next);
       } else setErrors({ form: "Could not reach the server. Try again." });
@@ -43,7 +48,9 @@ export function SignUpForm({ allowed }: { allowed: boolean }) {
       <Card>
         <h1 className="text-xl font-semibold">Sign-up is closed</h1>
         <CardDescription>Ask the administrator of this server for an account.</CardDescription>
-        <Link href="/signin" className="text-sm underline">Back to sign in</Link>
+        <Link href="/signin" className="text-sm underline">
+          Back to sign in
+        </Link>
       </Card>
     );
   }
@@ -55,10 +62,24 @@ export function SignUpForm({ allowed }: { allowed: boolean }) {
       </div>
       <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
         <Field id="name" label="Name (optional)" error={errors.name} autoComplete="name" />
-        <Field id="email" label="Email" type="email" error={errors.email} autoComplete="email" required />
-        <Field id="password" label="Password" type="password" error={errors.password} autoComplete="new-password" required />
+        <Field
+          id="email"
+          label="Email"
+          type="email"
+          error={errors.email}
+          autoComplete="email"
+          required
+        />
+        <Field
+          id="password"
+          label="Password"
+          type="password"
+          error={errors.password}
+          autoComplete="new-password"
+          required
+        />
         {(errors.form || signInState?.error) && (
-          <p role="alert" className="text-sm text-destructive">
+          <p role="alert" className="text-destructive text-sm">
             {errors.form ?? signInState?.error}
           </p>
         )}
@@ -66,9 +87,9 @@ export function SignUpForm({ allowed }: { allowed: boolean }) {
           {pending ? "Creating account…" : "Create account"}
         </Button>
       </form>
-      <p className="text-sm text-muted-foreground">
+      <p className="text-muted-foreground text-sm">
         Have an account?{" "}
-        <Link href="/signin" className="font-medium text-foreground underline underline-offset-4">
+        <Link href="/signin" className="text-foreground font-medium underline underline-offset-4">
           Sign in
         </Link>
       </p>
@@ -76,13 +97,24 @@ export function SignUpForm({ allowed }: { allowed: boolean }) {
   );
 }
 
-function Field({ id, label, error, ...props }: { id: string; label: string; error?: string } & React.ComponentProps<typeof Input>) {
+function Field({
+  id,
+  label,
+  error,
+  ...props
+}: { id: string; label: string; error?: string } & React.ComponentProps<typeof Input>) {
   return (
     <div className="grid gap-2">
       <Label htmlFor={id}>{label}</Label>
-      <Input id={id} name={id} aria-invalid={Boolean(error)} aria-describedby={error ? `${id}-error` : undefined} {...props} />
+      <Input
+        id={id}
+        name={id}
+        aria-invalid={Boolean(error)}
+        aria-describedby={error ? `${id}-error` : undefined}
+        {...props}
+      />
       {error && (
-        <p id={`${id}-error`} className="text-sm text-destructive">
+        <p id={`${id}-error`} className="text-destructive text-sm">
           {error}
         </p>
       )}

@@ -9,7 +9,14 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/components/ui/table";
 import { useBlueprints, useCreateBlueprint, useDeleteBlueprint } from "./use-blueprints";
 
 export function BlueprintsView() {
@@ -19,17 +26,31 @@ export function BlueprintsView() {
   const [name, setName] = useState("");
   return (
     <>
-      <PageHeader title="Blueprints" description="Blueprints group triggers, bots and skillsets. Deleting one leaves its resources in place, unlinked." />
+      <PageHeader
+        title="Blueprints"
+        description="Blueprints group triggers, bots and skillsets. Deleting one leaves its resources in place, unlinked."
+      />
       <form
         className="mb-6 flex flex-col gap-2 sm:flex-row sm:items-end"
         onSubmit={(e) => {
           e.preventDefault();
-          create.mutate({ name }, { onSuccess: () => (setName(""), toast.success("Blueprint created")), onError: (err) => toast.error(err.message) });
+          create.mutate(
+            { name },
+            {
+              onSuccess: () => (setName(""), toast.success("Blueprint created")),
+              onError: (err) => toast.error(err.message),
+            },
+          );
         }}
       >
         <div className="grid flex-1 gap-1">
           <Label htmlFor="blueprint-name">New blueprint name</Label>
-          <Input id="blueprint-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={255} />
+          <Input
+            id="blueprint-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={255}
+          />
         </div>
         <Button type="submit" disabled={!name.trim() || create.isPending}>
           <PlusIcon /> Create blueprint
@@ -40,7 +61,9 @@ export function BlueprintsView() {
       ) : blueprints.isError ? (
         <ErrorState error={blueprints.error} onRetry={() => blueprints.refetch()} />
       ) : !blueprints.data.length ? (
-        <EmptyState title="No blueprints yet">Use blueprints to group the resources of one project or customer.</EmptyState>
+        <EmptyState title="No blueprints yet">
+          Use blueprints to group the resources of one project or customer.
+        </EmptyState>
       ) : (
         <Table aria-label="Blueprints">
           <TableHeader>
@@ -65,7 +88,9 @@ export function BlueprintsView() {
                     title={`Delete the blueprint “${b.name}”?`}
                     description="Its triggers, bots and skillsets remain; they are only unlinked from it."
                     confirmLabel={`Delete “${b.name}”`}
-                    onConfirm={() => remove.mutateAsync(b.id).then(() => toast.success(`Deleted ${b.name}`))}
+                    onConfirm={() =>
+                      remove.mutateAsync(b.id).then(() => toast.success(`Deleted ${b.name}`))
+                    }
                   >
                     <Trash2Icon /> Delete
                   </ConfirmButton>

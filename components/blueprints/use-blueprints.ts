@@ -6,13 +6,17 @@ import { fetchAll } from "@/lib/api-lists";
 export type Blueprint = { id: string; name: string; description: string | null; createdAt: string };
 
 export const blueprintsQuery = () =>
-  queryOptions({ queryKey: ["blueprints"], queryFn: ({ signal }) => fetchAll<Blueprint>("/api/v1/blueprint/list", signal) });
+  queryOptions({
+    queryKey: ["blueprints"],
+    queryFn: ({ signal }) => fetchAll<Blueprint>("/api/v1/blueprint/list", signal),
+  });
 export const useBlueprints = () => useQuery(blueprintsQuery());
 
 export function useCreateBlueprint() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; description?: string }) => apiFetch<{ id: string }>("/api/v1/blueprint/create", { body: input }),
+    mutationFn: (input: { name: string; description?: string }) =>
+      apiFetch<{ id: string }>("/api/v1/blueprint/create", { body: input }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["blueprints"] }),
   });
 }

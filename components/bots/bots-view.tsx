@@ -7,11 +7,30 @@ import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states
 import { PageHeader } from "@/components/shell/page-header";
 import { useSkillsets } from "@/components/skillsets/use-skillsets";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/components/ui/select";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/components/ui/table";
 import { Textarea } from "@/components/ui/textarea";
 import { ApiClientError } from "@/lib/api-client";
 import { useBots, useDeleteBot, useModels, useSaveBot, type Bot } from "./use-bots";
@@ -38,8 +57,12 @@ export function BotsView() {
       ) : bots.isError ? (
         <ErrorState error={bots.error} onRetry={() => bots.refetch()} />
       ) : !bots.data.length ? (
-        <EmptyState title="No bots yet" action={<Button onClick={() => setEditing("new")}>New bot</Button>}>
-          Create a bot before creating triggers. Without a model provider configured, use the offline echo model to try the pipeline.
+        <EmptyState
+          title="No bots yet"
+          action={<Button onClick={() => setEditing("new")}>New bot</Button>}
+        >
+          Create a bot before creating triggers. Without a model provider configured, use the
+          offline echo model to try the pipeline.
         </EmptyState>
       ) : (
         <Table aria-label="Bots">
@@ -57,10 +80,19 @@ export function BotsView() {
             {bots.data.map((b) => (
               <TableRow key={b.id}>
                 <TableCell className="font-medium">{b.name}</TableCell>
-                <TableCell className="font-mono text-xs">{b.model === "echo" ? "echo (offline, no LLM)" : b.model}</TableCell>
-                <TableCell className="max-w-80 truncate text-muted-foreground">{b.description}</TableCell>
+                <TableCell className="font-mono text-xs">
+                  {b.model === "echo" ? "echo (offline, no LLM)" : b.model}
+                </TableCell>
+                <TableCell className="text-muted-foreground max-w-80 truncate">
+                  {b.description}
+                </TableCell>
                 <TableCell className="text-right whitespace-nowrap">
-                  <Button variant="ghost" size="sm" aria-label={`Edit ${b.name}`} onClick={() => setEditing(b)}>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    aria-label={`Edit ${b.name}`}
+                    onClick={() => setEditing(b)}
+                  >
                     <PencilIcon /> Edit
                   </Button>
                   <ConfirmButton
@@ -68,7 +100,9 @@ export function BotsView() {
                     title={`Delete the bot “${b.name}”?`}
                     description="Its conversations remain. A bot that a trigger uses cannot be deleted: change or delete those triggers first."
                     confirmLabel={`Delete “${b.name}”`}
-                    onConfirm={() => remove.mutateAsync(b.id).then(() => toast.success(`Deleted ${b.name}`))}
+                    onConfirm={() =>
+                      remove.mutateAsync(b.id).then(() => toast.success(`Deleted ${b.name}`))
+                    }
                   >
                     <Trash2Icon /> Delete
                   </ConfirmButton>
@@ -82,9 +116,16 @@ export function BotsView() {
         <DialogContent className="max-w-xl">
           <DialogHeader>
             <DialogTitle>{editing === "new" ? "New bot" : "Edit bot"}</DialogTitle>
-            <DialogDescription>The model and the tools the bot uses when it handles an event.</DialogDescription>
+            <DialogDescription>
+              The model and the tools the bot uses when it handles an event.
+            </DialogDescription>
           </DialogHeader>
-          {editing !== null && <BotForm bot={editing === "new" ? undefined : editing} onDone={() => setEditing(null)} />}
+          {editing !== null && (
+            <BotForm
+              bot={editing === "new" ? undefined : editing}
+              onDone={() => setEditing(null)}
+            />
+          )}
         </DialogContent>
       </Dialog>
     </>
@@ -111,12 +152,19 @@ function BotForm({ bot, onDone }: { bot?: Bot; onDone: () => void }) {
     try {
       await save.mutateAsync({
         id: bot?.id,
-        input: { name: v.name, description: v.description || null, model: v.model, backstory: v.backstory || null, skillsetId: v.skillsetId === NONE ? null : v.skillsetId },
+        input: {
+          name: v.name,
+          description: v.description || null,
+          model: v.model,
+          backstory: v.backstory || null,
+          skillsetId: v.skillsetId === NONE ? null : v.skillsetId,
+        },
       });
       toast.success(bot ? "Bot saved" : "Bot created");
       onDone();
     } catch (error) {
-      if (error instanceof ApiClientError && error.issues?.length) setErrors(Object.fromEntries(error.issues.map((i) => [i.path, i.message])));
+      if (error instanceof ApiClientError && error.issues?.length)
+        setErrors(Object.fromEntries(error.issues.map((i) => [i.path, i.message])));
       else setErrors({ form: error instanceof Error ? error.message : "Could not save" });
     }
   }
@@ -125,8 +173,14 @@ function BotForm({ bot, onDone }: { bot?: Bot; onDone: () => void }) {
     <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
       <div className="grid gap-2">
         <Label htmlFor="bot-name">Name</Label>
-        <Input id="bot-name" value={v.name} onChange={(e) => set("name", e.target.value)} maxLength={255} aria-invalid={Boolean(errors.name)} />
-        {errors.name && <p className="text-sm text-destructive">Name {errors.name}</p>}
+        <Input
+          id="bot-name"
+          value={v.name}
+          onChange={(e) => set("name", e.target.value)}
+          maxLength={255}
+          aria-invalid={Boolean(errors.name)}
+        />
+        {errors.name && <p className="text-destructive text-sm">Name {errors.name}</p>}
       </div>
       <div className="grid gap-2">
         <Label htmlFor="bot-model">Model</Label>
@@ -140,18 +194,34 @@ function BotForm({ bot, onDone }: { bot?: Bot; onDone: () => void }) {
                 {m.label}
               </SelectItem>
             ))}
-            {!modelIds.has(v.model) && <SelectItem value={v.model}>{v.model} (provider not configured)</SelectItem>}
+            {!modelIds.has(v.model) && (
+              <SelectItem value={v.model}>{v.model} (provider not configured)</SelectItem>
+            )}
           </SelectContent>
         </Select>
-        <p className="text-xs text-muted-foreground">echo is a built-in offline responder for trying the pipeline without keys; it is not an LLM.</p>
+        <p className="text-muted-foreground text-xs">
+          echo is a built-in offline responder for trying the pipeline without keys; it is not an
+          LLM.
+        </p>
       </div>
       <div className="grid gap-2">
         <Label htmlFor="bot-description">Description</Label>
-        <Input id="bot-description" value={v.description} onChange={(e) => set("description", e.target.value)} maxLength={2000} />
+        <Input
+          id="bot-description"
+          value={v.description}
+          onChange={(e) => set("description", e.target.value)}
+          maxLength={2000}
+        />
       </div>
       <div className="grid gap-2">
         <Label htmlFor="bot-backstory">Backstory (system prompt)</Label>
-        <Textarea id="bot-backstory" value={v.backstory} onChange={(e) => set("backstory", e.target.value)} rows={4} maxLength={20000} />
+        <Textarea
+          id="bot-backstory"
+          value={v.backstory}
+          onChange={(e) => set("backstory", e.target.value)}
+          rows={4}
+          maxLength={20000}
+        />
       </div>
       <div className="grid gap-2">
         <Label htmlFor="bot-skillset">Skillset</Label>
@@ -170,7 +240,7 @@ function BotForm({ bot, onDone }: { bot?: Bot; onDone: () => void }) {
         </Select>
       </div>
       {errors.form && (
-        <p role="alert" className="text-sm text-destructive">
+        <p role="alert" className="text-destructive text-sm">
           {errors.form}
         </p>
       )}

@@ -35,7 +35,7 @@ export function LoadMore({
           <Skeleton className="h-12" />
         </div>
       ) : !hasNextPage ? (
-        <p className="text-center text-xs text-muted-foreground">End of {label}</p>
+        <p className="text-muted-foreground text-center text-xs">End of {label}</p>
       ) : null}
     </div>
   );

@@ -20,7 +20,13 @@ export function formatRelative(date: Date, now = Date.now()): string {
 }
 
 /** Relative time with the absolute one on hover and in `dateTime`. */
-export function RelativeTime({ value, empty = "—" }: { value: string | null | undefined; empty?: string }) {
+export function RelativeTime({
+  value,
+  empty = "—",
+}: {
+  value: string | null | undefined;
+  empty?: string;
+}) {
   if (!value) return <span className="text-muted-foreground">{empty}</span>;
   const date = new Date(value);
   return (

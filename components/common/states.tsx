@@ -3,7 +3,10 @@ import { Skeleton } from "@/components/ui/skeleton";
 
 export function ErrorState({ error, onRetry }: { error: Error; onRetry: () => void }) {
   return (
-    <div role="alert" className="flex flex-col items-start gap-3 rounded-lg border border-destructive/40 p-4 text-sm">
+    <div
+      role="alert"
+      className="border-destructive/40 flex flex-col items-start gap-3 rounded-lg border p-4 text-sm"
+    >
       <p className="text-destructive">{error.message || "Something went wrong."}</p>
       <Button variant="outline" size="sm" onClick={onRetry}>
         Retry
@@ -12,11 +15,19 @@ export function ErrorState({ error, onRetry }: { error: Error; onRetry: () => vo
   );
 }
 
-export function EmptyState({ title, children, action }: { title: string; children?: React.ReactNode; action?: React.ReactNode }) {
+export function EmptyState({
+  title,
+  children,
+  action,
+}: {
+  title: string;
+  children?: React.ReactNode;
+  action?: React.ReactNode;
+}) {
   return (
     <div className="flex flex-col items-center gap-3 rounded-lg border border-dashed p-10 text-center">
       <h2 className="text-base font-semibold">{title}</h2>
-      {children && <div className="max-w-md text-sm text-muted-foreground">{children}</div>}
+      {children && <div className="text-muted-foreground max-w-md text-sm">{children}</div>}
       {action}
     </div>
   );

@@ -25,7 +25,8 @@ export function ConversationLog({
   const conversations = useConversations(filters, live);
   const items = conversations.data?.pages.flatMap((p) => p.items) ?? [];
   if (conversations.isPending) return <ListSkeleton />;
-  if (conversations.isError) return <ErrorState error={conversations.error} onRetry={() => conversations.refetch()} />;
+  if (conversations.isError)
+    return <ErrorState error={conversations.error} onRetry={() => conversations.refetch()} />;
   if (!items.length) return <EmptyState title="No conversations yet">{emptyText}</EmptyState>;
   return (
     <div>
@@ -34,12 +35,25 @@ export function ConversationLog({
           <ConversationItem key={c.id} conversation={c} live={live} showTrigger={showTrigger} />
         ))}
       </ul>
-      <LoadMore hasNextPage={conversations.hasNextPage} isFetchingNextPage={conversations.isFetchingNextPage} fetchNextPage={conversations.fetchNextPage} label="conversations" />
+      <LoadMore
+        hasNextPage={conversations.hasNextPage}
+        isFetchingNextPage={conversations.isFetchingNextPage}
+        fetchNextPage={conversations.fetchNextPage}
+        label="conversations"
+      />
     </div>
   );
 }
 
-function ConversationItem({ conversation: c, live, showTrigger }: { conversation: Conversation; live: boolean; showTrigger: boolean }) {
+function ConversationItem({
+  conversation: c,
+  live,
+  showTrigger,
+}: {
+  conversation: Conversation;
+  live: boolean;
+  showTrigger: boolean;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <li className="rounded-lg border" data-testid="conversation">
@@ -47,21 +61,28 @@ function ConversationItem({ conversation: c, live, showTrigger }: { conversation
         type="button"
         aria-expanded={open}
         onClick={() => setOpen((o) => !o)}
-        className="flex w-full items-center gap-3 p-3 text-left text-sm hover:bg-muted/50 focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none"
+        className="hover:bg-muted/50 focus-visible:ring-ring flex w-full items-center gap-3 p-3 text-left text-sm focus-visible:ring-2 focus-visible:outline-none"
       >
-        <ChevronRightIcon className={cn("size-4 shrink-0 transition-transform", open && "rotate-90")} aria-hidden />
+        <ChevronRightIcon
+          className={cn("size-4 shrink-0 transition-transform", open && "rotate-90")}
+          aria-hidden
+        />
         <span className="min-w-0 flex-1 truncate font-medium">
           {c.name ?? "Conversation"}
-          {c.sessionKey && <span className="ml-2 font-normal text-muted-foreground">{sessionLabel(c.sessionKey)}</span>}
+          {c.sessionKey && (
+            <span className="text-muted-foreground ml-2 font-normal">
+              {sessionLabel(c.sessionKey)}
+            </span>
+          )}
         </span>
-        <span className="text-xs text-muted-foreground">
+        <span className="text-muted-foreground text-xs">
           <RelativeTime value={c.lastActivityAt} />
         </span>
       </button>
       {open && (
         <div className="border-t p-3">
           {showTrigger && c.triggerId && (
-            <p className="mb-2 text-xs text-muted-foreground">
+            <p className="text-muted-foreground mb-2 text-xs">
               Trigger{" "}
               <Link className="underline" href={`/triggers/${c.triggerId}`}>
                 {c.triggerId}
@@ -78,7 +99,8 @@ function ConversationItem({ conversation: c, live, showTrigger }: { conversation
 function Messages({ conversationId, live }: { conversationId: string; live: boolean }) {
   const messages = useMessages(conversationId, live);
   if (messages.isPending) return <Skeleton className="h-16" />;
-  if (messages.isError) return <ErrorState error={messages.error} onRetry={() => messages.refetch()} />;
+  if (messages.isError)
+    return <ErrorState error={messages.error} onRetry={() => messages.refetch()} />;
   const items = messages.data.pages.flatMap((p) => p.items);
   return (
     <>
@@ -88,7 +110,11 @@ function Messages({ conversationId, live }: { conversationId: string; live: bool
         ))}
       </ol>
       {messages.hasNextPage && (
-        <button type="button" className="mt-2 text-xs underline" onClick={() => messages.fetchNextPage()}>
+        <button
+          type="button"
+          className="mt-2 text-xs underline"
+          onClick={() => messages.fetchNextPage()}
+        >
           Load more messages
         </button>
       )}

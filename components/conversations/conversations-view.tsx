@@ -22,17 +22,29 @@ export function ConversationsView() {
   // deleted triggers show under "All triggers".
   const triggers = useQuery({
     queryKey: ["triggers", "picker", query],
-    queryFn: ({ signal }) => fetchPage<Trigger>("/api/v1/integration/trigger/list", { take: 100, ...(query && { search: query }) }, signal),
+    queryFn: ({ signal }) =>
+      fetchPage<Trigger>(
+        "/api/v1/integration/trigger/list",
+        { take: 100, ...(query && { search: query }) },
+        signal,
+      ),
     placeholderData: keepPreviousData,
   });
   const triggerId = trigger?.id ?? ALL;
   const options = (triggers.data?.items ?? []).map((t) => ({ value: t.id, label: t.name || t.id }));
   // the chosen trigger stays selectable (and labelled) when a new search no longer lists it
-  if (trigger && !options.some((o) => o.value === trigger.id)) options.unshift({ value: trigger.id, label: trigger.label });
-  const filters = { botId: botId === ALL ? undefined : botId, triggerId: triggerId === ALL ? undefined : triggerId };
+  if (trigger && !options.some((o) => o.value === trigger.id))
+    options.unshift({ value: trigger.id, label: trigger.label });
+  const filters = {
+    botId: botId === ALL ? undefined : botId,
+    triggerId: triggerId === ALL ? undefined : triggerId,
+  };
   return (
     <>
-      <PageHeader title="Conversations" description="Every run of every trigger, including those of deleted triggers. Newest first." />
+      <PageHeader
+        title="Conversations"
+        description="Every run of every trigger, including those of deleted triggers. Newest first."
+      />
       <div className="mb-4 flex flex-col gap-3 sm:flex-row sm:items-end">
         <div className="grid gap-1">
           <Label htmlFor="filter-bot">Bot</Label>
@@ -47,7 +59,14 @@ export function ConversationsView() {
         </div>
         <div className="grid gap-1">
           <Label htmlFor="filter-trigger-search">Find a trigger by name</Label>
-          <Input id="filter-trigger-search" type="search" className="sm:w-48" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name contains…" />
+          <Input
+            id="filter-trigger-search"
+            type="search"
+            className="sm:w-48"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="Name contains…"
+          />
         </div>
         <div className="grid gap-1">
           <Label htmlFor="filter-trigger">Trigger</Label>
@@ -55,16 +74,26 @@ export function ConversationsView() {
             id="filter-trigger"
             className="sm:w-64"
             value={triggerId}
-            onChange={(id) => setTrigger(id === ALL ? null : { id, label: options.find((o) => o.value === id)?.label ?? id })}
+            onChange={(id) =>
+              setTrigger(
+                id === ALL ? null : { id, label: options.find((o) => o.value === id)?.label ?? id },
+              )
+            }
             first={{ value: ALL, label: "All triggers" }}
             options={options}
           />
         </div>
         {triggers.data?.cursor && (
-          <p className="text-xs text-muted-foreground sm:pb-2">The picker lists the 100 newest matches; type to narrow it.</p>
+          <p className="text-muted-foreground text-xs sm:pb-2">
+            The picker lists the 100 newest matches; type to narrow it.
+          </p>
         )}
       </div>
-      <ConversationLog filters={filters} showTrigger emptyText="Conversations appear when triggers receive events, run on a schedule or are invoked." />
+      <ConversationLog
+        filters={filters}
+        showTrigger
+        emptyText="Conversations appear when triggers receive events, run on a schedule or are invoked."
+      />
     </>
   );
 }

@@ -10,8 +10,10 @@ function Json({ value, label }: { value: unknown; label: string }) {
   const text = typeof value === "string" ? value : JSON.stringify(value, null, 2);
   return (
     <details className="mt-1">
-      <summary className="cursor-pointer text-xs text-muted-foreground">{label}</summary>
-      <pre className="mt-1 max-h-80 overflow-auto rounded bg-muted p-2 text-xs whitespace-pre-wrap break-all">{text}</pre>
+      <summary className="text-muted-foreground cursor-pointer text-xs">{label}</summary>
+      <pre className="bg-muted mt-1 max-h-80 overflow-auto rounded p-2 text-xs break-all whitespace-pre-wrap">
+        {text}
+      </pre>
     </details>
   );
 }
@@ -22,16 +24,20 @@ export function MessageView({ message }: { message: Message }) {
     const contact = m.contact as { name?: string; email?: string; phone?: string } | null;
     return (
       <li className="flex gap-3" data-testid="message-user">
-        <UserIcon className="mt-1 size-4 shrink-0 text-muted-foreground" aria-label="Event" />
+        <UserIcon className="text-muted-foreground mt-1 size-4 shrink-0" aria-label="Event" />
         <div className="min-w-0 flex-1">
-          <div className="flex flex-wrap items-center gap-2 text-xs text-muted-foreground">
+          <div className="text-muted-foreground flex flex-wrap items-center gap-2 text-xs">
             <Badge variant="outline">{String(m.kind ?? "event")}</Badge>
             {typeof m.contentType === "string" && <span>{m.contentType}</span>}
             {typeof m.session === "string" && <span>session {m.session}</span>}
-            {contact && <span>contact {contact.name ?? ""} {contact.email ?? contact.phone ?? ""}</span>}
+            {contact && (
+              <span>
+                contact {contact.name ?? ""} {contact.email ?? contact.phone ?? ""}
+              </span>
+            )}
             <RelativeTime value={message.createdAt} />
           </div>
-          <p className="mt-1 text-sm whitespace-pre-wrap break-words">{message.text}</p>
+          <p className="mt-1 text-sm break-words whitespace-pre-wrap">{message.text}</p>
           <Json value={m.payload} label="Payload" />
         </div>
       </li>
@@ -41,13 +47,30 @@ export function MessageView({ message }: { message: Message }) {
     const failed = Boolean(m.error);
     return (
       <li className="flex gap-3" data-testid="message-activity">
-        <WrenchIcon className={cn("mt-1 size-4 shrink-0", failed ? "text-destructive" : "text-muted-foreground")} aria-label="Activity" />
+        <WrenchIcon
+          className={cn(
+            "mt-1 size-4 shrink-0",
+            failed ? "text-destructive" : "text-muted-foreground",
+          )}
+          aria-label="Activity"
+        />
         <div className="min-w-0 flex-1 text-sm">
           <div className="flex flex-wrap items-center gap-2">
-            <span className={cn("font-medium", failed && "text-destructive")}>{typeof m.tool === "string" ? m.tool : "activity"}</span>
-            {typeof m.durationMs === "number" && <span className="text-xs text-muted-foreground">{m.durationMs} ms</span>}
+            <span className={cn("font-medium", failed && "text-destructive")}>
+              {typeof m.tool === "string" ? m.tool : "activity"}
+            </span>
+            {typeof m.durationMs === "number" && (
+              <span className="text-muted-foreground text-xs">{m.durationMs} ms</span>
+            )}
           </div>
-          <p className={cn("whitespace-pre-wrap break-words", failed ? "text-destructive" : "text-muted-foreground")}>{failed ? String(m.error) : message.text}</p>
+          <p
+            className={cn(
+              "break-words whitespace-pre-wrap",
+              failed ? "text-destructive" : "text-muted-foreground",
+            )}
+          >
+            {failed ? String(m.error) : message.text}
+          </p>
           <Json value={m.input} label="Input" />
           <Json value={m.output} label="Output" />
         </div>
@@ -56,10 +79,14 @@ export function MessageView({ message }: { message: Message }) {
   }
   return (
     <li className="flex gap-3" data-testid="message-bot">
-      <BotIcon className="mt-1 size-4 shrink-0 text-muted-foreground" aria-label="Bot" />
+      <BotIcon className="text-muted-foreground mt-1 size-4 shrink-0" aria-label="Bot" />
       <div className="min-w-0 flex-1">
-        <p className="text-sm whitespace-pre-wrap break-words">{message.text}</p>
-        {typeof m.model === "string" && <p className="text-xs text-muted-foreground">{m.model === "echo" ? "echo (offline model, no LLM)" : m.model}</p>}
+        <p className="text-sm break-words whitespace-pre-wrap">{message.text}</p>
+        {typeof m.model === "string" && (
+          <p className="text-muted-foreground text-xs">
+            {m.model === "echo" ? "echo (offline model, no LLM)" : m.model}
+          </p>
+        )}
       </div>
     </li>
   );

@@ -35,7 +35,12 @@ function pollInterval(live: boolean, lastActivity?: string) {
 export const conversationsQuery = (filters: Filters, live = false) =>
   infiniteQueryOptions({
     queryKey: ["conversations", "list", filters],
-    queryFn: ({ pageParam, signal }) => fetchPage<Conversation>("/api/v1/conversation/list", { take: 20, cursor: pageParam, ...filters }, signal),
+    queryFn: ({ pageParam, signal }) =>
+      fetchPage<Conversation>(
+        "/api/v1/conversation/list",
+        { take: 20, cursor: pageParam, ...filters },
+        signal,
+      ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.cursor,
     refetchInterval: (q) => pollInterval(live, q.state.data?.pages[0]?.items[0]?.lastActivityAt),
@@ -45,11 +50,17 @@ export const messagesQuery = (conversationId: string, live = false) =>
   infiniteQueryOptions({
     queryKey: ["conversations", "messages", conversationId],
     queryFn: ({ pageParam, signal }) =>
-      fetchPage<Message>(`/api/v1/conversation/${conversationId}/message/list`, { take: 100, order: "asc", cursor: pageParam }, signal),
+      fetchPage<Message>(
+        `/api/v1/conversation/${conversationId}/message/list`,
+        { take: 100, order: "asc", cursor: pageParam },
+        signal,
+      ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.cursor,
     refetchInterval: live ? 1000 : 10_000,
   });
 
-export const useConversations = (filters: Filters, live?: boolean) => useInfiniteQuery(conversationsQuery(filters, live));
-export const useMessages = (conversationId: string, live?: boolean) => useInfiniteQuery(messagesQuery(conversationId, live));
+export const useConversations = (filters: Filters, live?: boolean) =>
+  useInfiniteQuery(conversationsQuery(filters, live));
+export const useMessages = (conversationId: string, live?: boolean) =>
+  useInfiniteQuery(messagesQuery(conversationId, live));

@@ -2,10 +2,16 @@ import { NavLinks } from "./nav-links";
 import { ThemeToggle } from "./theme-toggle";
 import { UserMenu } from "./user-menu";
 
-export function AppShell({ user, children }: { user: { email: string; name: string | null }; children: React.ReactNode }) {
+export function AppShell({
+  user,
+  children,
+}: {
+  user: { email: string; name: string | null };
+  children: React.ReactNode;
+}) {
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
-      <aside className="flex shrink-0 flex-col gap-2 border-b bg-muted/30 p-3 md:w-56 md:border-r md:border-b-0">
+      <aside className="bg-muted/30 flex shrink-0 flex-col gap-2 border-b p-3 md:w-56 md:border-r md:border-b-0">
         <div className="flex items-center justify-between px-2 py-1">
           <span className="font-semibold">Triggers</span>
           <div className="flex items-center gap-1 md:hidden">

@@ -1,5 +1,12 @@
 "use client";
-import { BotIcon, KeyRoundIcon, LayersIcon, MessagesSquareIcon, WebhookIcon, WrenchIcon } from "lucide-react";
+import {
+  BotIcon,
+  KeyRoundIcon,
+  LayersIcon,
+  MessagesSquareIcon,
+  WebhookIcon,
+  WrenchIcon,
+} from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
@@ -25,7 +32,7 @@ export function NavLinks() {
             href={href}
             aria-current={active ? "page" : undefined}
             className={cn(
-              "flex items-center gap-2 rounded-md px-2 py-1.5 text-sm whitespace-nowrap hover:bg-accent focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none",
+              "hover:bg-accent focus-visible:ring-ring flex items-center gap-2 rounded-md px-2 py-1.5 text-sm whitespace-nowrap focus-visible:ring-2 focus-visible:outline-none",
               active && "bg-accent font-medium",
             )}
           >

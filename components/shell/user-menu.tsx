@@ -22,7 +22,9 @@ export function UserMenu({ user }: { user: { email: string; name: string | null 
         </Button>
       </DropdownMenuTrigger>
       <DropdownMenuContent align="start">
-        <DropdownMenuLabel className="font-normal text-muted-foreground">{user.email}</DropdownMenuLabel>
+        <DropdownMenuLabel className="text-muted-foreground font-normal">
+          {user.email}
+        </DropdownMenuLabel>
         <DropdownMenuSeparator />
         <DropdownMenuItem onSelect={() => void signOutAction()}>
           <LogOutIcon />

@@ -4,18 +4,31 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { ApiClientError } from "@/lib/api-client";
 import { useSkillsetMutations, type Ability } from "./use-skillsets";
 
 const headersToText = (h: unknown) =>
-  h && typeof h === "object" ? Object.entries(h as Record<string, string>).map(([k, v]) => `${k}: ${v}`).join("\n") : "";
+  h && typeof h === "object"
+    ? Object.entries(h as Record<string, string>)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join("\n")
+    : "";
 
 /** "Name: value" per line; blank lines ignored. */
 function parseHeaders(text: string): Record<string, string> | string {
   const out: Record<string, string> = {};
-  for (const line of text.split("\n").map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const i = line.indexOf(":");
     if (i < 1) return `"${line.slice(0, 40)}" is not "Name: value"`;
     out[line.slice(0, i).trim()] = line.slice(i + 1).trim();
@@ -24,7 +37,15 @@ function parseHeaders(text: string): Record<string, string> | string {
 }
 
 /** Adds an ability to a skillset, or edits `ability` when given. */
-export function AbilityForm({ skillsetId, ability, onDone }: { skillsetId: string; ability?: Ability; onDone: () => void }) {
+export function AbilityForm({
+  skillsetId,
+  ability,
+  onDone,
+}: {
+  skillsetId: string;
+  ability?: Ability;
+  onDone: () => void;
+}) {
   const { addAbility, updateAbility } = useSkillsetMutations();
   const c = ability?.config ?? {};
   const [v, setV] = useState({
@@ -48,7 +69,10 @@ export function AbilityForm({ skillsetId, ability, onDone }: { skillsetId: strin
     const headers = parseHeaders(v.headers);
     if (typeof headers === "string") return setErrors({ headers });
     const timeoutMs = Number(v.timeoutMs);
-    const common = { ...(Object.keys(headers).length && { headers }), timeoutMs: Number.isFinite(timeoutMs) ? timeoutMs : v.timeoutMs };
+    const common = {
+      ...(Object.keys(headers).length && { headers }),
+      timeoutMs: Number.isFinite(timeoutMs) ? timeoutMs : v.timeoutMs,
+    };
     const config =
       v.kind === "http_request"
         ? { method: v.method, url: v.url, ...(v.body && { body: v.body }), ...common }
@@ -60,7 +84,15 @@ export function AbilityForm({ skillsetId, ability, onDone }: { skillsetId: strin
       toast.success(ability ? `Ability ${v.name} saved` : `Ability ${v.name} added`);
       onDone();
     } catch (error) {
-      if (error instanceof ApiClientError && error.issues?.length) setErrors(Object.fromEntries(error.issues.map((i) => [i.path.replace(/^config\./, "").replace(/^headers\..*/, "headers"), i.message])));
+      if (error instanceof ApiClientError && error.issues?.length)
+        setErrors(
+          Object.fromEntries(
+            error.issues.map((i) => [
+              i.path.replace(/^config\./, "").replace(/^headers\..*/, "headers"),
+              i.message,
+            ]),
+          ),
+        );
       else toast.error(error instanceof Error ? error.message : "Could not save the ability");
     }
   }
@@ -70,8 +102,14 @@ export function AbilityForm({ skillsetId, ability, onDone }: { skillsetId: strin
       <div className="grid gap-3 sm:grid-cols-2">
         <div className="grid gap-1">
           <Label htmlFor={id("name")}>Ability name</Label>
-          <Input id={id("name")} value={v.name} onChange={(e) => set("name", e.target.value)} placeholder="lookup_order" aria-invalid={Boolean(errors.name)} />
-          {errors.name && <p className="text-xs text-destructive">{errors.name}</p>}
+          <Input
+            id={id("name")}
+            value={v.name}
+            onChange={(e) => set("name", e.target.value)}
+            placeholder="lookup_order"
+            aria-invalid={Boolean(errors.name)}
+          />
+          {errors.name && <p className="text-destructive text-xs">{errors.name}</p>}
         </div>
         <div className="grid gap-1">
           <Label htmlFor={id("kind")}>Kind</Label>
@@ -87,8 +125,14 @@ export function AbilityForm({ skillsetId, ability, onDone }: { skillsetId: strin
         </div>
       </div>
       <div className="grid gap-1">
-        <Label htmlFor={id("description")}>Ability description (tells the model when to use it)</Label>
-        <Input id={id("description")} value={v.description} onChange={(e) => set("description", e.target.value)} />
+        <Label htmlFor={id("description")}>
+          Ability description (tells the model when to use it)
+        </Label>
+        <Input
+          id={id("description")}
+          value={v.description}
+          onChange={(e) => set("description", e.target.value)}
+        />
       </div>
       <div className="grid gap-3 sm:grid-cols-[8rem_1fr]">
         {v.kind === "http_request" && (
@@ -110,31 +154,63 @@ export function AbilityForm({ skillsetId, ability, onDone }: { skillsetId: strin
         )}
         <div className="grid gap-1 sm:col-start-2">
           <Label htmlFor={id("url")}>URL</Label>
-          <Input id={id("url")} value={v.url} onChange={(e) => set("url", e.target.value)} placeholder="https://api.example.com/orders/{{input.orderId}}" aria-invalid={Boolean(errors.url)} />
-          {errors.url && <p className="text-xs text-destructive">{errors.url}</p>}
+          <Input
+            id={id("url")}
+            value={v.url}
+            onChange={(e) => set("url", e.target.value)}
+            placeholder="https://api.example.com/orders/{{input.orderId}}"
+            aria-invalid={Boolean(errors.url)}
+          />
+          {errors.url && <p className="text-destructive text-xs">{errors.url}</p>}
         </div>
       </div>
       {v.kind === "http_request" ? (
         <div className="grid gap-1">
           <Label htmlFor={id("body")}>Body template (optional)</Label>
-          <Textarea id={id("body")} value={v.body} onChange={(e) => set("body", e.target.value)} rows={3} placeholder='{"id": "{{input.orderId}}", "text": "{{event.text}}"}' />
+          <Textarea
+            id={id("body")}
+            value={v.body}
+            onChange={(e) => set("body", e.target.value)}
+            rows={3}
+            placeholder='{"id": "{{input.orderId}}", "text": "{{event.text}}"}'
+          />
         </div>
       ) : (
         <div className="grid gap-1">
           <Label htmlFor={id("secret")}>Signing secret (optional)</Label>
-          <Input id={id("secret")} value={v.secret} onChange={(e) => set("secret", e.target.value)} />
+          <Input
+            id={id("secret")}
+            value={v.secret}
+            onChange={(e) => set("secret", e.target.value)}
+          />
         </div>
       )}
       <div className="grid gap-3 sm:grid-cols-[1fr_10rem]">
         <div className="grid gap-1">
           <Label htmlFor={id("headers")}>Headers (one “Name: value” per line, optional)</Label>
-          <Textarea id={id("headers")} value={v.headers} onChange={(e) => set("headers", e.target.value)} rows={2} placeholder="Authorization: Bearer …" aria-invalid={Boolean(errors.headers)} />
-          {errors.headers && <p className="text-xs text-destructive">{errors.headers}</p>}
+          <Textarea
+            id={id("headers")}
+            value={v.headers}
+            onChange={(e) => set("headers", e.target.value)}
+            rows={2}
+            placeholder="Authorization: Bearer …"
+            aria-invalid={Boolean(errors.headers)}
+          />
+          {errors.headers && <p className="text-destructive text-xs">{errors.headers}</p>}
         </div>
         <div className="grid content-start gap-1">
           <Label htmlFor={id("timeout")}>Timeout (ms)</Label>
-          <Input id={id("timeout")} type="number" min={500} max={30000} step={500} value={v.timeoutMs} onChange={(e) => set("timeoutMs", e.target.value)} aria-invalid={Boolean(errors.timeoutMs)} />
-          {errors.timeoutMs && <p className="text-xs text-destructive">{errors.timeoutMs}</p>}
+          <Input
+            id={id("timeout")}
+            type="number"
+            min={500}
+            max={30000}
+            step={500}
+            value={v.timeoutMs}
+            onChange={(e) => set("timeoutMs", e.target.value)}
+            aria-invalid={Boolean(errors.timeoutMs)}
+          />
+          {errors.timeoutMs && <p className="text-destructive text-xs">{errors.timeoutMs}</p>}
         </div>
       </div>
       <div className="flex gap-2">

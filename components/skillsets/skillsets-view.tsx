@@ -10,7 +10,13 @@ import { Card, CardDescription, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { AbilityForm } from "./ability-form";
-import { useAbilities, useSkillsetMutations, useSkillsets, type Ability, type Skillset } from "./use-skillsets";
+import {
+  useAbilities,
+  useSkillsetMutations,
+  useSkillsets,
+  type Ability,
+  type Skillset,
+} from "./use-skillsets";
 
 export function SkillsetsView() {
   const skillsets = useSkillsets();
@@ -18,20 +24,31 @@ export function SkillsetsView() {
   const [name, setName] = useState("");
   return (
     <>
-      <PageHeader title="Skillsets" description="A skillset is a set of abilities (tools) a bot can call while handling an event: HTTP requests and webhooks." />
+      <PageHeader
+        title="Skillsets"
+        description="A skillset is a set of abilities (tools) a bot can call while handling an event: HTTP requests and webhooks."
+      />
       <form
         className="mb-6 flex flex-col gap-2 sm:flex-row sm:items-end"
         onSubmit={(e) => {
           e.preventDefault();
           create.mutate(
             { name },
-            { onSuccess: () => (setName(""), toast.success("Skillset created")), onError: (err) => toast.error(err.message) },
+            {
+              onSuccess: () => (setName(""), toast.success("Skillset created")),
+              onError: (err) => toast.error(err.message),
+            },
           );
         }}
       >
         <div className="grid flex-1 gap-1">
           <Label htmlFor="skillset-name">New skillset name</Label>
-          <Input id="skillset-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={255} />
+          <Input
+            id="skillset-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={255}
+          />
         </div>
         <Button type="submit" disabled={!name.trim() || create.isPending}>
           <PlusIcon /> Create skillset
@@ -42,7 +59,9 @@ export function SkillsetsView() {
       ) : skillsets.isError ? (
         <ErrorState error={skillsets.error} onRetry={() => skillsets.refetch()} />
       ) : !skillsets.data.length ? (
-        <EmptyState title="No skillsets yet">Create one, add abilities, then choose it on a bot.</EmptyState>
+        <EmptyState title="No skillsets yet">
+          Create one, add abilities, then choose it on a bot.
+        </EmptyState>
       ) : (
         <div className="flex flex-col gap-4">
           {skillsets.data.map((s) => (
@@ -70,7 +89,12 @@ function SkillsetCard({ skillset: s }: { skillset: Skillset }) {
             {s.description && <CardDescription>{s.description}</CardDescription>}
           </div>
           <div className="flex shrink-0 gap-1">
-            <Button variant="ghost" size="sm" aria-label={`Edit skillset ${s.name}`} onClick={() => setRenaming(true)}>
+            <Button
+              variant="ghost"
+              size="sm"
+              aria-label={`Edit skillset ${s.name}`}
+              onClick={() => setRenaming(true)}
+            >
               <PencilIcon /> Edit
             </Button>
             <ConfirmButton
@@ -78,7 +102,9 @@ function SkillsetCard({ skillset: s }: { skillset: Skillset }) {
               title={`Delete “${s.name}”?`}
               description="Its abilities are deleted with it. Bots that use it keep working without these tools; their conversations remain."
               confirmLabel={`Delete “${s.name}”`}
-              onConfirm={() => remove.mutateAsync(s.id).then(() => toast.success(`Deleted ${s.name}`))}
+              onConfirm={() =>
+                remove.mutateAsync(s.id).then(() => toast.success(`Deleted ${s.name}`))
+              }
             >
               <Trash2Icon /> Delete
             </ConfirmButton>
@@ -95,7 +121,9 @@ function SkillsetCard({ skillset: s }: { skillset: Skillset }) {
             </Button>
           </li>
         )}
-        {abilities.data?.length === 0 && <li className="text-muted-foreground">No abilities yet.</li>}
+        {abilities.data?.length === 0 && (
+          <li className="text-muted-foreground">No abilities yet.</li>
+        )}
         {abilities.data?.map((a) =>
           form !== "new" && form?.id === a.id ? (
             <li key={a.id}>
@@ -104,13 +132,21 @@ function SkillsetCard({ skillset: s }: { skillset: Skillset }) {
           ) : (
             <li key={a.id} className="flex items-center justify-between gap-2 rounded border p-2">
               <div className="min-w-0">
-                <span className="font-mono font-medium">{a.name}</span> <span className="text-xs text-muted-foreground">{a.kind}</span>
-                <p className="truncate text-xs text-muted-foreground">
-                  {a.kind === "http_request" ? `${String(a.config.method)} ${String(a.config.url)}` : `POST ${String(a.config.url)}`}
+                <span className="font-mono font-medium">{a.name}</span>{" "}
+                <span className="text-muted-foreground text-xs">{a.kind}</span>
+                <p className="text-muted-foreground truncate text-xs">
+                  {a.kind === "http_request"
+                    ? `${String(a.config.method)} ${String(a.config.url)}`
+                    : `POST ${String(a.config.url)}`}
                 </p>
               </div>
               <div className="flex shrink-0 gap-1">
-                <Button variant="ghost" size="sm" aria-label={`Edit ability ${a.name}`} onClick={() => setForm(a)}>
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  aria-label={`Edit ability ${a.name}`}
+                  onClick={() => setForm(a)}
+                >
                   <PencilIcon />
                 </Button>
                 <ConfirmButton
@@ -149,17 +185,30 @@ function SkillsetDetailsForm({ skillset: s, onDone }: { skillset: Skillset; onDo
         e.preventDefault();
         update.mutate(
           { id: s.id, input: { name, description: description || null } },
-          { onSuccess: () => (toast.success("Skillset saved"), onDone()), onError: (err) => toast.error(err.message) },
+          {
+            onSuccess: () => (toast.success("Skillset saved"), onDone()),
+            onError: (err) => toast.error(err.message),
+          },
         );
       }}
     >
       <div className="grid gap-1">
         <Label htmlFor={`skillset-${s.id}-name`}>Skillset name</Label>
-        <Input id={`skillset-${s.id}-name`} value={name} onChange={(e) => setName(e.target.value)} maxLength={255} />
+        <Input
+          id={`skillset-${s.id}-name`}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={255}
+        />
       </div>
       <div className="grid gap-1">
         <Label htmlFor={`skillset-${s.id}-description`}>Skillset description</Label>
-        <Input id={`skillset-${s.id}-description`} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} />
+        <Input
+          id={`skillset-${s.id}-description`}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          maxLength={2000}
+        />
       </div>
       <div className="flex gap-2">
         <Button type="submit" size="sm" disabled={!name.trim() || update.isPending}>

@@ -4,12 +4,32 @@ import { apiFetch } from "@/lib/api-client";
 import { fetchAll } from "@/lib/api-lists";
 
 export type Skillset = { id: string; name: string; description: string | null; createdAt: string };
-export type Ability = { id: string; skillsetId: string; name: string; description: string | null; kind: "http_request" | "webhook"; config: Record<string, unknown> };
-export type AbilityInput = { name: string; description?: string | null; kind: Ability["kind"]; config: Record<string, unknown> };
+export type Ability = {
+  id: string;
+  skillsetId: string;
+  name: string;
+  description: string | null;
+  kind: "http_request" | "webhook";
+  config: Record<string, unknown>;
+};
+export type AbilityInput = {
+  name: string;
+  description?: string | null;
+  kind: Ability["kind"];
+  config: Record<string, unknown>;
+};
 
-export const skillsetsQuery = () => queryOptions({ queryKey: ["skillsets"], queryFn: ({ signal }) => fetchAll<Skillset>("/api/v1/skillset/list", signal) });
+export const skillsetsQuery = () =>
+  queryOptions({
+    queryKey: ["skillsets"],
+    queryFn: ({ signal }) => fetchAll<Skillset>("/api/v1/skillset/list", signal),
+  });
 export const abilitiesQuery = (skillsetId: string) =>
-  queryOptions({ queryKey: ["skillsets", skillsetId, "abilities"], queryFn: ({ signal }) => fetchAll<Ability>(`/api/v1/skillset/${skillsetId}/ability/list`, signal) });
+  queryOptions({
+    queryKey: ["skillsets", skillsetId, "abilities"],
+    queryFn: ({ signal }) =>
+      fetchAll<Ability>(`/api/v1/skillset/${skillsetId}/ability/list`, signal),
+  });
 
 export const useSkillsets = () => useQuery(skillsetsQuery());
 export const useAbilities = (skillsetId: string) => useQuery(abilitiesQuery(skillsetId));
@@ -18,23 +38,45 @@ export function useSkillsetMutations() {
   const qc = useQueryClient();
   const done = () => qc.invalidateQueries({ queryKey: ["skillsets"] });
   return {
-    create: useMutation({ mutationFn: (input: { name: string; description?: string }) => apiFetch<{ id: string }>("/api/v1/skillset/create", { body: input }), onSuccess: done }),
-    update: useMutation({
-      mutationFn: ({ id, input }: { id: string; input: { name?: string; description?: string | null } }) => apiFetch(`/api/v1/skillset/${id}/update`, { body: input }),
+    create: useMutation({
+      mutationFn: (input: { name: string; description?: string }) =>
+        apiFetch<{ id: string }>("/api/v1/skillset/create", { body: input }),
       onSuccess: done,
     }),
-    remove: useMutation({ mutationFn: (id: string) => apiFetch(`/api/v1/skillset/${id}/delete`, { body: {} }), onSuccess: done }),
+    update: useMutation({
+      mutationFn: ({
+        id,
+        input,
+      }: {
+        id: string;
+        input: { name?: string; description?: string | null };
+      }) => apiFetch(`/api/v1/skillset/${id}/update`, { body: input }),
+      onSuccess: done,
+    }),
+    remove: useMutation({
+      mutationFn: (id: string) => apiFetch(`/api/v1/skillset/${id}/delete`, { body: {} }),
+      onSuccess: done,
+    }),
     addAbility: useMutation({
-      mutationFn: ({ skillsetId, input }: { skillsetId: string; input: AbilityInput }) => apiFetch<{ id: string }>(`/api/v1/skillset/${skillsetId}/ability/create`, { body: input }),
+      mutationFn: ({ skillsetId, input }: { skillsetId: string; input: AbilityInput }) =>
+        apiFetch<{ id: string }>(`/api/v1/skillset/${skillsetId}/ability/create`, { body: input }),
       onSuccess: done,
     }),
     updateAbility: useMutation({
-      mutationFn: ({ skillsetId, id, input }: { skillsetId: string; id: string; input: AbilityInput }) =>
-        apiFetch(`/api/v1/skillset/${skillsetId}/ability/${id}/update`, { body: input }),
+      mutationFn: ({
+        skillsetId,
+        id,
+        input,
+      }: {
+        skillsetId: string;
+        id: string;
+        input: AbilityInput;
+      }) => apiFetch(`/api/v1/skillset/${skillsetId}/ability/${id}/update`, { body: input }),
       onSuccess: done,
     }),
     removeAbility: useMutation({
-      mutationFn: ({ skillsetId, id }: { skillsetId: string; id: string }) => apiFetch(`/api/v1/skillset/${skillsetId}/ability/${id}/delete`, { body: {} }),
+      mutationFn: ({ skillsetId, id }: { skillsetId: string; id: string }) =>
+        apiFetch(`/api/v1/skillset/${skillsetId}/ability/${id}/delete`, { body: {} }),
       onSuccess: done,
     }),
   };

@@ -7,11 +7,25 @@ import { CopyButton } from "@/components/common/copy-button";
 import { RelativeTime } from "@/components/common/relative-time";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/components/ui/table";
 import { useCreateToken, useDeleteToken, useTokens } from "./use-tokens";
 
 export function TokensView() {
@@ -40,20 +54,33 @@ export function TokensView() {
         title="API tokens"
         description="Tokens let programs call the REST API (Authorization: Bearer <token>). A token is shown once, when it is created."
         actions={
-          <Button onClick={() => { setCreated(null); setOpen(true); }}>
+          <Button
+            onClick={() => {
+              setCreated(null);
+              setOpen(true);
+            }}
+          >
             <PlusIcon /> New token
           </Button>
         }
       />
       {tokens.isPending ? (
-        <div className="flex flex-col gap-2">{[0, 1, 2].map((i) => <Skeleton key={i} className="h-10" />)}</div>
+        <div className="flex flex-col gap-2">
+          {[0, 1, 2].map((i) => (
+            <Skeleton key={i} className="h-10" />
+          ))}
+        </div>
       ) : tokens.isError ? (
-        <div role="alert" className="flex items-center gap-3 text-sm text-destructive">
+        <div role="alert" className="text-destructive flex items-center gap-3 text-sm">
           {tokens.error.message}
-          <Button variant="outline" size="sm" onClick={() => tokens.refetch()}>Retry</Button>
+          <Button variant="outline" size="sm" onClick={() => tokens.refetch()}>
+            Retry
+          </Button>
         </div>
       ) : tokens.data.items.length === 0 ? (
-        <p className="rounded-lg border border-dashed p-8 text-center text-sm text-muted-foreground">No API tokens yet.</p>
+        <p className="text-muted-foreground rounded-lg border border-dashed p-8 text-center text-sm">
+          No API tokens yet.
+        </p>
       ) : (
         <Table aria-label="API tokens">
           <TableHeader>
@@ -62,7 +89,9 @@ export function TokensView() {
               <TableHead>Token</TableHead>
               <TableHead>Created</TableHead>
               <TableHead>Last used</TableHead>
-              <TableHead><span className="sr-only">Actions</span></TableHead>
+              <TableHead>
+                <span className="sr-only">Actions</span>
+              </TableHead>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -70,15 +99,21 @@ export function TokensView() {
               <TableRow key={t.id}>
                 <TableCell className="font-medium">{t.name}</TableCell>
                 <TableCell className="font-mono text-xs">tdk_••••{t.lastFour}</TableCell>
-                <TableCell><RelativeTime value={t.createdAt} /></TableCell>
-                <TableCell><RelativeTime value={t.lastUsedAt} empty="Never" /></TableCell>
+                <TableCell>
+                  <RelativeTime value={t.createdAt} />
+                </TableCell>
+                <TableCell>
+                  <RelativeTime value={t.lastUsedAt} empty="Never" />
+                </TableCell>
                 <TableCell className="text-right">
                   <ConfirmButton
                     label={`Revoke ${t.name}`}
                     title={`Revoke the token “${t.name}”?`}
                     description="Programs using it get 401 from their next request. This cannot be undone; create a new token to replace it."
                     confirmLabel={`Revoke “${t.name}”`}
-                    onConfirm={() => remove.mutateAsync(t.id).then(() => toast.success(`Revoked ${t.name}`))}
+                    onConfirm={() =>
+                      remove.mutateAsync(t.id).then(() => toast.success(`Revoked ${t.name}`))
+                    }
                   >
                     <Trash2Icon /> Revoke
                   </ConfirmButton>
@@ -93,13 +128,20 @@ export function TokensView() {
           <DialogHeader>
             <DialogTitle>{created ? "Copy your token now" : "New API token"}</DialogTitle>
             <DialogDescription>
-              {created ? "This token will not be shown again. Store it somewhere safe." : "Name it after the program that will use it."}
+              {created
+                ? "This token will not be shown again. Store it somewhere safe."
+                : "Name it after the program that will use it."}
             </DialogDescription>
           </DialogHeader>
           {created ? (
             <>
               <div className="flex items-center gap-2">
-                <code data-testid="new-token" className="min-w-0 flex-1 rounded bg-muted p-2 text-xs break-all">{created}</code>
+                <code
+                  data-testid="new-token"
+                  className="bg-muted min-w-0 flex-1 rounded p-2 text-xs break-all"
+                >
+                  {created}
+                </code>
                 <CopyButton value={created} label="Copy token" />
               </div>
               <DialogFooter>
@@ -110,7 +152,14 @@ export function TokensView() {
             <form onSubmit={onCreate} className="flex flex-col gap-4">
               <div className="grid gap-2">
                 <Label htmlFor="token-name">Token name</Label>
-                <Input id="token-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required autoFocus />
+                <Input
+                  id="token-name"
+                  value={name}
+                  onChange={(e) => setName(e.target.value)}
+                  maxLength={100}
+                  required
+                  autoFocus
+                />
               </div>
               <DialogFooter>
                 <Button type="submit" disabled={create.isPending || !name.trim()}>

@@ -2,7 +2,13 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
 
-export type TokenItem = { id: string; name: string; lastFour: string; lastUsedAt: string | null; createdAt: string };
+export type TokenItem = {
+  id: string;
+  name: string;
+  lastFour: string;
+  lastUsedAt: string | null;
+  createdAt: string;
+};
 
 export const tokensQuery = () =>
   queryOptions({
@@ -15,7 +21,8 @@ export const useTokens = () => useQuery(tokensQuery());
 export function useCreateToken() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => apiFetch<{ id: string; token: string }>("/api/v1/token/create", { body: { name } }),
+    mutationFn: (name: string) =>
+      apiFetch<{ id: string; token: string }>("/api/v1/token/create", { body: { name } }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["tokens"] }),
   });
 }

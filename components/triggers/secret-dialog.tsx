@@ -1,7 +1,14 @@
 "use client";
 import { CopyButton } from "@/components/common/copy-button";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
 
 export function curlCommand(eventUrl: string, secret?: string) {
   const auth = secret ? ` \\\n  -H "Authorization: Bearer ${secret}"` : "";
@@ -23,19 +30,36 @@ export function SecretDialog({
           <DialogTitle>{value?.rotated ? "New trigger secret" : "Trigger created"}</DialogTitle>
           <DialogDescription>
             Copy the secret now: <strong>it will not be shown again.</strong>
-            {value?.rotated ? " The previous secret keeps working for 24 hours so senders can switch." : ""}
+            {value?.rotated
+              ? " The previous secret keeps working for 24 hours so senders can switch."
+              : ""}
           </DialogDescription>
         </DialogHeader>
         {value && (
           <div className="flex flex-col gap-4 text-sm">
-            <Field label="Secret" value={value.secret} testId="revealed-secret" copyLabel="Copy secret" />
-            <Field label="Event URL" value={value.eventUrl} testId="revealed-event-url" copyLabel="Copy event URL" />
+            <Field
+              label="Secret"
+              value={value.secret}
+              testId="revealed-secret"
+              copyLabel="Copy secret"
+            />
+            <Field
+              label="Event URL"
+              value={value.eventUrl}
+              testId="revealed-event-url"
+              copyLabel="Copy event URL"
+            />
             <div className="flex flex-col gap-1">
               <div className="flex items-center justify-between">
                 <span className="font-medium">curl</span>
-                <CopyButton value={curlCommand(value.eventUrl, value.secret)} label="Copy curl command" />
+                <CopyButton
+                  value={curlCommand(value.eventUrl, value.secret)}
+                  label="Copy curl command"
+                />
               </div>
-              <pre className="overflow-x-auto rounded bg-muted p-3 text-xs">{curlCommand(value.eventUrl, value.secret)}</pre>
+              <pre className="bg-muted overflow-x-auto rounded p-3 text-xs">
+                {curlCommand(value.eventUrl, value.secret)}
+              </pre>
             </div>
           </div>
         )}
@@ -47,12 +71,25 @@ export function SecretDialog({
   );
 }
 
-function Field({ label, value, testId, copyLabel }: { label: string; value: string; testId: string; copyLabel: string }) {
+function Field({
+  label,
+  value,
+  testId,
+  copyLabel,
+}: {
+  label: string;
+  value: string;
+  testId: string;
+  copyLabel: string;
+}) {
   return (
     <div className="flex flex-col gap-1">
       <span className="font-medium">{label}</span>
       <div className="flex items-center gap-2">
-        <code data-testid={testId} className="min-w-0 flex-1 rounded bg-muted p-2 text-xs break-all">
+        <code
+          data-testid={testId}
+          className="bg-muted min-w-0 flex-1 rounded p-2 text-xs break-all"
+        >
           {value}
         </code>
         <CopyButton value={value} label={copyLabel} />

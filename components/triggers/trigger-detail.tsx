@@ -47,18 +47,32 @@ export function TriggerDetail({ id }: { id: string }) {
       <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
         <div className="min-w-0">
           <h1 className="truncate text-2xl font-semibold tracking-tight">{t.name || t.id}</h1>
-          <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
+          <div className="text-muted-foreground mt-1 flex flex-wrap items-center gap-2 text-sm">
             <span>
-              Bot: <span className="text-foreground">{bot ? `${bot.name} (${bot.model})` : t.botId}</span>
+              Bot:{" "}
+              <span className="text-foreground">
+                {bot ? `${bot.name} (${bot.model})` : t.botId}
+              </span>
             </span>
-            {live ? <Badge variant="secondary">Processing</Badge> : lastFailed ? <Badge variant="destructive">Last run failed</Badge> : <Badge variant="success">Ready</Badge>}
-            {t.authenticate ? <Badge variant="outline">Authenticated</Badge> : <Badge variant="outline">Open endpoint</Badge>}
+            {live ? (
+              <Badge variant="secondary">Processing</Badge>
+            ) : lastFailed ? (
+              <Badge variant="destructive">Last run failed</Badge>
+            ) : (
+              <Badge variant="success">Ready</Badge>
+            )}
+            {t.authenticate ? (
+              <Badge variant="outline">Authenticated</Badge>
+            ) : (
+              <Badge variant="outline">Open endpoint</Badge>
+            )}
           </div>
         </div>
         <Button
           onClick={() =>
             invoke.mutate(undefined, {
-              onSuccess: () => toast.success("Queued", { description: "The run will appear in the log." }),
+              onSuccess: () =>
+                toast.success("Queued", { description: "The run will appear in the log." }),
               onError: (e) => toast.error(e.message),
             })
           }
@@ -78,7 +92,11 @@ export function TriggerDetail({ id }: { id: string }) {
           <TriggerOverview trigger={t} />
         </TabsContent>
         <TabsContent value="conversations">
-          <ConversationLog filters={{ triggerId: t.id }} live={live} emptyText="Send an event to the trigger's URL or press Invoke; each run is recorded here." />
+          <ConversationLog
+            filters={{ triggerId: t.id }}
+            live={live}
+            emptyText="Send an event to the trigger's URL or press Invoke; each run is recorded here."
+          />
         </TabsContent>
         <TabsContent value="events">
           <TriggerEvents trigger={t} />
@@ -93,7 +111,10 @@ export function TriggerDetail({ id }: { id: string }) {
 
 function BackLink() {
   return (
-    <Link href="/triggers" className="flex w-fit items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+    <Link
+      href="/triggers"
+      className="text-muted-foreground hover:text-foreground flex w-fit items-center gap-1 text-sm"
+    >
       <ArrowLeftIcon className="size-4" aria-hidden /> Triggers
     </Link>
   );

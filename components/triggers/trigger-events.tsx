@@ -8,12 +8,30 @@ import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/components/ui/select";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/components/ui/table";
 import type { Trigger, TriggerEvent } from "./types";
 import { useReplayEvent, useTriggerEvents } from "./use-triggers";
 
-const STATUS_VARIANT = { queued: "outline", processing: "secondary", completed: "success", failed: "destructive" } as const;
+const STATUS_VARIANT = {
+  queued: "outline",
+  processing: "secondary",
+  completed: "success",
+  failed: "destructive",
+} as const;
 
 export function TriggerEvents({ trigger }: { trigger: Trigger }) {
   const [status, setStatus] = useState("all");
@@ -23,8 +41,9 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <p className="text-sm text-muted-foreground" data-testid="rejected-count">
-          {trigger.rejectedCount} request{trigger.rejectedCount === 1 ? "" : "s"} rejected by the rate limit
+        <p className="text-muted-foreground text-sm" data-testid="rejected-count">
+          {trigger.rejectedCount} request{trigger.rejectedCount === 1 ? "" : "s"} rejected by the
+          rate limit
         </p>
         <Label htmlFor="filter-status" className="sr-only">
           Filter events by status
@@ -47,7 +66,9 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
       ) : events.isError ? (
         <ErrorState error={events.error} onRetry={() => events.refetch()} />
       ) : !items.length ? (
-        <EmptyState title="No events">Events sent to the URL, manual invocations and scheduled runs appear here.</EmptyState>
+        <EmptyState title="No events">
+          Events sent to the URL, manual invocations and scheduled runs appear here.
+        </EmptyState>
       ) : (
         <>
           <Table aria-label="Events">
@@ -72,7 +93,9 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
                   </TableCell>
                   <TableCell>
                     <Badge variant="outline">{e.kind}</Badge>
-                    {e.replayOf && <span className="ml-1 text-xs text-muted-foreground">replay</span>}
+                    {e.replayOf && (
+                      <span className="text-muted-foreground ml-1 text-xs">replay</span>
+                    )}
                   </TableCell>
                   <TableCell>
                     <Badge variant={STATUS_VARIANT[e.status]}>{e.status}</Badge>
@@ -89,7 +112,10 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
                       aria-label={`Replay event ${e.id}`}
                       disabled={replay.isPending}
                       onClick={() =>
-                        replay.mutate(e.id, { onSuccess: () => toast.success("Replay queued"), onError: (err) => toast.error(err.message) })
+                        replay.mutate(e.id, {
+                          onSuccess: () => toast.success("Replay queued"),
+                          onError: (err) => toast.error(err.message),
+                        })
                       }
                     >
                       <RotateCcwIcon /> Replay
@@ -99,7 +125,12 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
               ))}
             </TableBody>
           </Table>
-          <LoadMore hasNextPage={events.hasNextPage} isFetchingNextPage={events.isFetchingNextPage} fetchNextPage={events.fetchNextPage} label="events" />
+          <LoadMore
+            hasNextPage={events.hasNextPage}
+            isFetchingNextPage={events.isFetchingNextPage}
+            fetchNextPage={events.fetchNextPage}
+            label="events"
+          />
         </>
       )}
     </div>
@@ -111,9 +142,15 @@ function PayloadViewer({ event: e }: { event: TriggerEvent }) {
     <div className="flex flex-col gap-1 text-xs">
       {e.error && <p className="text-destructive">{e.error}</p>}
       <details>
-        <summary className="cursor-pointer text-muted-foreground">{e.contentType ?? "no body"}</summary>
-        <pre className="mt-1 max-h-64 overflow-auto rounded bg-muted p-2 whitespace-pre-wrap break-all">
-          {e.payload === null ? "(empty)" : typeof e.payload === "string" ? e.payload : JSON.stringify(e.payload, null, 2)}
+        <summary className="text-muted-foreground cursor-pointer">
+          {e.contentType ?? "no body"}
+        </summary>
+        <pre className="bg-muted mt-1 max-h-64 overflow-auto rounded p-2 break-all whitespace-pre-wrap">
+          {e.payload === null
+            ? "(empty)"
+            : typeof e.payload === "string"
+              ? e.payload
+              : JSON.stringify(e.payload, null, 2)}
         </pre>
       </details>
     </div>

@@ -7,7 +7,13 @@ import { OptionSelect } from "@/components/common/option-select";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/components/ui/select";
 import { Switch } from "@/components/ui/switch";
 import { Textarea } from "@/components/ui/textarea";
 import { ApiClientError } from "@/lib/api-client";
@@ -46,7 +52,11 @@ export function TriggerForm({
 }) {
   const bots = useBots();
   const blueprints = useBlueprints();
-  const timezones = useMemo(() => (typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC"]), []);
+  const timezones = useMemo(
+    () =>
+      typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC"],
+    [],
+  );
   const initialSession = initial?.sessionDuration ?? 60 * MINUTE;
   const [v, setV] = useState({
     name: initial?.name ?? "",
@@ -55,20 +65,24 @@ export function TriggerForm({
     authenticate: initial?.authenticate ?? true,
     schedule: initial?.schedule ?? "",
     timezone: initial?.timezone ?? browserTimezone(),
-    sessionPreset: SESSION_PRESETS.some((p) => p.ms === initialSession) ? String(initialSession) : "custom",
+    sessionPreset: SESSION_PRESETS.some((p) => p.ms === initialSession)
+      ? String(initialSession)
+      : "custom",
     sessionMinutes: String(Math.round(initialSession / MINUTE)),
     blueprintId: initial?.blueprintId ?? NONE,
   });
   const [errors, setErrors] = useState<Errors>({});
   const [pending, setPending] = useState(false);
-  const set = <K extends keyof typeof v>(k: K, value: (typeof v)[K]) => setV((s) => ({ ...s, [k]: value }));
+  const set = <K extends keyof typeof v>(k: K, value: (typeof v)[K]) =>
+    setV((s) => ({ ...s, [k]: value }));
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     const next: Errors = {};
     if (!v.botId) next.botId = "Choose the bot that will process events";
     const minutes = Number(v.sessionMinutes);
-    if (v.sessionPreset === "custom" && (!Number.isFinite(minutes) || minutes < 0)) next.sessionDuration = "Enter a number of minutes (0 or more)";
+    if (v.sessionPreset === "custom" && (!Number.isFinite(minutes) || minutes < 0))
+      next.sessionDuration = "Enter a number of minutes (0 or more)";
     setErrors(next);
     if (Object.keys(next).length) return;
     setPending(true);
@@ -80,15 +94,18 @@ export function TriggerForm({
         authenticate: v.authenticate,
         schedule: v.schedule.trim() || null,
         timezone: v.timezone.trim() || "UTC",
-        sessionDuration: v.sessionPreset === "custom" ? Math.round(minutes * MINUTE) : Number(v.sessionPreset),
+        sessionDuration:
+          v.sessionPreset === "custom" ? Math.round(minutes * MINUTE) : Number(v.sessionPreset),
         blueprintId: v.blueprintId === NONE ? null : v.blueprintId,
       });
     } catch (error) {
       if (error instanceof ApiClientError && error.issues?.length) {
         const fieldErrors: Errors = {};
-        for (const issue of error.issues) fieldErrors[issue.path === "triggerSchedule" ? "schedule" : issue.path] = issue.message;
+        for (const issue of error.issues)
+          fieldErrors[issue.path === "triggerSchedule" ? "schedule" : issue.path] = issue.message;
         setErrors(fieldErrors);
-      } else setErrors({ form: error instanceof Error ? error.message : "Could not save the trigger" });
+      } else
+        setErrors({ form: error instanceof Error ? error.message : "Could not save the trigger" });
     } finally {
       setPending(false);
     }
@@ -97,10 +114,23 @@ export function TriggerForm({
   return (
     <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
       <FieldRow id="trigger-name" label="Name" error={errors.name}>
-        <Input id="trigger-name" value={v.name} onChange={(e) => set("name", e.target.value)} maxLength={255} placeholder="Order processing" aria-invalid={Boolean(errors.name)} />
+        <Input
+          id="trigger-name"
+          value={v.name}
+          onChange={(e) => set("name", e.target.value)}
+          maxLength={255}
+          placeholder="Order processing"
+          aria-invalid={Boolean(errors.name)}
+        />
       </FieldRow>
       <FieldRow id="trigger-description" label="Description" error={errors.description}>
-        <Textarea id="trigger-description" value={v.description} onChange={(e) => set("description", e.target.value)} maxLength={2000} rows={2} />
+        <Textarea
+          id="trigger-description"
+          value={v.description}
+          onChange={(e) => set("description", e.target.value)}
+          maxLength={2000}
+          rows={2}
+        />
       </FieldRow>
       <FieldRow id="trigger-bot" label="Bot" error={errors.botId}>
         <Select value={v.botId} onValueChange={(value) => set("botId", value)}>
@@ -116,7 +146,7 @@ export function TriggerForm({
           </SelectContent>
         </Select>
         {bots.data?.length === 0 && (
-          <p className="text-xs text-muted-foreground">
+          <p className="text-muted-foreground text-xs">
             No bots yet.{" "}
             <Link href="/bots" className="underline">
               Create a bot
@@ -128,13 +158,31 @@ export function TriggerForm({
       <div className="flex items-center justify-between gap-4 rounded-md border p-3">
         <div>
           <Label htmlFor="trigger-authenticate">Require authentication</Label>
-          <p className="text-xs text-muted-foreground">Senders must present the secret (Bearer) or a GitHub-style signature.</p>
+          <p className="text-muted-foreground text-xs">
+            Senders must present the secret (Bearer) or a GitHub-style signature.
+          </p>
         </div>
-        <Switch id="trigger-authenticate" checked={v.authenticate} onCheckedChange={(c) => set("authenticate", c)} />
+        <Switch
+          id="trigger-authenticate"
+          checked={v.authenticate}
+          onCheckedChange={(c) => set("authenticate", c)}
+        />
       </div>
-      <ScheduleField value={v.schedule} timezone={v.timezone} onChange={(s) => set("schedule", s)} serverError={errors.schedule} />
+      <ScheduleField
+        value={v.schedule}
+        timezone={v.timezone}
+        onChange={(s) => set("schedule", s)}
+        serverError={errors.schedule}
+      />
       <FieldRow id="trigger-timezone" label="Timezone" error={errors.timezone}>
-        <Input id="trigger-timezone" list="timezones" value={v.timezone} onChange={(e) => set("timezone", e.target.value)} autoComplete="off" aria-invalid={Boolean(errors.timezone)} />
+        <Input
+          id="trigger-timezone"
+          list="timezones"
+          value={v.timezone}
+          onChange={(e) => set("timezone", e.target.value)}
+          autoComplete="off"
+          aria-invalid={Boolean(errors.timezone)}
+        />
         <datalist id="timezones">
           {timezones.map((tz) => (
             <option key={tz} value={tz} />
@@ -157,10 +205,19 @@ export function TriggerForm({
             </SelectContent>
           </Select>
           {v.sessionPreset === "custom" && (
-            <Input aria-label="Session duration in minutes" type="number" min={0} value={v.sessionMinutes} onChange={(e) => set("sessionMinutes", e.target.value)} className="sm:w-40" />
+            <Input
+              aria-label="Session duration in minutes"
+              type="number"
+              min={0}
+              value={v.sessionMinutes}
+              onChange={(e) => set("sessionMinutes", e.target.value)}
+              className="sm:w-40"
+            />
           )}
         </div>
-        <p className="text-xs text-muted-foreground">Events with the same session key inside this window continue one conversation.</p>
+        <p className="text-muted-foreground text-xs">
+          Events with the same session key inside this window continue one conversation.
+        </p>
       </FieldRow>
       <FieldRow id="trigger-blueprint" label="Blueprint" error={errors.blueprintId}>
         <OptionSelect
@@ -172,7 +229,7 @@ export function TriggerForm({
         />
       </FieldRow>
       {errors.form && (
-        <p role="alert" className="text-sm text-destructive">
+        <p role="alert" className="text-destructive text-sm">
           {errors.form}
         </p>
       )}
@@ -183,13 +240,23 @@ export function TriggerForm({
   );
 }
 
-function FieldRow({ id, label, error, children }: { id: string; label: string; error?: string; children: React.ReactNode }) {
+function FieldRow({
+  id,
+  label,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  children: React.ReactNode;
+}) {
   return (
     <div className="grid gap-2">
       <Label htmlFor={id}>{label}</Label>
       {children}
       {error && (
-        <p className="text-sm text-destructive" data-testid={`${id}-error`}>
+        <p className="text-destructive text-sm" data-testid={`${id}-error`}>
           {error}
         </p>
       )}

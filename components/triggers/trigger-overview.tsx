@@ -24,13 +24,18 @@ Secret:       ${t.authenticate ? "the trigger's secret (GitHub signs each delive
 
 export function TriggerOverview({ trigger: t }: { trigger: Trigger }) {
   const s = snippets(t);
-  const session = t.sessionDuration ? `${Math.round(t.sessionDuration / 60_000)} minutes` : "none (new conversation per event)";
+  const session = t.sessionDuration
+    ? `${Math.round(t.sessionDuration / 60_000)} minutes`
+    : "none (new conversation per event)";
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <Card className="lg:col-span-2">
         <CardTitle>Event URL</CardTitle>
         <div className="flex items-center gap-2">
-          <code data-testid="event-url" className="min-w-0 flex-1 rounded bg-muted p-2 text-xs break-all">
+          <code
+            data-testid="event-url"
+            className="bg-muted min-w-0 flex-1 rounded p-2 text-xs break-all"
+          >
             {t.eventUrl}
           </code>
           <CopyButton value={t.eventUrl} label="Copy event URL" />
@@ -44,7 +49,9 @@ export function TriggerOverview({ trigger: t }: { trigger: Trigger }) {
           {(["curl", "js", "github"] as const).map((k) => (
             <TabsContent key={k} value={k}>
               <div className="flex items-start gap-2">
-                <pre className="min-w-0 flex-1 overflow-x-auto rounded bg-muted p-3 text-xs">{s[k]}</pre>
+                <pre className="bg-muted min-w-0 flex-1 overflow-x-auto rounded p-3 text-xs">
+                  {s[k]}
+                </pre>
                 <CopyButton value={s[k]} label={`Copy ${k === "js" ? "JavaScript" : k} snippet`} />
               </div>
             </TabsContent>
@@ -89,15 +96,30 @@ function EventsChart({ triggerId }: { triggerId: string }) {
   return (
     <Card>
       <CardTitle>Events, last 24 hours</CardTitle>
-      <p className="text-sm text-muted-foreground">
+      <p className="text-muted-foreground text-sm">
         {total} event{total === 1 ? "" : "s"}
-        {stats.data?.rejectedCount ? `, ${stats.data.rejectedCount} rejected by the rate limit (all time)` : ""}
+        {stats.data?.rejectedCount
+          ? `, ${stats.data.rejectedCount} rejected by the rate limit (all time)`
+          : ""}
       </p>
-      <div className="flex h-32 items-end gap-0.5" role="img" aria-label={`Events per hour over the last 24 hours: ${total} in total`}>
+      <div
+        className="flex h-32 items-end gap-0.5"
+        role="img"
+        aria-label={`Events per hour over the last 24 hours: ${total} in total`}
+      >
         {hours.map((h) => (
-          <div key={h.hour} className="flex h-full flex-1 flex-col justify-end" title={`${new Date(h.hour).toLocaleString()}: ${h.total} events, ${h.failed} failed`}>
-            <div className="rounded-t bg-primary/70" style={{ height: `${((h.total - h.failed) / max) * 100}%` }} />
-            {h.failed > 0 && <div className="bg-destructive" style={{ height: `${(h.failed / max) * 100}%` }} />}
+          <div
+            key={h.hour}
+            className="flex h-full flex-1 flex-col justify-end"
+            title={`${new Date(h.hour).toLocaleString()}: ${h.total} events, ${h.failed} failed`}
+          >
+            <div
+              className="bg-primary/70 rounded-t"
+              style={{ height: `${((h.total - h.failed) / max) * 100}%` }}
+            />
+            {h.failed > 0 && (
+              <div className="bg-destructive" style={{ height: `${(h.failed / max) * 100}%` }} />
+            )}
           </div>
         ))}
       </div>

@@ -7,20 +7,33 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Card, CardDescription, CardTitle } from "@/components/ui/card";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
 import { maskSecret, SecretDialog } from "./secret-dialog";
 import type { Trigger } from "./types";
 import { useDeleteTrigger, useRotateSecret, useUpdateTrigger } from "./use-triggers";
 
 // Loaded when needed: it brings the schedule parser for the live preview.
-const TriggerForm = dynamic(() => import("./trigger-form").then((m) => m.TriggerForm), { loading: () => <ListSkeleton rows={4} /> });
+const TriggerForm = dynamic(() => import("./trigger-form").then((m) => m.TriggerForm), {
+  loading: () => <ListSkeleton rows={4} />,
+});
 
 export function TriggerSettings({ trigger: t }: { trigger: Trigger }) {
   const router = useRouter();
   const update = useUpdateTrigger(t.id);
   const rotate = useRotateSecret(t.id);
   const remove = useDeleteTrigger();
-  const [revealed, setRevealed] = useState<{ secret: string; eventUrl: string; rotated: true } | null>(null);
+  const [revealed, setRevealed] = useState<{
+    secret: string;
+    eventUrl: string;
+    rotated: true;
+  } | null>(null);
   const [confirming, setConfirming] = useState(false);
   const label = t.name || t.id;
 
@@ -42,14 +55,16 @@ export function TriggerSettings({ trigger: t }: { trigger: Trigger }) {
         <Card>
           <CardTitle>Secret</CardTitle>
           <CardDescription>
-            Current secret <span className="font-mono">{maskSecret(t.secret)}</span>. Rotating issues a new one; the old one keeps working for 24 hours.
+            Current secret <span className="font-mono">{maskSecret(t.secret)}</span>. Rotating
+            issues a new one; the old one keeps working for 24 hours.
           </CardDescription>
           <Button
             variant="outline"
             disabled={rotate.isPending}
             onClick={() =>
               rotate.mutate(undefined, {
-                onSuccess: (res) => setRevealed({ secret: res.secret, eventUrl: t.eventUrl, rotated: true }),
+                onSuccess: (res) =>
+                  setRevealed({ secret: res.secret, eventUrl: t.eventUrl, rotated: true }),
                 onError: (e) => toast.error(e.message),
               })
             }
@@ -59,7 +74,9 @@ export function TriggerSettings({ trigger: t }: { trigger: Trigger }) {
         </Card>
         <Card className="border-destructive/40">
           <CardTitle>Delete trigger</CardTitle>
-          <CardDescription>The URL stops accepting events. Conversations it recorded remain.</CardDescription>
+          <CardDescription>
+            The URL stops accepting events. Conversations it recorded remain.
+          </CardDescription>
           <Button variant="destructive" onClick={() => setConfirming(true)}>
             <Trash2Icon /> Delete trigger
           </Button>
@@ -71,8 +88,8 @@ export function TriggerSettings({ trigger: t }: { trigger: Trigger }) {
           <DialogHeader>
             <DialogTitle>Delete “{label}”?</DialogTitle>
             <DialogDescription>
-              Its event URL, secret, schedule and event log are deleted. Its conversations remain under Conversations, and its bot is not
-              affected. This cannot be undone.
+              Its event URL, secret, schedule and event log are deleted. Its conversations remain
+              under Conversations, and its bot is not affected. This cannot be undone.
             </DialogDescription>
           </DialogHeader>
           <DialogFooter>

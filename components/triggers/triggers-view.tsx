@@ -14,15 +14,30 @@ import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/components/ui/table";
 import { SecretDialog } from "./secret-dialog";
 import { useCreateTrigger, useTriggers } from "./use-triggers";
 
 // Loaded when needed: it brings the schedule parser for the live preview.
-const TriggerForm = dynamic(() => import("./trigger-form").then((m) => m.TriggerForm), { loading: () => <ListSkeleton rows={4} /> });
+const TriggerForm = dynamic(() => import("./trigger-form").then((m) => m.TriggerForm), {
+  loading: () => <ListSkeleton rows={4} />,
+});
 
 const ALL = "all";
 
@@ -31,13 +46,18 @@ export function TriggersView() {
   const [search, setSearch] = useState("");
   const deferredSearch = useDeferredValue(search.trim());
   const [blueprintId, setBlueprintId] = useState(ALL);
-  const filters = { search: deferredSearch || undefined, blueprintId: blueprintId === ALL ? undefined : blueprintId };
+  const filters = {
+    search: deferredSearch || undefined,
+    blueprintId: blueprintId === ALL ? undefined : blueprintId,
+  };
   const triggers = useTriggers(filters);
   const bots = useBots();
   const blueprints = useBlueprints();
   const create = useCreateTrigger();
   const [creating, setCreating] = useState(false);
-  const [revealed, setRevealed] = useState<{ id: string; secret: string; eventUrl: string } | null>(null);
+  const [revealed, setRevealed] = useState<{ id: string; secret: string; eventUrl: string } | null>(
+    null,
+  );
   const botNames = useMemo(() => new Map(bots.data?.map((b) => [b.id, b.name])), [bots.data]);
   const items = triggers.data?.pages.flatMap((p) => p.items) ?? [];
   const filtered = Boolean(filters.search || filters.blueprintId);
@@ -57,8 +77,17 @@ export function TriggersView() {
       />
       <div className="mb-4 flex flex-col gap-2 sm:flex-row">
         <div className="relative flex-1">
-          <SearchIcon className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-muted-foreground" aria-hidden />
-          <Input aria-label="Search triggers by name" placeholder="Search by name" value={search} onChange={(e) => setSearch(e.target.value)} className="pl-8" />
+          <SearchIcon
+            className="text-muted-foreground pointer-events-none absolute top-2.5 left-2.5 size-4"
+            aria-hidden
+          />
+          <Input
+            aria-label="Search triggers by name"
+            placeholder="Search by name"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            className="pl-8"
+          />
         </div>
         <Label htmlFor="filter-blueprint" className="sr-only">
           Filter by blueprint
@@ -82,8 +111,8 @@ export function TriggersView() {
           <EmptyState title="No triggers match">Try another name or blueprint.</EmptyState>
         ) : (
           <EmptyState title="No triggers yet" action={newButton}>
-            Create a trigger to get a URL that GitHub, Zapier, cron jobs or curl can send events to. Each event is processed by a bot and
-            recorded as a conversation you can read here.
+            Create a trigger to get a URL that GitHub, Zapier, cron jobs or curl can send events to.
+            Each event is processed by a bot and recorded as a conversation you can read here.
           </EmptyState>
         )
       ) : (
@@ -107,9 +136,23 @@ export function TriggersView() {
                       {t.name || t.id}
                     </Link>
                   </TableCell>
-                  <TableCell>{botNames.get(t.botId) ?? <span className="text-muted-foreground">{t.botId}</span>}</TableCell>
-                  <TableCell>{t.authenticate ? <Badge variant="secondary">Secret</Badge> : <Badge variant="outline">Open</Badge>}</TableCell>
-                  <TableCell className="max-w-64 text-xs">{t.scheduleDescription ?? <span className="text-muted-foreground">Events only</span>}</TableCell>
+                  <TableCell>
+                    {botNames.get(t.botId) ?? (
+                      <span className="text-muted-foreground">{t.botId}</span>
+                    )}
+                  </TableCell>
+                  <TableCell>
+                    {t.authenticate ? (
+                      <Badge variant="secondary">Secret</Badge>
+                    ) : (
+                      <Badge variant="outline">Open</Badge>
+                    )}
+                  </TableCell>
+                  <TableCell className="max-w-64 text-xs">
+                    {t.scheduleDescription ?? (
+                      <span className="text-muted-foreground">Events only</span>
+                    )}
+                  </TableCell>
                   <TableCell>
                     <RelativeTime value={t.lastTriggerAt} empty="Never" />
                   </TableCell>
@@ -120,7 +163,12 @@ export function TriggersView() {
               ))}
             </TableBody>
           </Table>
-          <LoadMore hasNextPage={triggers.hasNextPage} isFetchingNextPage={triggers.isFetchingNextPage} fetchNextPage={triggers.fetchNextPage} label="triggers" />
+          <LoadMore
+            hasNextPage={triggers.hasNextPage}
+            isFetchingNextPage={triggers.isFetchingNextPage}
+            fetchNextPage={triggers.fetchNextPage}
+            label="triggers"
+          />
         </>
       )}
 
@@ -128,7 +176,9 @@ export function TriggersView() {
         <DialogContent className="max-w-xl">
           <DialogHeader>
             <DialogTitle>New trigger</DialogTitle>
-            <DialogDescription>An endpoint for events, processed by a bot. You can change everything later.</DialogDescription>
+            <DialogDescription>
+              An endpoint for events, processed by a bot. You can change everything later.
+            </DialogDescription>
           </DialogHeader>
           <TriggerForm
             submitLabel="Create trigger"

@@ -1,5 +1,12 @@
 "use client";
-import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  infiniteQueryOptions,
+  queryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
 import { fetchPage } from "@/lib/api-lists";
 import type { Trigger, TriggerEvent, TriggerInput } from "./types";
@@ -9,19 +16,28 @@ const BASE = "/api/v1/integration/trigger";
 export const triggersQuery = (filters: { blueprintId?: string; search?: string }) =>
   infiniteQueryOptions({
     queryKey: ["triggers", "list", filters],
-    queryFn: ({ pageParam, signal }) => fetchPage<Trigger>(`${BASE}/list`, { take: 25, cursor: pageParam, ...filters }, signal),
+    queryFn: ({ pageParam, signal }) =>
+      fetchPage<Trigger>(`${BASE}/list`, { take: 25, cursor: pageParam, ...filters }, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.cursor,
   });
 
 export const triggerQuery = (id: string) =>
-  queryOptions({ queryKey: ["triggers", "detail", id], queryFn: ({ signal }) => apiFetch<Trigger>(`${BASE}/${id}/fetch`, { signal }) });
+  queryOptions({
+    queryKey: ["triggers", "detail", id],
+    queryFn: ({ signal }) => apiFetch<Trigger>(`${BASE}/${id}/fetch`, { signal }),
+  });
 
 /** Polls every second while something is in flight, slower the longer the trigger has been quiet. */
 export const eventsQuery = (triggerId: string, status?: string) =>
   infiniteQueryOptions({
     queryKey: ["triggers", "events", triggerId, { status }],
-    queryFn: ({ pageParam, signal }) => fetchPage<TriggerEvent>(`${BASE}/${triggerId}/event/list`, { take: 25, cursor: pageParam, status }, signal),
+    queryFn: ({ pageParam, signal }) =>
+      fetchPage<TriggerEvent>(
+        `${BASE}/${triggerId}/event/list`,
+        { take: 25, cursor: pageParam, status },
+        signal,
+      ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.cursor,
     refetchInterval: (q) => {
@@ -35,24 +51,32 @@ export const eventsQuery = (triggerId: string, status?: string) =>
 export const statsQuery = (triggerId: string) =>
   queryOptions({
     queryKey: ["triggers", "stats", triggerId],
-    queryFn: ({ signal }) => apiFetch<{ hours: { hour: string; total: number; failed: number }[]; rejectedCount: number }>(`${BASE}/${triggerId}/event/stats`, { signal }),
+    queryFn: ({ signal }) =>
+      apiFetch<{ hours: { hour: string; total: number; failed: number }[]; rejectedCount: number }>(
+        `${BASE}/${triggerId}/event/stats`,
+        { signal },
+      ),
     refetchInterval: 30_000,
   });
 
-export const useTriggers = (filters: { blueprintId?: string; search?: string }) => useInfiniteQuery(triggersQuery(filters));
+export const useTriggers = (filters: { blueprintId?: string; search?: string }) =>
+  useInfiniteQuery(triggersQuery(filters));
 export const useTrigger = (id: string) => useQuery(triggerQuery(id));
-export const useTriggerEvents = (id: string, status?: string) => useInfiniteQuery(eventsQuery(id, status));
+export const useTriggerEvents = (id: string, status?: string) =>
+  useInfiniteQuery(eventsQuery(id, status));
 export const useTriggerStats = (id: string) => useQuery(statsQuery(id));
 
 function useInvalidate() {
   const qc = useQueryClient();
-  return (...keys: unknown[][]) => Promise.all(keys.map((queryKey) => qc.invalidateQueries({ queryKey })));
+  return (...keys: unknown[][]) =>
+    Promise.all(keys.map((queryKey) => qc.invalidateQueries({ queryKey })));
 }
 
 export function useCreateTrigger() {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: (input: TriggerInput) => apiFetch<{ id: string; secret: string; eventUrl: string }>(`${BASE}/create`, { body: input }),
+    mutationFn: (input: TriggerInput) =>
+      apiFetch<{ id: string; secret: string; eventUrl: string }>(`${BASE}/create`, { body: input }),
     onSuccess: () => invalidate(["triggers", "list"]),
   });
 }
@@ -60,7 +84,8 @@ export function useCreateTrigger() {
 export function useUpdateTrigger(id: string) {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: (input: TriggerInput) => apiFetch<{ id: string }>(`${BASE}/${id}/update`, { body: input }),
+    mutationFn: (input: TriggerInput) =>
+      apiFetch<{ id: string }>(`${BASE}/${id}/update`, { body: input }),
     onSuccess: () => invalidate(["triggers"]),
   });
 }
@@ -76,7 +101,8 @@ export function useDeleteTrigger() {
 export function useRotateSecret(id: string) {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: () => apiFetch<{ id: string; secret: string }>(`${BASE}/${id}/secret/rotate`, { body: {} }),
+    mutationFn: () =>
+      apiFetch<{ id: string; secret: string }>(`${BASE}/${id}/secret/rotate`, { body: {} }),
     onSuccess: () => invalidate(["triggers", "detail", id]),
   });
 }
@@ -84,7 +110,8 @@ export function useRotateSecret(id: string) {
 export function useInvokeTrigger(id: string) {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: () => apiFetch<{ id: string; eventId: string }>(`${BASE}/${id}/invoke`, { body: {} }),
+    mutationFn: () =>
+      apiFetch<{ id: string; eventId: string }>(`${BASE}/${id}/invoke`, { body: {} }),
     onSuccess: () => invalidate(["triggers", "events", id], ["conversations"]),
   });
 }
@@ -92,7 +119,10 @@ export function useInvokeTrigger(id: string) {
 export function useReplayEvent(triggerId: string) {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: (eventId: string) => apiFetch<{ id: string; eventId: string }>(`${BASE}/${triggerId}/event/${eventId}/replay`, { body: {} }),
+    mutationFn: (eventId: string) =>
+      apiFetch<{ id: string; eventId: string }>(`${BASE}/${triggerId}/event/${eventId}/replay`, {
+        body: {},
+      }),
     onSuccess: () => invalidate(["triggers", "events", triggerId], ["conversations"]),
   });
 }

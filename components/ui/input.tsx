@@ -7,7 +7,7 @@ export function Input({ className, type, ...props }: React.ComponentProps<"input
       type={type}
       data-slot="input"
       className={cn(
-        "flex h-9 w-full min-w-0 rounded-md border border-input bg-transparent px-3 py-1 text-sm shadow-xs outline-none placeholder:text-muted-foreground focus-visible:ring-[3px] focus-visible:ring-ring/60 disabled:opacity-50 aria-invalid:border-destructive",
+        "border-input placeholder:text-muted-foreground focus-visible:ring-ring/60 aria-invalid:border-destructive flex h-9 w-full min-w-0 rounded-md border bg-transparent px-3 py-1 text-sm shadow-xs outline-none focus-visible:ring-[3px] disabled:opacity-50",
         className,
       )}
       {...props}

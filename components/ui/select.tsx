@@ -7,11 +7,15 @@ import { cn } from "@/lib/utils";
 export const Select = Primitive.Root;
 export const SelectValue = Primitive.Value;
 
-export function SelectTrigger({ className, children, ...props }: React.ComponentProps<typeof Primitive.Trigger>) {
+export function SelectTrigger({
+  className,
+  children,
+  ...props
+}: React.ComponentProps<typeof Primitive.Trigger>) {
   return (
     <Primitive.Trigger
       className={cn(
-        "flex h-9 w-full items-center justify-between gap-2 rounded-md border border-input bg-transparent px-3 py-2 text-sm shadow-xs outline-none focus-visible:ring-[3px] focus-visible:ring-ring/60 disabled:opacity-50 aria-invalid:border-destructive data-[placeholder]:text-muted-foreground",
+        "border-input focus-visible:ring-ring/60 aria-invalid:border-destructive data-[placeholder]:text-muted-foreground flex h-9 w-full items-center justify-between gap-2 rounded-md border bg-transparent px-3 py-2 text-sm shadow-xs outline-none focus-visible:ring-[3px] disabled:opacity-50",
         className,
       )}
       {...props}
@@ -24,13 +28,18 @@ export function SelectTrigger({ className, children, ...props }: React.Component
   );
 }
 
-export function SelectContent({ className, children, position = "popper", ...props }: React.ComponentProps<typeof Primitive.Content>) {
+export function SelectContent({
+  className,
+  children,
+  position = "popper",
+  ...props
+}: React.ComponentProps<typeof Primitive.Content>) {
   return (
     <Primitive.Portal>
       <Primitive.Content
         position={position}
         className={cn(
-          "relative z-50 max-h-72 min-w-[8rem] overflow-y-auto rounded-md border bg-popover text-popover-foreground shadow-md data-[side=bottom]:translate-y-1",
+          "bg-popover text-popover-foreground relative z-50 max-h-72 min-w-[8rem] overflow-y-auto rounded-md border shadow-md data-[side=bottom]:translate-y-1",
           position === "popper" && "w-full min-w-[var(--radix-select-trigger-width)]",
           className,
         )}
@@ -42,11 +51,15 @@ export function SelectContent({ className, children, position = "popper", ...pro
   );
 }
 
-export function SelectItem({ className, children, ...props }: React.ComponentProps<typeof Primitive.Item>) {
+export function SelectItem({
+  className,
+  children,
+  ...props
+}: React.ComponentProps<typeof Primitive.Item>) {
   return (
     <Primitive.Item
       className={cn(
-        "relative flex w-full cursor-default items-center rounded-sm py-1.5 pr-8 pl-2 text-sm outline-none select-none focus:bg-accent data-[disabled]:opacity-50",
+        "focus:bg-accent relative flex w-full cursor-default items-center rounded-sm py-1.5 pr-8 pl-2 text-sm outline-none select-none data-[disabled]:opacity-50",
         className,
       )}
       {...props}

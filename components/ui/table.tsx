@@ -8,12 +8,24 @@ export function Table({ className, ...props }: React.ComponentProps<"table">) {
     </div>
   );
 }
-export const TableHeader = (p: React.ComponentProps<"thead">) => <thead {...p} className={cn("[&_tr]:border-b", p.className)} />;
-export const TableBody = (p: React.ComponentProps<"tbody">) => <tbody {...p} className={cn("[&_tr:last-child]:border-0", p.className)} />;
+export const TableHeader = (p: React.ComponentProps<"thead">) => (
+  <thead {...p} className={cn("[&_tr]:border-b", p.className)} />
+);
+export const TableBody = (p: React.ComponentProps<"tbody">) => (
+  <tbody {...p} className={cn("[&_tr:last-child]:border-0", p.className)} />
+);
 export const TableRow = (p: React.ComponentProps<"tr">) => (
-  <tr {...p} className={cn("border-b transition-colors hover:bg-muted/50", p.className)} />
+  <tr {...p} className={cn("hover:bg-muted/50 border-b transition-colors", p.className)} />
 );
 export const TableHead = (p: React.ComponentProps<"th">) => (
-  <th {...p} className={cn("h-10 px-2 text-left align-middle font-medium whitespace-nowrap text-muted-foreground", p.className)} />
+  <th
+    {...p}
+    className={cn(
+      "text-muted-foreground h-10 px-2 text-left align-middle font-medium whitespace-nowrap",
+      p.className,
+    )}
+  />
 );
-export const TableCell = (p: React.ComponentProps<"td">) => <td {...p} className={cn("p-2 align-middle", p.className)} />;
+export const TableCell = (p: React.ComponentProps<"td">) => (
+  <td {...p} className={cn("p-2 align-middle", p.className)} />
+);

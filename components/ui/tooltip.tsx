@@ -7,12 +7,19 @@ export const TooltipProvider = Primitive.Provider;
 export const Tooltip = Primitive.Root;
 export const TooltipTrigger = Primitive.Trigger;
 
-export function TooltipContent({ className, sideOffset = 4, ...props }: React.ComponentProps<typeof Primitive.Content>) {
+export function TooltipContent({
+  className,
+  sideOffset = 4,
+  ...props
+}: React.ComponentProps<typeof Primitive.Content>) {
   return (
     <Primitive.Portal>
       <Primitive.Content
         sideOffset={sideOffset}
-        className={cn("z-50 rounded-md bg-primary px-3 py-1.5 text-xs text-primary-foreground", className)}
+        className={cn(
+          "bg-primary text-primary-foreground z-50 rounded-md px-3 py-1.5 text-xs",
+          className,
+        )}
         {...props}
       />
     </Primitive.Portal>

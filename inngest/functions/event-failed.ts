@@ -6,12 +6,21 @@ export const eventFailed = inngest.createFunction(
   {
     id: "trigger-event-failed",
     name: "Mark trigger event failed",
-    triggers: [{ event: "inngest/function.failed", if: `event.data.function_id == "trigger-dashboard-${PROCESS_FUNCTION_ID}"` }],
+    triggers: [
+      {
+        event: "inngest/function.failed",
+        if: `event.data.function_id == "trigger-dashboard-${PROCESS_FUNCTION_ID}"`,
+      },
+    ],
   },
   async ({ event, step }) => {
-    const original = (event.data as { event?: { data?: { eventId?: string } }; error?: { message?: string } }) ?? {};
+    const original =
+      (event.data as { event?: { data?: { eventId?: string } }; error?: { message?: string } }) ??
+      {};
     const eventId = original.event?.data?.eventId;
     if (!eventId) return { status: "ignored" };
-    return step.run("mark-failed", () => markEventFailed(eventId, original.error?.message ?? "Processing failed"));
+    return step.run("mark-failed", () =>
+      markEventFailed(eventId, original.error?.message ?? "Processing failed"),
+    );
   },
 );

@@ -24,7 +24,9 @@ async function seedTrigger(model = "echo", extra: Partial<typeof triggers.$infer
   const botId = newId("bot");
   await db.insert(bots).values({ id: botId, ownerId, name: "bot", model });
   const id = newId("trigger");
-  await db.insert(triggers).values({ id, ownerId, botId, name: "t", secretEnc: "unused", ...extra });
+  await db
+    .insert(triggers)
+    .values({ id, ownerId, botId, name: "t", secretEnc: "unused", ...extra });
   return { id, ownerId };
 }
 
@@ -40,14 +42,24 @@ async function messagesFor(eventId: string) {
 }
 
 beforeAll(async () => {
-  ownerId = (await createUser({ email: `inngest-${Date.now()}@example.test`, password: "a-good-passphrase" })).id;
+  ownerId = (
+    await createUser({ email: `inngest-${Date.now()}@example.test`, password: "a-good-passphrase" })
+  ).id;
 });
 
 describe("process-trigger-event", () => {
   it("processes the event: completed, with the user message and the bot reply", async () => {
     const trigger = await seedTrigger();
-    const { id } = await queueEvent({ trigger, kind: "event", payload: { text: "hello" }, contentType: "application/json" });
-    const t = new InngestTestEngine({ function: processEvent, events: [{ name: EVENT_RECEIVED, data: { eventId: id } }] });
+    const { id } = await queueEvent({
+      trigger,
+      kind: "event",
+      payload: { text: "hello" },
+      contentType: "application/json",
+    });
+    const t = new InngestTestEngine({
+      function: processEvent,
+      events: [{ name: EVENT_RECEIVED, data: { eventId: id } }],
+    });
     const { result, ctx } = await t.execute();
     expect(result).toEqual({ status: "completed" });
     expect(ctx.step.run).toHaveBeenCalledWith("process", expect.any(Function));
@@ -57,7 +69,10 @@ describe("process-trigger-event", () => {
       ["bot", '[echo: offline model, no LLM] Received event for "t": hello'],
     ]);
     // A second delivery of the same Inngest event records nothing twice.
-    const again = await new InngestTestEngine({ function: processEvent, events: [{ name: EVENT_RECEIVED, data: { eventId: id } }] }).execute();
+    const again = await new InngestTestEngine({
+      function: processEvent,
+      events: [{ name: EVENT_RECEIVED, data: { eventId: id } }],
+    }).execute();
     expect(again.result).toEqual({ status: "skipped" });
     expect(await messagesFor(id)).toHaveLength(2);
   });
@@ -65,10 +80,16 @@ describe("process-trigger-event", () => {
   it("a transient failure goes back to queued and throws so Inngest retries; the last attempt ends failed", async () => {
     const trigger = await seedTrigger("openai/some-model");
     const { id } = await queueEvent({ trigger, kind: "event", payload: { text: "x" } });
-    const run = () => new InngestTestEngine({ function: processEvent, events: [{ name: EVENT_RECEIVED, data: { eventId: id } }] }).execute();
+    const run = () =>
+      new InngestTestEngine({
+        function: processEvent,
+        events: [{ name: EVENT_RECEIVED, data: { eventId: id } }],
+      }).execute();
     const first = await run();
     expect(first.error).toBeDefined();
-    expect(String((first.error as Error).message ?? first.error)).toMatch(/Cannot connect|ECONNREFUSED|fetch failed/i);
+    expect(String((first.error as Error).message ?? first.error)).toMatch(
+      /Cannot connect|ECONNREFUSED|fetch failed/i,
+    );
     expect(await eventRow(id)).toMatchObject({ status: "queued", attempts: 1 });
     await run();
     const last = await run();
@@ -83,7 +104,10 @@ describe("process-trigger-event", () => {
   it("a permanent failure (model not configured) fails at once", async () => {
     const trigger = await seedTrigger("anthropic/claude-haiku-4-5");
     const { id } = await queueEvent({ trigger, kind: "event", payload: { text: "x" } });
-    const { result } = await new InngestTestEngine({ function: processEvent, events: [{ name: EVENT_RECEIVED, data: { eventId: id } }] }).execute();
+    const { result } = await new InngestTestEngine({
+      function: processEvent,
+      events: [{ name: EVENT_RECEIVED, data: { eventId: id } }],
+    }).execute();
     expect(result).toEqual({ status: "failed" });
     expect((await eventRow(id)).error).toContain("ANTHROPIC_API_KEY");
   });
@@ -97,7 +121,10 @@ describe("schedule-tick", () => {
     const { result } = await t.execute();
     expect(result).toMatchObject({ queued: 1 });
     const db = await getDb();
-    const events = await db.select().from(triggerEvents).where(eq(triggerEvents.triggerId, trigger.id));
+    const events = await db
+      .select()
+      .from(triggerEvents)
+      .where(eq(triggerEvents.triggerId, trigger.id));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ kind: "schedule", scheduledFor: due, sessionKey: "trigger" });
     const [row] = await db.select().from(triggers).where(eq(triggers.id, trigger.id));
@@ -112,13 +139,21 @@ describe("trigger-event-failed", () => {
     const trigger = await seedTrigger();
     const { id } = await queueEvent({ trigger, kind: "event", payload: { text: "stuck" } });
     const db = await getDb();
-    await db.update(triggerEvents).set({ status: "processing", attempts: 1, lockedUntil: new Date(Date.now() + 60_000) }).where(eq(triggerEvents.id, id));
+    await db
+      .update(triggerEvents)
+      .set({ status: "processing", attempts: 1, lockedUntil: new Date(Date.now() + 60_000) })
+      .where(eq(triggerEvents.id, id));
     const { result } = await new InngestTestEngine({
       function: eventFailed,
       events: [
         {
           name: "inngest/function.failed",
-          data: { function_id: `trigger-dashboard-${PROCESS_FUNCTION_ID}`, run_id: "r1", error: { message: "Function timed out" }, event: { name: EVENT_RECEIVED, data: { eventId: id } } },
+          data: {
+            function_id: `trigger-dashboard-${PROCESS_FUNCTION_ID}`,
+            run_id: "r1",
+            error: { message: "Function timed out" },
+            event: { name: EVENT_RECEIVED, data: { eventId: id } },
+          },
         },
       ],
     }).execute();

@@ -55,7 +55,13 @@ export type SafeFetchOptions = {
   maxRedirects?: number;
 };
 
-export type SafeFetchResult = { status: number; headers: Record<string, string>; body: string; truncated: boolean; url: string };
+export type SafeFetchResult = {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  truncated: boolean;
+  url: string;
+};
 
 function guardedLookup(allowed: boolean): LookupFunction {
   return (hostname, options, callback) => {
@@ -64,9 +70,16 @@ function guardedLookup(allowed: boolean): LookupFunction {
       const list = addresses as unknown as { address: string; family: number }[];
       const bad = !allowed && list.find((a) => isBlockedAddress(a.address));
       if (bad) {
-        return callback(new BlockedAddressError(`${hostname} resolves to ${bad.address}, a private or loopback address`), "", 0);
+        return callback(
+          new BlockedAddressError(
+            `${hostname} resolves to ${bad.address}, a private or loopback address`,
+          ),
+          "",
+          0,
+        );
       }
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: typeof list) => void)(null, list);
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: typeof list) => void)(null, list);
       callback(null, list[0].address, list[0].family);
     });
   };
@@ -83,7 +96,12 @@ function once(url: URL, opts: SafeFetchOptions): Promise<SafeFetchResult & { loc
   return new Promise((resolve, reject) => {
     const req = client.request(
       url,
-      { method: opts.method, headers: opts.headers, lookup: guardedLookup(allowed), timeout: opts.timeoutMs },
+      {
+        method: opts.method,
+        headers: opts.headers,
+        lookup: guardedLookup(allowed),
+        timeout: opts.timeoutMs,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -102,7 +120,12 @@ function once(url: URL, opts: SafeFetchOptions): Promise<SafeFetchResult & { loc
         const finish = () =>
           resolve({
             status: res.statusCode ?? 0,
-            headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : String(v ?? "")])),
+            headers: Object.fromEntries(
+              Object.entries(res.headers).map(([k, v]) => [
+                k,
+                Array.isArray(v) ? v.join(", ") : String(v ?? ""),
+              ]),
+            ),
             body: Buffer.concat(chunks).toString("utf8"),
             truncated,
             url: url.toString(),
@@ -113,7 +136,10 @@ function once(url: URL, opts: SafeFetchOptions): Promise<SafeFetchResult & { loc
         res.on("error", reject);
       },
     );
-    const timer = setTimeout(() => req.destroy(new Error(`Request timed out after ${opts.timeoutMs} ms`)), opts.timeoutMs);
+    const timer = setTimeout(
+      () => req.destroy(new Error(`Request timed out after ${opts.timeoutMs} ms`)),
+      opts.timeoutMs,
+    );
     req.on("timeout", () => req.destroy(new Error(`Request timed out after ${opts.timeoutMs} ms`)));
     req.on("error", (e) => {
       clearTimeout(timer);

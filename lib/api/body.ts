@@ -30,7 +30,10 @@ export async function readBodyLimited(req: Request, limit: number): Promise<Uint
 }
 
 function tooLarge(limit: number) {
-  return new ApiError("CONTENT_TOO_LARGE", `Request body is larger than the ${formatBytes(limit)} limit`);
+  return new ApiError(
+    "CONTENT_TOO_LARGE",
+    `Request body is larger than the ${formatBytes(limit)} limit`,
+  );
 }
 
 function formatBytes(n: number) {
@@ -48,12 +51,15 @@ export function isStorableJson(value: unknown, depth = 0): boolean {
   if (typeof value === "string") return isStorableText(value);
   if (Array.isArray(value)) return value.every((v) => isStorableJson(v, depth + 1));
   if (value && typeof value === "object") {
-    return Object.entries(value).every(([k, v]) => isStorableText(k) && isStorableJson(v, depth + 1));
+    return Object.entries(value).every(
+      ([k, v]) => isStorableText(k) && isStorableJson(v, depth + 1),
+    );
   }
   return true;
 }
 
-const UNSTORABLE = "Strings must not contain NUL characters or unpaired surrogates, nor nest deeper than 64 levels";
+const UNSTORABLE =
+  "Strings must not contain NUL characters or unpaired surrogates, nor nest deeper than 64 levels";
 
 /** Management routes take JSON; an empty body means `{}` (the SDK sends none on some POSTs). */
 export async function readJsonBody(req: Request, limit = MiB): Promise<unknown> {
@@ -76,7 +82,8 @@ export function parseQuery(url: URL): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const meta: Record<string, string> = {};
   for (const [key, value] of url.searchParams) {
-    if (!isStorableText(key) || !isStorableText(value)) throw new ApiError("BAD_REQUEST", `Query string: ${UNSTORABLE}`);
+    if (!isStorableText(key) || !isStorableText(value))
+      throw new ApiError("BAD_REQUEST", `Query string: ${UNSTORABLE}`);
     if (key.startsWith("meta.") && key.length > 5) meta[key.slice(5)] = value;
     else out[key] = value;
   }

@@ -61,7 +61,11 @@ export function errorResponse(error: ApiError): Response {
 
 /** Whether an error (or one of its causes, as drizzle wraps driver errors) carries `code`. */
 export function hasCode(error: unknown, code: string): boolean {
-  for (let e = error, i = 0; e && typeof e === "object" && i < 10; e = (e as { cause?: unknown }).cause, i++) {
+  for (
+    let e = error, i = 0;
+    e && typeof e === "object" && i < 10;
+    e = (e as { cause?: unknown }).cause, i++
+  ) {
     if ((e as { code?: unknown }).code === code) return true;
   }
   return false;
@@ -117,7 +121,12 @@ export async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> 
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new ApiError("UNAVAILABLE", "The database did not answer in time; try again shortly", { headers: { "Retry-After": "5" } })),
+      () =>
+        reject(
+          new ApiError("UNAVAILABLE", "The database did not answer in time; try again shortly", {
+            headers: { "Retry-After": "5" },
+          }),
+        ),
       ms,
     );
   });

@@ -16,11 +16,20 @@ export const idRef = z.string().trim().min(1, "must not be empty").max(LIMITS.id
 
 export const metaField = z
   .record(z.string().max(64), z.unknown())
-  .refine((m) => Object.keys(m).length <= LIMITS.metaKeys, `must have at most ${LIMITS.metaKeys} keys`)
-  .refine((m) => JSON.stringify(m).length <= LIMITS.metaBytes, `must be at most ${LIMITS.metaBytes} bytes as JSON`);
+  .refine(
+    (m) => Object.keys(m).length <= LIMITS.metaKeys,
+    `must have at most ${LIMITS.metaKeys} keys`,
+  )
+  .refine(
+    (m) => JSON.stringify(m).length <= LIMITS.metaBytes,
+    `must be at most ${LIMITS.metaBytes} bytes as JSON`,
+  );
 
 export const metaFilter = z
-  .record(z.string().regex(/^[\w.-]{1,64}$/, "meta keys are letters, digits, _ . -"), z.string().max(255))
+  .record(
+    z.string().regex(/^[\w.-]{1,64}$/, "meta keys are letters, digits, _ . -"),
+    z.string().max(255),
+  )
   .refine((m) => Object.keys(m).length <= 10, "at most 10 meta filters");
 
 export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

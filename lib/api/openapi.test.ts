@@ -26,10 +26,20 @@ describe("OpenAPI document", () => {
 
   it("describes request bodies from the zod schemas the routes parse", () => {
     const doc = openApiDocument() as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- walking a JSON document
-    const create = doc.paths["/integration/trigger/create"].post.requestBody.content["application/json"].schema;
+    const create =
+      doc.paths["/integration/trigger/create"].post.requestBody.content["application/json"].schema;
     expect(create.required).toContain("botId");
     expect(Object.keys(create.properties)).toEqual(
-      expect.arrayContaining(["name", "botId", "authenticate", "triggerSchedule", "schedule", "timezone", "sessionDuration", "meta"]),
+      expect.arrayContaining([
+        "name",
+        "botId",
+        "authenticate",
+        "triggerSchedule",
+        "schedule",
+        "timezone",
+        "sessionDuration",
+        "meta",
+      ]),
     );
   });
 });

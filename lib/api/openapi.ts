@@ -1,12 +1,27 @@
 import "server-only";
-import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
+import {
+  extendZodWithOpenApi,
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  type RouteConfig,
+} from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { createBlueprintSchema, updateBlueprintSchema } from "@/lib/blueprints/schema";
 import { createBotSchema, updateBotSchema } from "@/lib/bots/schema";
 import { listConversationsQuerySchema } from "@/lib/conversations/service";
-import { createAbilitySchema, createSkillsetSchema, updateAbilitySchema, updateSkillsetSchema } from "@/lib/skillsets/schema";
+import {
+  createAbilitySchema,
+  createSkillsetSchema,
+  updateAbilitySchema,
+  updateSkillsetSchema,
+} from "@/lib/skillsets/schema";
 import { createTokenSchema } from "@/lib/tokens/schema";
-import { createTriggerSchema, invokeTriggerSchema, listTriggersQuerySchema, updateTriggerSchema } from "@/lib/triggers/schema";
+import {
+  createTriggerSchema,
+  invokeTriggerSchema,
+  listTriggersQuerySchema,
+  updateTriggerSchema,
+} from "@/lib/triggers/schema";
 import { listEventsQuerySchema } from "@/lib/events/schema";
 import { ERROR_STATUS } from "./errors";
 import { listQuerySchema, listWithBlueprintQuerySchema } from "./pagination";
@@ -29,10 +44,21 @@ const errorBody = z.object({
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 
-function crud(base: string, label: string, create: z.ZodType, update: z.ZodType, list: z.ZodObject = listWithBlueprintQuerySchema): Route[] {
+function crud(
+  base: string,
+  label: string,
+  create: z.ZodType,
+  update: z.ZodType,
+  list: z.ZodObject = listWithBlueprintQuerySchema,
+): Route[] {
   return [
     { method: "post", path: `${base}/create`, summary: `Create a ${label}`, body: create },
-    { method: "get", path: `${base}/list`, summary: `List ${label}s (JSON page, or JSONL with Accept: application/jsonl)`, query: list },
+    {
+      method: "get",
+      path: `${base}/list`,
+      summary: `List ${label}s (JSON page, or JSONL with Accept: application/jsonl)`,
+      query: list,
+    },
     { method: "get", path: `${base}/{id}/fetch`, summary: `Fetch a ${label}` },
     { method: "post", path: `${base}/{id}/update`, summary: `Update a ${label}`, body: update },
     { method: "post", path: `${base}/{id}/delete`, summary: `Delete a ${label}` },
@@ -40,39 +66,119 @@ function crud(base: string, label: string, create: z.ZodType, update: z.ZodType,
 }
 
 export const ROUTES: Route[] = [
-  { method: "post", path: "/integration/trigger/create", summary: "Create a trigger", body: createTriggerSchema },
-  { method: "get", path: "/integration/trigger/list", summary: "List triggers", query: listTriggersQuerySchema },
-  { method: "get", path: "/integration/trigger/{id}/fetch", summary: "Fetch a trigger (with its secret)" },
-  { method: "post", path: "/integration/trigger/{id}/update", summary: "Update a trigger", body: updateTriggerSchema },
+  {
+    method: "post",
+    path: "/integration/trigger/create",
+    summary: "Create a trigger",
+    body: createTriggerSchema,
+  },
+  {
+    method: "get",
+    path: "/integration/trigger/list",
+    summary: "List triggers",
+    query: listTriggersQuerySchema,
+  },
+  {
+    method: "get",
+    path: "/integration/trigger/{id}/fetch",
+    summary: "Fetch a trigger (with its secret)",
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/update",
+    summary: "Update a trigger",
+    body: updateTriggerSchema,
+  },
   { method: "post", path: "/integration/trigger/{id}/delete", summary: "Delete a trigger" },
-  { method: "post", path: "/integration/trigger/{id}/setup", summary: "Validate and recompute the schedule" },
-  { method: "post", path: "/integration/trigger/{id}/invoke", summary: "Queue a manual run", body: invokeTriggerSchema },
-  { method: "post", path: "/integration/trigger/{id}/secret/rotate", summary: "Rotate the secret (old one valid for a grace period)" },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/setup",
+    summary: "Validate and recompute the schedule",
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/invoke",
+    summary: "Queue a manual run",
+    body: invokeTriggerSchema,
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/secret/rotate",
+    summary: "Rotate the secret (old one valid for a grace period)",
+  },
   {
     method: "post",
     path: "/integration/trigger/{id}/event",
-    summary: "Send an event (any content type, up to 1 MiB; Bearer secret or X-Hub-Signature-256 when authenticate is on)",
+    summary:
+      "Send an event (any content type, up to 1 MiB; Bearer secret or X-Hub-Signature-256 when authenticate is on)",
     consumes: "*/*",
   },
-  { method: "get", path: "/integration/trigger/{id}/event/list", summary: "List a trigger's events", query: listEventsQuerySchema },
-  { method: "post", path: "/integration/trigger/{id}/event/{eventId}/replay", summary: "Queue a copy of an event" },
-  { method: "get", path: "/integration/trigger/{id}/event/stats", summary: "Events per hour over the last 24 hours" },
+  {
+    method: "get",
+    path: "/integration/trigger/{id}/event/list",
+    summary: "List a trigger's events",
+    query: listEventsQuerySchema,
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/event/{eventId}/replay",
+    summary: "Queue a copy of an event",
+  },
+  {
+    method: "get",
+    path: "/integration/trigger/{id}/event/stats",
+    summary: "Events per hour over the last 24 hours",
+  },
   { method: "get", path: "/model/list", summary: "Models available to bots on this server" },
   ...crud("/bot", "bot", createBotSchema, updateBotSchema),
   ...crud("/skillset", "skillset", createSkillsetSchema, updateSkillsetSchema),
-  { method: "post", path: "/skillset/{id}/ability/create", summary: "Add an ability", body: createAbilitySchema },
-  { method: "get", path: "/skillset/{id}/ability/list", summary: "List a skillset's abilities", query: listQuerySchema },
+  {
+    method: "post",
+    path: "/skillset/{id}/ability/create",
+    summary: "Add an ability",
+    body: createAbilitySchema,
+  },
+  {
+    method: "get",
+    path: "/skillset/{id}/ability/list",
+    summary: "List a skillset's abilities",
+    query: listQuerySchema,
+  },
   { method: "get", path: "/skillset/{id}/ability/{abilityId}/fetch", summary: "Fetch an ability" },
-  { method: "post", path: "/skillset/{id}/ability/{abilityId}/update", summary: "Update an ability", body: updateAbilitySchema },
-  { method: "post", path: "/skillset/{id}/ability/{abilityId}/delete", summary: "Delete an ability" },
+  {
+    method: "post",
+    path: "/skillset/{id}/ability/{abilityId}/update",
+    summary: "Update an ability",
+    body: updateAbilitySchema,
+  },
+  {
+    method: "post",
+    path: "/skillset/{id}/ability/{abilityId}/delete",
+    summary: "Delete an ability",
+  },
   ...crud("/blueprint", "blueprint", createBlueprintSchema, updateBlueprintSchema, listQuerySchema),
-  { method: "get", path: "/conversation/list", summary: "List conversations", query: listConversationsQuerySchema },
+  {
+    method: "get",
+    path: "/conversation/list",
+    summary: "List conversations",
+    query: listConversationsQuerySchema,
+  },
   { method: "get", path: "/conversation/{id}/fetch", summary: "Fetch a conversation" },
   { method: "post", path: "/conversation/{id}/delete", summary: "Delete a conversation" },
-  { method: "get", path: "/conversation/{id}/message/list", summary: "List a conversation's messages", query: listQuerySchema },
+  {
+    method: "get",
+    path: "/conversation/{id}/message/list",
+    summary: "List a conversation's messages",
+    query: listQuerySchema,
+  },
   { method: "get", path: "/contact/list", summary: "List contacts", query: listQuerySchema },
   { method: "get", path: "/contact/{id}/fetch", summary: "Fetch a contact" },
-  { method: "post", path: "/token/create", summary: "Create an API token (returned once)", body: createTokenSchema },
+  {
+    method: "post",
+    path: "/token/create",
+    summary: "Create an API token (returned once)",
+    body: createTokenSchema,
+  },
   { method: "get", path: "/token/list", summary: "List API tokens" },
   { method: "post", path: "/token/{id}/delete", summary: "Revoke an API token" },
   { method: "get", path: "/openapi.json", summary: "This document" },
@@ -87,7 +193,11 @@ extendZodWithOpenApi(z);
  * (every query field is optional already, so `.optional()` changes nothing).
  */
 function queryParameters(query: z.ZodObject) {
-  return z.object(Object.fromEntries(Object.entries(query.shape).map(([k, v]) => [k, (v as z.ZodType).optional()])));
+  return z.object(
+    Object.fromEntries(
+      Object.entries(query.shape).map(([k, v]) => [k, (v as z.ZodType).optional()]),
+    ),
+  );
 }
 
 let cached: unknown;
@@ -104,13 +214,23 @@ export function openApiDocument() {
       summary: r.summary,
       security: r.path.endsWith("/event") || r.path === "/openapi.json" ? [] : [{ bearer: [] }],
       request: {
-        ...(params.length && { params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) }),
+        ...(params.length && {
+          params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))),
+        }),
         ...(r.query && { query: queryParameters(r.query) }),
         ...(r.body && { body: { content: { "application/json": { schema: r.body } } } }),
         ...(r.consumes && { body: { content: { [r.consumes]: { schema: z.unknown() } } } }),
       },
       responses: {
-        200: { description: "OK", content: { "application/json": { schema: r.method === "post" ? idResponse.passthrough() : z.record(z.string(), z.unknown()) } } },
+        200: {
+          description: "OK",
+          content: {
+            "application/json": {
+              schema:
+                r.method === "post" ? idResponse.passthrough() : z.record(z.string(), z.unknown()),
+            },
+          },
+        },
         default: { description: "Error", content: { "application/json": { schema: errorBody } } },
       },
     };
@@ -118,7 +238,11 @@ export function openApiDocument() {
   }
   cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
-    info: { title: "Trigger integration API", version: "1.0.0", description: "ChatBotKit-compatible trigger integrations, bots, skillsets and conversations." },
+    info: {
+      title: "Trigger integration API",
+      version: "1.0.0",
+      description: "ChatBotKit-compatible trigger integrations, bots, skillsets and conversations.",
+    },
     servers: [{ url: "/api/v1" }],
   });
   return cached;

@@ -7,7 +7,12 @@ import { ApiError, notFound } from "./errors";
 type OwnedTable = PgTable & { id: PgColumn; ownerId: PgColumn };
 
 /** The row when it exists and belongs to the owner; another owner's id reads as missing. */
-export async function findOwned<T extends OwnedTable>(db: Db, table: T, id: string, ownerId: string) {
+export async function findOwned<T extends OwnedTable>(
+  db: Db,
+  table: T,
+  id: string,
+  ownerId: string,
+) {
   const rows = await db
     .select()
     .from(table as PgTable)
@@ -16,7 +21,13 @@ export async function findOwned<T extends OwnedTable>(db: Db, table: T, id: stri
   return rows[0] as InferSelectModel<T> | undefined;
 }
 
-export async function getOwnedOrThrow<T extends OwnedTable>(db: Db, table: T, id: string, ownerId: string, label: string) {
+export async function getOwnedOrThrow<T extends OwnedTable>(
+  db: Db,
+  table: T,
+  id: string,
+  ownerId: string,
+  label: string,
+) {
   const row = await findOwned(db, table, id, ownerId);
   if (!row) throw notFound(label);
   return row;

@@ -10,13 +10,23 @@ export const listQuerySchema = z.object({
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
 /** Keyset pagination on a time-sortable id column: no OFFSET, no count. */
-export function cursorClauses(idColumn: AnyColumn, q: ListQuery): { where?: SQL; orderBy: SQL; limit: number } {
-  const where = q.cursor ? (q.order === "asc" ? gt(idColumn, q.cursor) : lt(idColumn, q.cursor)) : undefined;
+export function cursorClauses(
+  idColumn: AnyColumn,
+  q: ListQuery,
+): { where?: SQL; orderBy: SQL; limit: number } {
+  const where = q.cursor
+    ? q.order === "asc"
+      ? gt(idColumn, q.cursor)
+      : lt(idColumn, q.cursor)
+    : undefined;
   return { where, orderBy: q.order === "asc" ? asc(idColumn) : desc(idColumn), limit: q.take + 1 };
 }
 
 /** Given `take + 1` rows, the page and the cursor for the next one (absent on the last page). */
-export function toPage<T extends { id: string }>(rows: T[], take: number): { items: T[]; cursor?: string } {
+export function toPage<T extends { id: string }>(
+  rows: T[],
+  take: number,
+): { items: T[]; cursor?: string } {
   if (rows.length <= take) return { items: rows };
   const items = rows.slice(0, take);
   return { items, cursor: items[items.length - 1].id };
@@ -38,20 +48,27 @@ export function listResponse<T>(
 }
 
 /** Streams pages as JSONL lines, one query per page, so memory stays flat however many rows match. */
-export function jsonlStream<T>(fetchPage: (cursor?: string) => Promise<{ items: T[]; cursor?: string }>): Response {
+export function jsonlStream<T>(
+  fetchPage: (cursor?: string) => Promise<{ items: T[]; cursor?: string }>,
+): Response {
   const encoder = new TextEncoder();
   let cursor: string | undefined;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const page = await fetchPage(cursor);
-        const lines = page.items.map((data) => JSON.stringify({ type: "item", data }) + "\n").join("");
+        const lines = page.items
+          .map((data) => JSON.stringify({ type: "item", data }) + "\n")
+          .join("");
         if (lines) controller.enqueue(encoder.encode(lines));
         cursor = page.cursor;
         if (!cursor) controller.close();
       } catch (error) {
         console.error("[api] jsonl stream failed", error);
-        const line = { type: "error", data: { message: "Stream interrupted", code: "INTERNAL_ERROR" } };
+        const line = {
+          type: "error",
+          data: { message: "Stream interrupted", code: "INTERNAL_ERROR" },
+        };
         controller.enqueue(encoder.encode(JSON.stringify(line) + "\n"));
         controller.close();
       }

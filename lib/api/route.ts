@@ -53,15 +53,22 @@ export function apiRoute<
         Object.entries((await routeCtx?.params) ?? {}).map(([k, v]) => [k, String(v ?? "")]),
       );
       // An id no row can have (NUL, broken UTF-16) is simply not found.
-      if (!Object.values(params).every(isStorableText)) throw new ApiError("NOT_FOUND", "Not found");
+      if (!Object.values(params).every(isStorableText))
+        throw new ApiError("NOT_FOUND", "Not found");
       const owner = options.auth === false ? null : await resolveOwner(req, url);
       const query = options.query ? parseWith(options.query, parseQuery(url), "query") : undefined;
-      const body = options.body ? parseWith(options.body, await readJsonBody(req), "body") : undefined;
-      const result = await handler({ req, url, baseUrl: publicBaseUrl(req), params, body, query, owner } as Context<
-        Infer<B>,
-        Infer<Q>,
-        A
-      >);
+      const body = options.body
+        ? parseWith(options.body, await readJsonBody(req), "body")
+        : undefined;
+      const result = await handler({
+        req,
+        url,
+        baseUrl: publicBaseUrl(req),
+        params,
+        body,
+        query,
+        owner,
+      } as Context<Infer<B>, Infer<Q>, A>);
       return result instanceof Response ? result : Response.json(result);
     } catch (error) {
       return errorResponse(toApiError(error));
@@ -69,7 +76,11 @@ export function apiRoute<
   };
 }
 
-function parseWith<T extends z.ZodType>(schema: T, input: unknown, where: "body" | "query"): z.infer<T> {
+function parseWith<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  where: "body" | "query",
+): z.infer<T> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, where);
   return parsed.data;
@@ -85,7 +96,10 @@ async function resolveOwner(req: Request, url: URL): Promise<Owner> {
   }
   const session = await auth();
   if (!session?.user?.id) {
-    throw new ApiError("UNAUTHORIZED", "Authentication required: send Authorization: Bearer <API token>");
+    throw new ApiError(
+      "UNAUTHORIZED",
+      "Authentication required: send Authorization: Bearer <API token>",
+    );
   }
   if (!["GET", "HEAD", "OPTIONS"].includes(req.method)) assertSameOrigin(req, url);
   return { id: session.user.id, via: "session" };
@@ -103,7 +117,10 @@ function assertSameOrigin(req: Request, url: URL) {
   const appUrl = env().APP_URL;
   if (appUrl) allowed.add(new URL(appUrl).origin);
   if (!origin || !allowed.has(origin)) {
-    throw new ApiError("FORBIDDEN", "Cross-origin request refused: the Origin header does not match this site");
+    throw new ApiError(
+      "FORBIDDEN",
+      "Cross-origin request refused: the Origin header does not match this site",
+    );
   }
 }
 

@@ -2,7 +2,13 @@ import { z } from "zod";
 import { env } from "@/lib/env";
 import { ApiError } from "./errors";
 
-export const clockSchema = z.object({ offsetMs: z.number().int().min(0).max(10 * 365 * 24 * 3600 * 1000) });
+export const clockSchema = z.object({
+  offsetMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(10 * 365 * 24 * 3600 * 1000),
+});
 
 /** Test-only routes exist only with TEST_HOOKS=1 (set by the e2e server, never in production). */
 export function assertTestHooks() {

@@ -13,7 +13,8 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     });
   } catch (error) {
     // React resets the form after an action; handing the email back keeps it filled in.
-    if (error instanceof AuthError) return { error: "Wrong email or password.", email: String(form.get("email") ?? "") };
+    if (error instanceof AuthError)
+      return { error: "Wrong email or password.", email: String(form.get("email") ?? "") };
     throw error; // the redirect on success is thrown too
   }
 }

@@ -13,7 +13,10 @@ declare module "next-auth" {
   }
 }
 
-const credentialsSchema = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(256) });
+const credentialsSchema = z.object({
+  email: z.string().min(1).max(254),
+  password: z.string().min(1).max(256),
+});
 
 function providers(): NextAuthConfig["providers"] {
   const e = env();
@@ -49,7 +52,8 @@ export function oauthProviders(): { id: string; name: string }[] {
   const e = env();
   const out: { id: string; name: string }[] = [];
   if (e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET) out.push({ id: "github", name: "GitHub" });
-  if (e.AUTH_OIDC_ISSUER && e.AUTH_OIDC_ID && e.AUTH_OIDC_SECRET) out.push({ id: "oidc", name: "Single sign-on" });
+  if (e.AUTH_OIDC_ISSUER && e.AUTH_OIDC_ID && e.AUTH_OIDC_SECRET)
+    out.push({ id: "oidc", name: "Single sign-on" });
   return out;
 }
 

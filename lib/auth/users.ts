@@ -11,7 +11,12 @@ export async function createUser(input: { email: string; password?: string; name
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   const [row] = await db
     .insert(users)
-    .values({ id: newId("user"), email: input.email.toLowerCase(), name: input.name ?? null, passwordHash })
+    .values({
+      id: newId("user"),
+      email: input.email.toLowerCase(),
+      name: input.name ?? null,
+      passwordHash,
+    })
     .onConflictDoNothing({ target: users.email })
     .returning();
   if (!row) throw new ApiError("CONFLICT", "An account with this email already exists");

@@ -20,10 +20,19 @@ export const serializeBlueprint = (b: Blueprint) => ({
 
 type Owner = { ownerId: string };
 
-export async function createBlueprint({ ownerId, input }: Owner & { input: z.infer<typeof createBlueprintSchema> }) {
+export async function createBlueprint({
+  ownerId,
+  input,
+}: Owner & { input: z.infer<typeof createBlueprintSchema> }) {
   const db = await getDb();
   const id = newId("blueprint");
-  await db.insert(blueprints).values({ id, ownerId, name: input.name, description: input.description ?? null, meta: input.meta ?? {} });
+  await db.insert(blueprints).values({
+    id,
+    ownerId,
+    name: input.name,
+    description: input.description ?? null,
+    meta: input.meta ?? {},
+  });
   return { id };
 }
 
@@ -32,10 +41,17 @@ export async function fetchBlueprint({ ownerId, id }: Owner & { id: string }) {
   return serializeBlueprint(await getOwnedOrThrow(db, blueprints, id, ownerId, "Blueprint"));
 }
 
-export async function updateBlueprint({ ownerId, id, input }: Owner & { id: string; input: z.infer<typeof updateBlueprintSchema> }) {
+export async function updateBlueprint({
+  ownerId,
+  id,
+  input,
+}: Owner & { id: string; input: z.infer<typeof updateBlueprintSchema> }) {
   const db = await getDb();
   await getOwnedOrThrow(db, blueprints, id, ownerId, "Blueprint");
-  await db.update(blueprints).set({ ...input, updatedAt: new Date() }).where(eq(blueprints.id, id));
+  await db
+    .update(blueprints)
+    .set({ ...input, updatedAt: new Date() })
+    .where(eq(blueprints.id, id));
   return { id };
 }
 
@@ -51,6 +67,11 @@ export async function listBlueprints({ ownerId, query }: Owner & { query: ListQu
   const db = await getDb();
   const c = cursorClauses(blueprints.id, query);
   const where: (SQL | undefined)[] = [eq(blueprints.ownerId, ownerId), c.where];
-  const rows = await db.select().from(blueprints).where(and(...where)).orderBy(c.orderBy).limit(c.limit);
+  const rows = await db
+    .select()
+    .from(blueprints)
+    .where(and(...where))
+    .orderBy(c.orderBy)
+    .limit(c.limit);
   return toPage(rows.map(serializeBlueprint), query.take);
 }

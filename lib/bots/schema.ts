@@ -5,7 +5,10 @@ import { descriptionField, idRef, LIMITS, metaField, nameField } from "@/lib/api
 export const modelField = z
   .string()
   .trim()
-  .regex(/^[\w.:/@-]{1,100}$/, "must be a model name like echo, openai/gpt-4o-mini or anthropic/claude-sonnet-4-5");
+  .regex(
+    /^[\w.:/@-]{1,100}$/,
+    "must be a model name like echo, openai/gpt-4o-mini or anthropic/claude-sonnet-4-5",
+  );
 
 export const createBotSchema = z.object({
   name: nameField,

@@ -32,7 +32,10 @@ async function checkRefs(ownerId: string, input: BotRefs) {
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
 }
 
-export async function createBot({ ownerId, input }: Owner & { input: z.infer<typeof createBotSchema> }) {
+export async function createBot({
+  ownerId,
+  input,
+}: Owner & { input: z.infer<typeof createBotSchema> }) {
   await checkRefs(ownerId, input);
   const db = await getDb();
   const id = newId("bot");
@@ -55,11 +58,18 @@ export async function fetchBot({ ownerId, id }: Owner & { id: string }) {
   return serializeBot(await getOwnedOrThrow(db, bots, id, ownerId, "Bot"));
 }
 
-export async function updateBot({ ownerId, id, input }: Owner & { id: string; input: z.infer<typeof updateBotSchema> }) {
+export async function updateBot({
+  ownerId,
+  id,
+  input,
+}: Owner & { id: string; input: z.infer<typeof updateBotSchema> }) {
   const db = await getDb();
   await getOwnedOrThrow(db, bots, id, ownerId, "Bot");
   await checkRefs(ownerId, input);
-  await db.update(bots).set({ ...input, updatedAt: new Date() }).where(eq(bots.id, id));
+  await db
+    .update(bots)
+    .set({ ...input, updatedAt: new Date() })
+    .where(eq(bots.id, id));
   return { id };
 }
 
@@ -74,21 +84,34 @@ export async function deleteBot({ ownerId, id }: Owner & { id: string }) {
     .limit(20);
   if (users.length) {
     const names = users.map((t) => (t.name ? `${t.name} (${t.id})` : t.id)).join(", ");
-    throw new ApiError("CONFLICT", `The bot is used by triggers: ${names}. Delete them or move them to another bot first.`, {
-      triggerIds: users.map((t) => t.id),
-    });
+    throw new ApiError(
+      "CONFLICT",
+      `The bot is used by triggers: ${names}. Delete them or move them to another bot first.`,
+      {
+        triggerIds: users.map((t) => t.id),
+      },
+    );
   }
   await db.delete(bots).where(and(eq(bots.id, id), eq(bots.ownerId, ownerId)));
   return { id };
 }
 
-export async function listBots({ ownerId, query }: Owner & { query: ListQuery & { blueprintId?: string } }) {
+export async function listBots({
+  ownerId,
+  query,
+}: Owner & { query: ListQuery & { blueprintId?: string } }) {
   const db = await getDb();
   const c = cursorClauses(bots.id, query);
   const rows = await db
     .select()
     .from(bots)
-    .where(and(eq(bots.ownerId, ownerId), c.where, query.blueprintId ? eq(bots.blueprintId, query.blueprintId) : undefined))
+    .where(
+      and(
+        eq(bots.ownerId, ownerId),
+        c.where,
+        query.blueprintId ? eq(bots.blueprintId, query.blueprintId) : undefined,
+      ),
+    )
     .orderBy(c.orderBy)
     .limit(c.limit);
   return toPage(rows.map(serializeBot), query.take);

@@ -2,7 +2,14 @@ import "server-only";
 import { and, eq, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { contacts, conversations, messages, type Contact, type Conversation, type Message } from "@/db/schema";
+import {
+  contacts,
+  conversations,
+  messages,
+  type Contact,
+  type Conversation,
+  type Message,
+} from "@/db/schema";
 import { idRef, iso } from "@/lib/api/fields";
 import { getOwnedOrThrow } from "@/lib/api/owned";
 import { cursorClauses, listQuerySchema, toPage, type ListQuery } from "@/lib/api/pagination";
@@ -48,30 +55,46 @@ export const serializeContact = (c: Contact) => ({
 
 type Owner = { ownerId: string };
 
-export async function listConversations({ ownerId, query }: Owner & { query: z.infer<typeof listConversationsQuerySchema> }) {
+export async function listConversations({
+  ownerId,
+  query,
+}: Owner & { query: z.infer<typeof listConversationsQuerySchema> }) {
   const db = await getDb();
   const c = cursorClauses(conversations.id, query);
   const filters: (SQL | undefined)[] = [eq(conversations.ownerId, ownerId), c.where];
   if (query.triggerId) filters.push(eq(conversations.triggerId, query.triggerId));
   if (query.botId) filters.push(eq(conversations.botId, query.botId));
   if (query.contactId) filters.push(eq(conversations.contactId, query.contactId));
-  const rows = await db.select().from(conversations).where(and(...filters)).orderBy(c.orderBy).limit(c.limit);
+  const rows = await db
+    .select()
+    .from(conversations)
+    .where(and(...filters))
+    .orderBy(c.orderBy)
+    .limit(c.limit);
   return toPage(rows.map(serializeConversation), query.take);
 }
 
 export async function fetchConversation({ ownerId, id }: Owner & { id: string }) {
   const db = await getDb();
-  return serializeConversation(await getOwnedOrThrow(db, conversations, id, ownerId, "Conversation"));
+  return serializeConversation(
+    await getOwnedOrThrow(db, conversations, id, ownerId, "Conversation"),
+  );
 }
 
 export async function deleteConversation({ ownerId, id }: Owner & { id: string }) {
   const db = await getDb();
   await getOwnedOrThrow(db, conversations, id, ownerId, "Conversation");
-  await db.delete(conversations).where(and(eq(conversations.id, id), eq(conversations.ownerId, ownerId)));
+  await db
+    .delete(conversations)
+    .where(and(eq(conversations.id, id), eq(conversations.ownerId, ownerId)));
   return { id };
 }
 
-export async function listMessages({ ownerId, conversationId, query }: Owner & { conversationId: string; query: ListQuery }) {
+export async function listMessages({
+  ownerId,
+  conversationId,
+  query,
+}: Owner & { conversationId: string; query: ListQuery }) {
   const db = await getDb();
   await getOwnedOrThrow(db, conversations, conversationId, ownerId, "Conversation");
   const c = cursorClauses(messages.id, query);
@@ -87,7 +110,12 @@ export async function listMessages({ ownerId, conversationId, query }: Owner & {
 export async function listContacts({ ownerId, query }: Owner & { query: ListQuery }) {
   const db = await getDb();
   const c = cursorClauses(contacts.id, query);
-  const rows = await db.select().from(contacts).where(and(eq(contacts.ownerId, ownerId), c.where)).orderBy(c.orderBy).limit(c.limit);
+  const rows = await db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.ownerId, ownerId), c.where))
+    .orderBy(c.orderBy)
+    .limit(c.limit);
   return toPage(rows.map(serializeContact), query.take);
 }
 

@@ -9,8 +9,12 @@ import { createTrigger, rotateTriggerSecret } from "@/lib/triggers/service";
 /** Every row of every table of ours, as text: what a database dump would contain. */
 async function dumpDatabase(): Promise<string> {
   const db = await getDb();
-  const result = await db.execute(sql`select table_name from information_schema.tables where table_schema = 'public'`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { table_name: string }[];
+  const result = await db.execute(
+    sql`select table_name from information_schema.tables where table_schema = 'public'`,
+  );
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+    table_name: string;
+  }[];
   let out = "";
   for (const { table_name } of rows) {
     const data = await db.execute(sql.raw(`select * from "${table_name}"`));
@@ -23,10 +27,17 @@ describe("secrets at rest", () => {
   it("the database holds no trigger secret, rotated secret, API token or password in plain text", async () => {
     const password = "plain-text-password-123";
     const user = await createUser({ email: `rest-${Date.now()}@example.test`, password });
-    const { id: botId } = await createBot({ ownerId: user.id, input: { name: "b", model: "echo" } });
+    const { id: botId } = await createBot({
+      ownerId: user.id,
+      input: { name: "b", model: "echo" },
+    });
     const secrets: string[] = [password];
     for (let i = 0; i < 3; i++) {
-      const t = await createTrigger({ ownerId: user.id, input: { botId, authenticate: true }, baseUrl: "http://x" });
+      const t = await createTrigger({
+        ownerId: user.id,
+        input: { botId, authenticate: true },
+        baseUrl: "http://x",
+      });
       secrets.push(t.secret, (await rotateTriggerSecret({ ownerId: user.id, id: t.id })).secret);
       secrets.push((await createToken({ ownerId: user.id, name: `t${i}` })).token);
     }

@@ -39,7 +39,10 @@ async function flush() {
     return;
   }
   try {
-    const rows = await db.insert(triggerEvents).values(batch.map((w) => w.row)).returning();
+    const rows = await db
+      .insert(triggerEvents)
+      .values(batch.map((w) => w.row))
+      .returning();
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const w of batch) {
       const r = byId.get(w.row.id!);

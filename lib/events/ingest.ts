@@ -23,14 +23,20 @@ export function parseEventBody(raw: Uint8Array, contentTypeHeader: string | null
   if (!raw.byteLength) return { payload: null, contentType };
   const text = new TextDecoder().decode(raw);
   // What PostgreSQL cannot hold as text or jsonb (NUL, broken UTF-8) is kept byte for byte as base64.
-  const binary = { payload: { base64: Buffer.from(raw).toString("base64") }, contentType: contentType ?? "application/octet-stream" };
+  const binary = {
+    payload: { base64: Buffer.from(raw).toString("base64") },
+    contentType: contentType ?? "application/octet-stream",
+  };
   if (!isStorableText(text) || text.includes("\uFFFD")) return binary;
   if (contentType === "application/json" || contentType?.endsWith("+json")) {
     let payload: unknown;
     try {
       payload = JSON.parse(text);
     } catch (error) {
-      throw new ApiError("BAD_REQUEST", `Malformed JSON body: ${error instanceof Error ? error.message : "parse error"}`);
+      throw new ApiError(
+        "BAD_REQUEST",
+        `Malformed JSON body: ${error instanceof Error ? error.message : "parse error"}`,
+      );
     }
     return isStorableJson(payload) ? { payload, contentType } : binary;
   }
@@ -47,7 +53,11 @@ export function parseEventBody(raw: Uint8Array, contentTypeHeader: string | null
 
 function secretsOf(trigger: Trigger): string[] {
   const list = [decryptSecret(trigger.secretEnc)];
-  if (trigger.previousSecretEnc && trigger.previousSecretExpiresAt && trigger.previousSecretExpiresAt > now()) {
+  if (
+    trigger.previousSecretEnc &&
+    trigger.previousSecretExpiresAt &&
+    trigger.previousSecretExpiresAt > now()
+  ) {
     list.push(decryptSecret(trigger.previousSecretEnc));
   }
   return list;
@@ -60,25 +70,45 @@ function authenticate(trigger: Trigger, req: Request, raw: Uint8Array) {
   if (bearer && secrets.some((s) => safeEqual(s, bearer))) return;
   const signature = req.headers.get("x-hub-signature-256")?.trim().toLowerCase();
   if (signature?.startsWith("sha256=")) {
-    const ok = secrets.some((s) => safeEqual(`sha256=${createHmac("sha256", s).update(raw).digest("hex")}`, signature));
+    const ok = secrets.some((s) =>
+      safeEqual(`sha256=${createHmac("sha256", s).update(raw).digest("hex")}`, signature),
+    );
     if (ok) return;
   }
   throw new ApiError(
     "UNAUTHORIZED",
-    bearer || signature ? "Invalid trigger secret or signature" : "This trigger requires authentication: send Authorization: Bearer <secret> or X-Hub-Signature-256",
+    bearer || signature
+      ? "Invalid trigger secret or signature"
+      : "This trigger requires authentication: send Authorization: Bearer <secret> or X-Hub-Signature-256",
   );
 }
 
-function sessionKeyFrom(url: URL): { sessionKey: string | null; contact: { name?: string; email?: string; phone?: string } | null } {
+function sessionKeyFrom(url: URL): {
+  sessionKey: string | null;
+  contact: { name?: string; email?: string; phone?: string } | null;
+} {
   const q = url.searchParams;
   const check = (name: string) => {
     const v = q.get(name)?.trim();
-    if (v && !isStorableText(v)) throw new ApiError("BAD_REQUEST", `${name} must not contain NUL characters or unpaired surrogates`);
-    if (v && v.length > MAX_KEY_LENGTH) throw new ApiError("VALIDATION_ERROR", `${name} must be at most ${MAX_KEY_LENGTH} characters`, { issues: [{ path: name, message: "too long" }] });
+    if (v && !isStorableText(v))
+      throw new ApiError(
+        "BAD_REQUEST",
+        `${name} must not contain NUL characters or unpaired surrogates`,
+      );
+    if (v && v.length > MAX_KEY_LENGTH)
+      throw new ApiError(
+        "VALIDATION_ERROR",
+        `${name} must be at most ${MAX_KEY_LENGTH} characters`,
+        { issues: [{ path: name, message: "too long" }] },
+      );
     return v || undefined;
   };
   const session = check("session");
-  const contact = { name: check("contact.name"), email: check("contact.email")?.toLowerCase(), phone: check("contact.phone") };
+  const contact = {
+    name: check("contact.name"),
+    email: check("contact.email")?.toLowerCase(),
+    phone: check("contact.phone"),
+  };
   const hasContact = contact.name || contact.email || contact.phone;
   if (session) return { sessionKey: `session:${session}`, contact: hasContact ? contact : null };
   if (contact.email) return { sessionKey: `contact:email:${contact.email}`, contact };
@@ -90,7 +120,15 @@ function sessionKeyFrom(url: URL): { sessionKey: string | null; contact: { name?
  * POST .../trigger/{id}/event: checks the trigger and its secret, reads at most
  * 1 MiB, stores the event and only then answers 202.
  */
-export async function ingestEvent({ triggerId, req, url }: { triggerId: string; req: Request; url: URL }) {
+export async function ingestEvent({
+  triggerId,
+  req,
+  url,
+}: {
+  triggerId: string;
+  req: Request;
+  url: URL;
+}) {
   if (!looksLikeId("trigger", triggerId)) throw notFound("Trigger");
   const trigger = await withDeadline(findTriggerCached(triggerId), DB_DEADLINE_MS);
   if (!trigger) throw notFound("Trigger");
@@ -98,21 +136,41 @@ export async function ingestEvent({ triggerId, req, url }: { triggerId: string; 
   if (trigger.authenticate) authenticate(trigger, req, raw);
   // Limited after authentication, so strangers cannot use up a sender's allowance.
   const e = env();
-  const limit = takeToken(trigger.id, trigger.rateLimitPerSecond ?? e.RATE_LIMIT_PER_SECOND, trigger.rateLimitBurst ?? e.RATE_LIMIT_BURST);
+  const limit = takeToken(
+    trigger.id,
+    trigger.rateLimitPerSecond ?? e.RATE_LIMIT_PER_SECOND,
+    trigger.rateLimitBurst ?? e.RATE_LIMIT_BURST,
+  );
   if (!limit.ok) {
-    throw new ApiError("RATE_LIMITED", `Too many events for this trigger; retry in ${limit.retryAfterSeconds} s`, {
-      headers: { "Retry-After": String(limit.retryAfterSeconds) },
-    });
+    throw new ApiError(
+      "RATE_LIMITED",
+      `Too many events for this trigger; retry in ${limit.retryAfterSeconds} s`,
+      {
+        headers: { "Retry-After": String(limit.retryAfterSeconds) },
+      },
+    );
   }
   const { sessionKey, contact } = sessionKeyFrom(url);
   const idempotencyKey = req.headers.get("idempotency-key")?.trim() || null;
   if (idempotencyKey && idempotencyKey.length > MAX_KEY_LENGTH) {
-    throw new ApiError("VALIDATION_ERROR", `Idempotency-Key must be at most ${MAX_KEY_LENGTH} characters`, { issues: [{ path: "Idempotency-Key", message: "too long" }] });
+    throw new ApiError(
+      "VALIDATION_ERROR",
+      `Idempotency-Key must be at most ${MAX_KEY_LENGTH} characters`,
+      { issues: [{ path: "Idempotency-Key", message: "too long" }] },
+    );
   }
   const { payload, contentType } = parseEventBody(raw, req.headers.get("content-type"));
   // A 503 after the deadline means "not accepted": the sender retries (with an Idempotency-Key, safely).
   const result = await withDeadline(
-    queueEvent({ trigger, kind: "event", payload, contentType, sessionKey, contact, idempotencyKey }),
+    queueEvent({
+      trigger,
+      kind: "event",
+      payload,
+      contentType,
+      sessionKey,
+      contact,
+      idempotencyKey,
+    }),
     DB_DEADLINE_MS,
   ).catch((error) => {
     // deleted a moment ago on another server (this one's cache had not expired yet)

@@ -18,7 +18,12 @@ const buckets = (g.__rateBuckets ??= new Map());
 const rejected = (g.__rateRejected ??= new Map());
 
 /** Takes one token; when none is left, says how many seconds until one is. */
-export function takeToken(triggerId: string, perSecond: number, burst: number, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
+export function takeToken(
+  triggerId: string,
+  perSecond: number,
+  burst: number,
+  now = Date.now(),
+): { ok: true } | { ok: false; retryAfterSeconds: number } {
   let b = buckets.get(triggerId);
   if (!b) {
     if (buckets.size >= MAX_BUCKETS) buckets.delete(buckets.keys().next().value!);
@@ -52,9 +57,15 @@ export async function flushRejections() {
   try {
     const db = await getDb();
     for (const [id, n] of pending) {
-      await db.update(triggers).set({ rejectedCount: sql`${triggers.rejectedCount} + ${n}` }).where(eq(triggers.id, id));
+      await db
+        .update(triggers)
+        .set({ rejectedCount: sql`${triggers.rejectedCount} + ${n}` })
+        .where(eq(triggers.id, id));
     }
   } catch (error) {
-    console.warn("[rate-limit] could not record rejected counts:", error instanceof Error ? error.message : error);
+    console.warn(
+      "[rate-limit] could not record rejected counts:",
+      error instanceof Error ? error.message : error,
+    );
   }
 }

@@ -33,24 +33,47 @@ export const serializeEvent = (e: TriggerEvent) => ({
 
 type Owner = { ownerId: string };
 
-export async function listEvents({ ownerId, triggerId, query }: Owner & { triggerId: string; query: z.infer<typeof listEventsQuerySchema> }) {
+export async function listEvents({
+  ownerId,
+  triggerId,
+  query,
+}: Owner & { triggerId: string; query: z.infer<typeof listEventsQuerySchema> }) {
   await getTriggerOrThrow({ ownerId, id: triggerId });
   const db = await getDb();
   const c = cursorClauses(triggerEvents.id, query);
-  const filters: (SQL | undefined)[] = [eq(triggerEvents.triggerId, triggerId), eq(triggerEvents.ownerId, ownerId), c.where];
+  const filters: (SQL | undefined)[] = [
+    eq(triggerEvents.triggerId, triggerId),
+    eq(triggerEvents.ownerId, ownerId),
+    c.where,
+  ];
   if (query.status) filters.push(eq(triggerEvents.status, query.status));
-  const rows = await db.select().from(triggerEvents).where(and(...filters)).orderBy(c.orderBy).limit(c.limit);
+  const rows = await db
+    .select()
+    .from(triggerEvents)
+    .where(and(...filters))
+    .orderBy(c.orderBy)
+    .limit(c.limit);
   return toPage(rows.map(serializeEvent), query.take);
 }
 
 /** A new event with the same payload, session and contact, linked to the original. */
-export async function replayEvent({ ownerId, triggerId, eventId }: Owner & { triggerId: string; eventId: string }) {
+export async function replayEvent({
+  ownerId,
+  triggerId,
+  eventId,
+}: Owner & { triggerId: string; eventId: string }) {
   const trigger = await getTriggerOrThrow({ ownerId, id: triggerId });
   const db = await getDb();
   const [original] = await db
     .select()
     .from(triggerEvents)
-    .where(and(eq(triggerEvents.id, eventId), eq(triggerEvents.triggerId, triggerId), eq(triggerEvents.ownerId, ownerId)));
+    .where(
+      and(
+        eq(triggerEvents.id, eventId),
+        eq(triggerEvents.triggerId, triggerId),
+        eq(triggerEvents.ownerId, ownerId),
+      ),
+    );
   if (!original) throw notFound("Event");
   const { id } = await queueEvent({
     trigger,
@@ -72,11 +95,21 @@ export async function eventStats({ ownerId, triggerId }: Owner & { triggerId: st
   const end = Math.floor(Date.now() / hour) * hour + hour;
   const start = end - 24 * hour;
   const rows = await db
-    .select({ bucket: sql<string>`floor(extract(epoch from ${triggerEvents.createdAt}) / 3600)`, status: triggerEvents.status, n: count() })
+    .select({
+      bucket: sql<string>`floor(extract(epoch from ${triggerEvents.createdAt}) / 3600)`,
+      status: triggerEvents.status,
+      n: count(),
+    })
     .from(triggerEvents)
-    .where(and(eq(triggerEvents.triggerId, triggerId), gte(triggerEvents.createdAt, new Date(start))))
+    .where(
+      and(eq(triggerEvents.triggerId, triggerId), gte(triggerEvents.createdAt, new Date(start))),
+    )
     .groupBy(sql`1`, triggerEvents.status);
-  const hours = Array.from({ length: 24 }, (_, i) => ({ hour: new Date(start + i * hour).toISOString(), total: 0, failed: 0 }));
+  const hours = Array.from({ length: 24 }, (_, i) => ({
+    hour: new Date(start + i * hour).toISOString(),
+    total: 0,
+    failed: 0,
+  }));
   for (const r of rows) {
     const i = Number(r.bucket) - start / hour;
     if (i < 0 || i >= 24) continue;

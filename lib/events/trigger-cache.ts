@@ -9,7 +9,9 @@ import { triggers, type Trigger } from "@/db/schema";
 // trigger's events then fail on the foreign key and answer 404).
 const TTL_MS = 2000;
 const MAX = 10_000;
-const g = globalThis as unknown as { __triggerCache?: Map<string, { trigger: Trigger; expires: number }> };
+const g = globalThis as unknown as {
+  __triggerCache?: Map<string, { trigger: Trigger; expires: number }>;
+};
 const cache = (g.__triggerCache ??= new Map());
 
 export async function findTriggerCached(id: string): Promise<Trigger | undefined> {

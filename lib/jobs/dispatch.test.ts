@@ -17,13 +17,22 @@ describe("dispatch to Inngest", () => {
   it("an event whose hand-off fails is still accepted, stays queued and is left for the sweeper", async () => {
     expect(usesInngest()).toBe(true);
     const db = await getDb();
-    const ownerId = (await createUser({ email: `dispatch-${Date.now()}@example.test`, password: "a-good-passphrase" })).id;
+    const ownerId = (
+      await createUser({
+        email: `dispatch-${Date.now()}@example.test`,
+        password: "a-good-passphrase",
+      })
+    ).id;
     const botId = newId("bot");
     await db.insert(bots).values({ id: botId, ownerId, name: "b" });
     const triggerId = newId("trigger");
     await db.insert(triggers).values({ id: triggerId, ownerId, botId, secretEnc: "unused" });
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const { id, duplicate } = await queueEvent({ trigger: { id: triggerId, ownerId }, kind: "event", payload: { text: "hi" } });
+    const { id, duplicate } = await queueEvent({
+      trigger: { id: triggerId, ownerId },
+      kind: "event",
+      payload: { text: "hi" },
+    });
     expect(duplicate).toBe(false);
     const [row] = await db.select().from(triggerEvents).where(eq(triggerEvents.id, id));
     expect(row).toMatchObject({ status: "queued", dispatchedAt: null });

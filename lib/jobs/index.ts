@@ -23,10 +23,26 @@ export async function dispatchEvents(events: Dispatchable[]): Promise<void> {
     return;
   }
   try {
-    await inngest.send(events.map((e) => ({ name: EVENT_RECEIVED, data: { eventId: e.id, triggerId: e.triggerId, concurrencyKey: concurrencyKey(e) } })));
+    await inngest.send(
+      events.map((e) => ({
+        name: EVENT_RECEIVED,
+        data: { eventId: e.id, triggerId: e.triggerId, concurrencyKey: concurrencyKey(e) },
+      })),
+    );
     const db = await getDb();
-    await db.update(triggerEvents).set({ dispatchedAt: new Date() }).where(inArray(triggerEvents.id, events.map((e) => e.id)));
+    await db
+      .update(triggerEvents)
+      .set({ dispatchedAt: new Date() })
+      .where(
+        inArray(
+          triggerEvents.id,
+          events.map((e) => e.id),
+        ),
+      );
   } catch (error) {
-    console.warn(`[jobs] could not send ${events.length} event(s) to Inngest; they stay queued and will be re-sent:`, error instanceof Error ? error.message : error);
+    console.warn(
+      `[jobs] could not send ${events.length} event(s) to Inngest; they stay queued and will be re-sent:`,
+      error instanceof Error ? error.message : error,
+    );
   }
 }

@@ -35,7 +35,10 @@ export class InlineRunner {
     if (this.started) return;
     this.started = true;
     this.workers = Array.from({ length: CONCURRENCY }, () => this.work());
-    const tick = () => void runScheduleTick().catch((e) => console.warn("[runner] schedule tick failed:", e instanceof Error ? e.message : e));
+    const tick = () =>
+      void runScheduleTick().catch((e) =>
+        console.warn("[runner] schedule tick failed:", e instanceof Error ? e.message : e),
+      );
     tick();
     this.tickTimer = setInterval(tick, TICK_MS);
     this.tickTimer.unref();
@@ -57,7 +60,8 @@ export class InlineRunner {
   private async work() {
     while (!this.stopped) {
       const event = this.buffer.shift() ?? (await this.next());
-      if (event && (await this.stillOurs(event))) await attemptEvent(event).catch((e) => console.error("[runner] unexpected error", e));
+      if (event && (await this.stillOurs(event)))
+        await attemptEvent(event).catch((e) => console.error("[runner] unexpected error", e));
     }
   }
 
@@ -91,7 +95,10 @@ export class InlineRunner {
       this.buffer.push(...rows);
       return rows.length > 0;
     } catch (error) {
-      console.warn("[runner] could not claim events:", error instanceof Error ? error.message : error);
+      console.warn(
+        "[runner] could not claim events:",
+        error instanceof Error ? error.message : error,
+      );
       await this.waitIdle(); // the database is unreachable: do not spin
       return false;
     }

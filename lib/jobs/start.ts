@@ -7,11 +7,15 @@ import { inlineRunner } from "./inline-runner";
 export async function startJobs() {
   await getDb(); // create and migrate the database at start-up, not on the first request
   if (usesInngest()) {
-    console.log("[jobs] Inngest mode: events are processed by the functions served at /api/inngest.");
+    console.log(
+      "[jobs] Inngest mode: events are processed by the functions served at /api/inngest.",
+    );
     return;
   }
   if (!env().INLINE_RUNNER) {
-    console.log("[jobs] INLINE_RUNNER=false: this server only accepts events; another process must run them.");
+    console.log(
+      "[jobs] INLINE_RUNNER=false: this server only accepts events; another process must run them.",
+    );
     return;
   }
   inlineRunner().start();

@@ -17,7 +17,8 @@ export async function runEventById(eventId: string): Promise<{ status: string }>
     return { status: await processClaimedEvent(event) };
   } catch (error) {
     const outcome = await recordFailure(event, error);
-    if (outcome === "retry") throw new RetryableEventError(error instanceof Error ? error.message : String(error));
+    if (outcome === "retry")
+      throw new RetryableEventError(error instanceof Error ? error.message : String(error));
     return { status: "failed" };
   }
 }
@@ -26,7 +27,8 @@ export async function runEventById(eventId: string): Promise<{ status: string }>
 export async function markEventFailed(eventId: string, error: string) {
   const db = await getDb();
   const [event] = await db.select().from(triggerEvents).where(eq(triggerEvents.id, eventId));
-  if (!event || event.status === "completed" || event.status === "failed") return { status: event?.status ?? "gone" };
+  if (!event || event.status === "completed" || event.status === "failed")
+    return { status: event?.status ?? "gone" };
   return { status: await recordFailure(event, new Error(error), { final: true }) };
 }
 
@@ -35,12 +37,22 @@ export async function redispatchStale(olderThanMs = 5 * 60_000, limit = 500) {
   const db = await getDb();
   const cutoff = new Date(Date.now() - olderThanMs);
   const stale = await db
-    .select({ id: triggerEvents.id, triggerId: triggerEvents.triggerId, sessionKey: triggerEvents.sessionKey })
+    .select({
+      id: triggerEvents.id,
+      triggerId: triggerEvents.triggerId,
+      sessionKey: triggerEvents.sessionKey,
+    })
     .from(triggerEvents)
     .where(
       and(
         eq(triggerEvents.status, "queued"),
-        or(and(isNull(triggerEvents.dispatchedAt), lt(triggerEvents.createdAt, new Date(Date.now() - 30_000))), lt(triggerEvents.dispatchedAt, cutoff)),
+        or(
+          and(
+            isNull(triggerEvents.dispatchedAt),
+            lt(triggerEvents.createdAt, new Date(Date.now() - 30_000)),
+          ),
+          lt(triggerEvents.dispatchedAt, cutoff),
+        ),
       ),
     )
     .limit(limit);

@@ -8,13 +8,20 @@ import { claimBatch, renewLease } from "./claim";
 
 async function queuedEvent() {
   const db = await getDb();
-  const ownerId = (await createUser({ email: `claim-${newId("user")}@example.test`, password: "a-good-passphrase" })).id;
+  const ownerId = (
+    await createUser({
+      email: `claim-${newId("user")}@example.test`,
+      password: "a-good-passphrase",
+    })
+  ).id;
   const botId = newId("bot");
   await db.insert(bots).values({ id: botId, ownerId, name: "b" });
   const triggerId = newId("trigger");
   await db.insert(triggers).values({ id: triggerId, ownerId, botId, secretEnc: "unused" });
   const id = newId("event");
-  await db.insert(triggerEvents).values({ id, ownerId, triggerId, kind: "event", status: "queued", payload: { text: "hi" } });
+  await db
+    .insert(triggerEvents)
+    .values({ id, ownerId, triggerId, kind: "event", status: "queued", payload: { text: "hi" } });
   return id;
 }
 
@@ -31,7 +38,10 @@ describe("claims and leases", () => {
     expect(await renewLease(first!)).toBe(true);
 
     // the holder stalls past its lease (e.g. the event waited in a busy runner's buffer)
-    await db.update(triggerEvents).set({ lockedUntil: new Date(Date.now() - 1000) }).where(eq(triggerEvents.id, id));
+    await db
+      .update(triggerEvents)
+      .set({ lockedUntil: new Date(Date.now() - 1000) })
+      .where(eq(triggerEvents.id, id));
     const second = await claimOne(id);
     expect(second).toMatchObject({ status: "processing", attempts: 2 });
     // the stale holder learns it lost the claim; the new holder keeps it

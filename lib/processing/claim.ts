@@ -42,8 +42,19 @@ export async function claimBatch(limit: number): Promise<TriggerEvent[]> {
     if (!ids.length) return [];
     const rows = await tx
       .update(e)
-      .set({ status: "processing", attempts: sql`${e.attempts} + 1`, lockedUntil: leaseUntil, startedAt: sql`coalesce(${e.startedAt}, ${tsParam(at)})`, updatedAt: at })
-      .where(inArray(e.id, ids.map((r) => r.id)))
+      .set({
+        status: "processing",
+        attempts: sql`${e.attempts} + 1`,
+        lockedUntil: leaseUntil,
+        startedAt: sql`coalesce(${e.startedAt}, ${tsParam(at)})`,
+        updatedAt: at,
+      })
+      .where(
+        inArray(
+          e.id,
+          ids.map((r) => r.id),
+        ),
+      )
       .returning();
     return rows.sort((a, b) => a.id.localeCompare(b.id));
   });
@@ -55,8 +66,19 @@ export async function claimEvent(id: string): Promise<TriggerEvent | null> {
   const at = new Date();
   const [row] = await db
     .update(e)
-    .set({ status: "processing", attempts: sql`${e.attempts} + 1`, lockedUntil: new Date(at.getTime() + LEASE_MS), startedAt: sql`coalesce(${e.startedAt}, ${tsParam(at)})`, updatedAt: at })
-    .where(and(eq(e.id, id), or(eq(e.status, "queued"), and(eq(e.status, "processing"), lte(e.lockedUntil, at)))))
+    .set({
+      status: "processing",
+      attempts: sql`${e.attempts} + 1`,
+      lockedUntil: new Date(at.getTime() + LEASE_MS),
+      startedAt: sql`coalesce(${e.startedAt}, ${tsParam(at)})`,
+      updatedAt: at,
+    })
+    .where(
+      and(
+        eq(e.id, id),
+        or(eq(e.status, "queued"), and(eq(e.status, "processing"), lte(e.lockedUntil, at))),
+      ),
+    )
     .returning();
   return row ?? null;
 }

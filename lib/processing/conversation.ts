@@ -1,18 +1,32 @@
 import "server-only";
 import { and, desc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { contacts, conversations, messages, triggerEvents, type Conversation, type Trigger, type TriggerEvent } from "@/db/schema";
+import {
+  contacts,
+  conversations,
+  messages,
+  triggerEvents,
+  type Conversation,
+  type Trigger,
+  type TriggerEvent,
+} from "@/db/schema";
 import { now } from "@/lib/clock";
 import { newId } from "@/lib/ids";
 import { DEFAULT_SESSION_DURATION_MS } from "@/lib/triggers/schema";
 import { describeEvent } from "./describe";
 
 /** Found or created, unique per owner by email, else by phone. */
-async function upsertContact(db: Db, ownerId: string, c: NonNullable<TriggerEvent["contact"]>): Promise<string | null> {
+async function upsertContact(
+  db: Db,
+  ownerId: string,
+  c: NonNullable<TriggerEvent["contact"]>,
+): Promise<string | null> {
   const email = c.email?.trim().toLowerCase() || null;
   const phone = c.phone?.trim() || null;
   if (!email && !phone) return null;
-  const where = email ? and(eq(contacts.ownerId, ownerId), eq(contacts.email, email)) : and(eq(contacts.ownerId, ownerId), eq(contacts.phone, phone!));
+  const where = email
+    ? and(eq(contacts.ownerId, ownerId), eq(contacts.email, email))
+    : and(eq(contacts.ownerId, ownerId), eq(contacts.phone, phone!));
   const [found] = await db.select({ id: contacts.id }).from(contacts).where(where).limit(1);
   if (found) return found.id;
   const [created] = await db
@@ -37,7 +51,10 @@ export async function resolveConversation(
   botId: string | null,
 ): Promise<Conversation> {
   if (event.conversationId) {
-    const [existing] = await db.select().from(conversations).where(eq(conversations.id, event.conversationId));
+    const [existing] = await db
+      .select()
+      .from(conversations)
+      .where(eq(conversations.id, event.conversationId));
     if (existing) return existing;
   }
   const at = now();
@@ -76,9 +93,15 @@ export async function resolveConversation(
         })
         .returning();
     } else {
-      await tx.update(conversations).set({ lastActivityAt: at, updatedAt: at }).where(eq(conversations.id, conversation.id));
+      await tx
+        .update(conversations)
+        .set({ lastActivityAt: at, updatedAt: at })
+        .where(eq(conversations.id, conversation.id));
     }
-    await tx.update(triggerEvents).set({ conversationId: conversation.id }).where(eq(triggerEvents.id, event.id));
+    await tx
+      .update(triggerEvents)
+      .set({ conversationId: conversation.id })
+      .where(eq(triggerEvents.id, event.id));
     await tx
       .insert(messages)
       .values({
@@ -111,7 +134,13 @@ export async function loadHistory(db: Db, conversationId: string, eventId: strin
   const rows = await db
     .select({ type: messages.type, text: messages.text })
     .from(messages)
-    .where(and(eq(messages.conversationId, conversationId), sql`${messages.type} in ('user', 'bot')`, sql`${messages.eventId} is distinct from ${eventId}`))
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        sql`${messages.type} in ('user', 'bot')`,
+        sql`${messages.eventId} is distinct from ${eventId}`,
+      ),
+    )
     .orderBy(desc(messages.id))
     .limit(limit);
   return rows.reverse();

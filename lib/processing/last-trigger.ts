@@ -7,7 +7,10 @@ import { tsParam } from "@/lib/api/sql-values";
 // lastTriggerAt is written at most once a second per trigger, not once per
 // event: under load every completion updating the one trigger row would
 // serialise them all on that row's lock.
-const g = globalThis as unknown as { __lastTrigger?: Map<string, Date>; __lastTriggerFlush?: NodeJS.Timeout };
+const g = globalThis as unknown as {
+  __lastTrigger?: Map<string, Date>;
+  __lastTriggerFlush?: NodeJS.Timeout;
+};
 const pending = (g.__lastTrigger ??= new Map());
 
 export function touchTrigger(triggerId: string, at: Date) {
@@ -33,6 +36,9 @@ export async function flushLastTrigger() {
         .where(eq(triggers.id, id));
     }
   } catch (error) {
-    console.warn("[processing] could not record lastTriggerAt:", error instanceof Error ? error.message : error);
+    console.warn(
+      "[processing] could not record lastTriggerAt:",
+      error instanceof Error ? error.message : error,
+    );
   }
 }

@@ -1,7 +1,15 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { abilities, bots, conversations, messages, triggerEvents, triggers, type TriggerEvent } from "@/db/schema";
+import {
+  abilities,
+  bots,
+  conversations,
+  messages,
+  triggerEvents,
+  triggers,
+  type TriggerEvent,
+} from "@/db/schema";
 import { now } from "@/lib/clock";
 import { newId } from "@/lib/ids";
 import { MAX_ATTEMPTS, renewLease } from "./claim";
@@ -24,13 +32,19 @@ const BACKOFF_MS = [2_000, 10_000, 30_000];
  */
 export async function processClaimedEvent(event: TriggerEvent): Promise<"completed" | "gone"> {
   const db = await getDb();
-  const [row] = await db.select({ trigger: triggers, bot: bots }).from(triggers).leftJoin(bots, eq(bots.id, triggers.botId)).where(eq(triggers.id, event.triggerId));
+  const [row] = await db
+    .select({ trigger: triggers, bot: bots })
+    .from(triggers)
+    .leftJoin(bots, eq(bots.id, triggers.botId))
+    .where(eq(triggers.id, event.triggerId));
   if (!row) return "gone"; // trigger deleted: its events went with it
   const { trigger, bot } = row;
   if (!bot) throw new PermanentError("The trigger's bot no longer exists");
 
   const conversation = await resolveConversation(db, event, trigger, bot.id);
-  const tools = bot.skillsetId ? await db.select().from(abilities).where(eq(abilities.skillsetId, bot.skillsetId)) : [];
+  const tools = bot.skillsetId
+    ? await db.select().from(abilities).where(eq(abilities.skillsetId, bot.skillsetId))
+    : [];
   const history = await loadHistory(db, conversation.id, event.id);
   const heartbeat = setInterval(() => void renewLease(event).catch(() => {}), 10_000);
   let reply: { text: string };
@@ -52,7 +66,14 @@ export async function processClaimedEvent(event: TriggerEvent): Promise<"complet
             eventId: event.id,
             type: "activity",
             text: call.error ? `${call.name} failed: ${call.error}` : `${call.name} called`,
-            meta: { step: `tool:${index}`, tool: call.name, input: call.input, output: call.output ?? null, error: call.error ?? null, durationMs: call.durationMs },
+            meta: {
+              step: `tool:${index}`,
+              tool: call.name,
+              input: call.input,
+              output: call.output ?? null,
+              error: call.error ?? null,
+              durationMs: call.durationMs,
+            },
             createdAt: now(),
           })
           .onConflictDoNothing();
@@ -63,22 +84,48 @@ export async function processClaimedEvent(event: TriggerEvent): Promise<"complet
   }
 
   const at = now();
-  await db.transaction(async (tx) => {
-    const done = await tx
-      .update(triggerEvents)
-      .set({ status: "completed", completedAt: new Date(), error: null, lockedUntil: null, updatedAt: new Date() })
-      .where(and(eq(triggerEvents.id, event.id), eq(triggerEvents.status, "processing"), eq(triggerEvents.attempts, event.attempts)))
-      .returning({ id: triggerEvents.id });
-    if (!done.length) throw new LostClaimError();
-    await tx
-      .insert(messages)
-      .values({ id: newId("message"), ownerId: event.ownerId, conversationId: conversation.id, eventId: event.id, type: "bot", text: reply.text, meta: { step: "reply", model: bot.model }, createdAt: at })
-      .onConflictDoNothing();
-    await tx.update(conversations).set({ lastActivityAt: at, updatedAt: at }).where(eq(conversations.id, conversation.id));
-  }).catch((error) => {
-    if (error instanceof LostClaimError) return; // another worker owns the event now
-    throw error;
-  });
+  await db
+    .transaction(async (tx) => {
+      const done = await tx
+        .update(triggerEvents)
+        .set({
+          status: "completed",
+          completedAt: new Date(),
+          error: null,
+          lockedUntil: null,
+          updatedAt: new Date(),
+        })
+        .where(
+          and(
+            eq(triggerEvents.id, event.id),
+            eq(triggerEvents.status, "processing"),
+            eq(triggerEvents.attempts, event.attempts),
+          ),
+        )
+        .returning({ id: triggerEvents.id });
+      if (!done.length) throw new LostClaimError();
+      await tx
+        .insert(messages)
+        .values({
+          id: newId("message"),
+          ownerId: event.ownerId,
+          conversationId: conversation.id,
+          eventId: event.id,
+          type: "bot",
+          text: reply.text,
+          meta: { step: "reply", model: bot.model },
+          createdAt: at,
+        })
+        .onConflictDoNothing();
+      await tx
+        .update(conversations)
+        .set({ lastActivityAt: at, updatedAt: at })
+        .where(eq(conversations.id, conversation.id));
+    })
+    .catch((error) => {
+      if (error instanceof LostClaimError) return; // another worker owns the event now
+      throw error;
+    });
   touchTrigger(trigger.id, event.createdAt);
   return "completed";
 }
@@ -90,14 +137,30 @@ class LostClaimError extends Error {}
  * attempt (or a permanent error), `failed` with the error on the event and as
  * an activity message in its conversation. Nothing disappears silently.
  */
-export async function recordFailure(event: TriggerEvent, error: unknown, options: { final?: boolean } = {}): Promise<"retry" | "failed"> {
+export async function recordFailure(
+  event: TriggerEvent,
+  error: unknown,
+  options: { final?: boolean } = {},
+): Promise<"retry" | "failed"> {
   const db = await getDb();
   const message = error instanceof Error ? error.message : String(error);
   const final = options.final || error instanceof PermanentError || event.attempts >= MAX_ATTEMPTS;
-  const fence = and(eq(triggerEvents.id, event.id), eq(triggerEvents.attempts, event.attempts), sql`${triggerEvents.status} in ('queued', 'processing')`);
+  const fence = and(
+    eq(triggerEvents.id, event.id),
+    eq(triggerEvents.attempts, event.attempts),
+    sql`${triggerEvents.status} in ('queued', 'processing')`,
+  );
   if (!final) {
     const delay = BACKOFF_MS[Math.min(event.attempts - 1, BACKOFF_MS.length - 1)];
-    await db.update(triggerEvents).set({ status: "queued", error: message, lockedUntil: new Date(Date.now() + delay), updatedAt: new Date() }).where(fence);
+    await db
+      .update(triggerEvents)
+      .set({
+        status: "queued",
+        error: message,
+        lockedUntil: new Date(Date.now() + delay),
+        updatedAt: new Date(),
+      })
+      .where(fence);
     return "retry";
   }
   // Make sure the event shows in a conversation even if it failed before one was made.
@@ -113,7 +176,14 @@ export async function recordFailure(event: TriggerEvent, error: unknown, options
   await db.transaction(async (tx) => {
     const updated = await tx
       .update(triggerEvents)
-      .set({ status: "failed", error: message, completedAt: new Date(), lockedUntil: null, updatedAt: new Date(), conversationId })
+      .set({
+        status: "failed",
+        error: message,
+        completedAt: new Date(),
+        lockedUntil: null,
+        updatedAt: new Date(),
+        conversationId,
+      })
       .where(fence)
       .returning({ id: triggerEvents.id });
     if (!updated.length || !conversationId) return;
@@ -135,11 +205,16 @@ export async function recordFailure(event: TriggerEvent, error: unknown, options
 }
 
 /** One attempt: process, and on error record the failure (retry or failed). */
-export async function attemptEvent(event: TriggerEvent): Promise<"completed" | "gone" | "retry" | "failed"> {
+export async function attemptEvent(
+  event: TriggerEvent,
+): Promise<"completed" | "gone" | "retry" | "failed"> {
   try {
     return await processClaimedEvent(event);
   } catch (error) {
-    console.warn(`[processing] ${event.id} attempt ${event.attempts} failed:`, error instanceof Error ? error.message : error);
+    console.warn(
+      `[processing] ${event.id} attempt ${event.attempts} failed:`,
+      error instanceof Error ? error.message : error,
+    );
     return recordFailure(event, error);
   }
 }

@@ -55,18 +55,36 @@ export async function runBot(input: RunInput): Promise<{ text: string }> {
   for (const ability of input.abilities) {
     tools[ability.name] = tool({
       description: ability.description ?? `${ability.kind} ability ${ability.name}`,
-      inputSchema: jsonSchema<Record<string, unknown>>({ type: "object", additionalProperties: true }),
+      inputSchema: jsonSchema<Record<string, unknown>>({
+        type: "object",
+        additionalProperties: true,
+      }),
       execute: async (args) => {
         const index = calls++;
         const started = Date.now();
-        const scope = { input: args ?? {}, event: { id: input.event.id, kind: input.event.kind, payload: input.event.payload, text: input.userText, contact: input.event.contact } };
+        const scope = {
+          input: args ?? {},
+          event: {
+            id: input.event.id,
+            kind: input.event.kind,
+            payload: input.event.payload,
+            text: input.userText,
+            contact: input.event.contact,
+          },
+        };
         try {
           const output = await runAbility(ability, scope);
-          await input.onToolCall({ name: ability.name, input: args, output, durationMs: Date.now() - started }, index);
+          await input.onToolCall(
+            { name: ability.name, input: args, output, durationMs: Date.now() - started },
+            index,
+          );
           return output;
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          await input.onToolCall({ name: ability.name, input: args, error: message, durationMs: Date.now() - started }, index);
+          await input.onToolCall(
+            { name: ability.name, input: args, error: message, durationMs: Date.now() - started },
+            index,
+          );
           return { error: message };
         }
       },
@@ -74,7 +92,9 @@ export async function runBot(input: RunInput): Promise<{ text: string }> {
   }
 
   const messages: ModelMessage[] = [
-    ...input.history.map((m): ModelMessage => (m.type === "bot" ? { role: "assistant", content: m.text } : { role: "user", content: m.text })),
+    ...input.history.map((m): ModelMessage =>
+      m.type === "bot" ? { role: "assistant", content: m.text } : { role: "user", content: m.text },
+    ),
     { role: "user", content: input.userText },
   ];
   const result = await generateText({

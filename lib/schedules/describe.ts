@@ -48,8 +48,15 @@ export function previewSchedule(
 ): { ok: true; description: string; runs: Date[] } | { ok: false; error: string } {
   try {
     const parsed = parseSchedule(schedule, timezone);
-    return { ok: true, description: describeParsed(parsed, timezone), runs: nextRuns(parsed, timezone, new Date(), count) };
+    return {
+      ok: true,
+      description: describeParsed(parsed, timezone),
+      runs: nextRuns(parsed, timezone, new Date(), count),
+    };
   } catch (error) {
-    return { ok: false, error: error instanceof ScheduleError ? `Schedule ${error.message}` : "Invalid schedule" };
+    return {
+      ok: false,
+      error: error instanceof ScheduleError ? `Schedule ${error.message}` : "Invalid schedule",
+    };
   }
 }

@@ -22,7 +22,10 @@ describe("parseSchedule", () => {
   it("accepts one ISO date-time, read in the trigger's timezone when it has no offset", () => {
     const s = parseSchedule("2030-06-01T09:00:00", "Europe/Berlin");
     expect(s).toEqual({ kind: "date", at: new Date("2030-06-01T07:00:00Z") });
-    expect(parseSchedule("2030-06-01T09:00:00Z")).toEqual({ kind: "date", at: new Date("2030-06-01T09:00:00Z") });
+    expect(parseSchedule("2030-06-01T09:00:00Z")).toEqual({
+      kind: "date",
+      at: new Date("2030-06-01T09:00:00Z"),
+    });
   });
 
   it("says what is wrong", () => {
@@ -49,12 +52,17 @@ describe("next runs", () => {
   it("and in the autumn (America/New_York, fall back 2026-11-01)", () => {
     const s = parseSchedule("30 8 * * *", "America/New_York");
     const runs = nextRuns(s, "America/New_York", new Date("2026-10-31T00:00:00Z"), 2);
-    expect(runs.map((d) => d.toISOString())).toEqual(["2026-10-31T12:30:00.000Z", "2026-11-01T13:30:00.000Z"]);
+    expect(runs.map((d) => d.toISOString())).toEqual([
+      "2026-10-31T12:30:00.000Z",
+      "2026-11-01T13:30:00.000Z",
+    ]);
   });
 
   it("intervals run every period; a past one-shot never again", () => {
     const from = new Date("2026-01-01T00:00:00Z");
-    expect(nextRunAfter({ kind: "interval", ms: 900_000 }, "UTC", from)?.toISOString()).toBe("2026-01-01T00:15:00.000Z");
+    expect(nextRunAfter({ kind: "interval", ms: 900_000 }, "UTC", from)?.toISOString()).toBe(
+      "2026-01-01T00:15:00.000Z",
+    );
     const once = parseSchedule("2026-01-01T10:00:00Z");
     expect(nextRunAfter(once, "UTC", from)?.toISOString()).toBe("2026-01-01T10:00:00.000Z");
     expect(nextRunAfter(once, "UTC", new Date("2026-01-02T00:00:00Z"))).toBeNull();

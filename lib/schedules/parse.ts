@@ -8,7 +8,13 @@ export type Schedule =
 export class ScheduleError extends Error {}
 
 const MINUTE = 60_000;
-const UNIT_MS: Record<string, number> = { s: 1000, m: MINUTE, h: 60 * MINUTE, d: 24 * 60 * MINUTE, w: 7 * 24 * 60 * MINUTE };
+const UNIT_MS: Record<string, number> = {
+  s: 1000,
+  m: MINUTE,
+  h: 60 * MINUTE,
+  d: 24 * 60 * MINUTE,
+  w: 7 * 24 * 60 * MINUTE,
+};
 const MACROS: Record<string, string> = { "@midnight": "@daily" };
 export const MAX_SCHEDULE_LENGTH = 200;
 
@@ -37,17 +43,25 @@ function parseIsoDuration(text: string): number | null {
 export function parseSchedule(input: string, timezone = "UTC"): Schedule {
   const text = input.trim();
   if (!text) throw new ScheduleError("is empty");
-  if (text.length > MAX_SCHEDULE_LENGTH) throw new ScheduleError(`is longer than ${MAX_SCHEDULE_LENGTH} characters`);
-  if (!isValidTimezone(timezone)) throw new ScheduleError(`timezone "${timezone}" is not an IANA time zone`);
+  if (text.length > MAX_SCHEDULE_LENGTH)
+    throw new ScheduleError(`is longer than ${MAX_SCHEDULE_LENGTH} characters`);
+  if (!isValidTimezone(timezone))
+    throw new ScheduleError(`timezone "${timezone}" is not an IANA time zone`);
 
   const short = /^(\d+)\s*(s|m|h|d|w)$/i.exec(text);
-  const intervalMs = short ? Number(short[1]) * UNIT_MS[short[2].toLowerCase()] : /^P/i.test(text) ? parseIsoDuration(text) : null;
+  const intervalMs = short
+    ? Number(short[1]) * UNIT_MS[short[2].toLowerCase()]
+    : /^P/i.test(text)
+      ? parseIsoDuration(text)
+      : null;
   if (intervalMs !== null) {
     if (intervalMs < MINUTE) throw new ScheduleError("interval must be at least 1 minute");
-    if (intervalMs > 366 * 24 * 60 * MINUTE) throw new ScheduleError("interval must be at most 366 days");
+    if (intervalMs > 366 * 24 * 60 * MINUTE)
+      throw new ScheduleError("interval must be at most 366 days");
     return { kind: "interval", ms: intervalMs };
   }
-  if (/^P/i.test(text)) throw new ScheduleError(`"${text}" is not an ISO-8601 duration like PT15M or P1D`);
+  if (/^P/i.test(text))
+    throw new ScheduleError(`"${text}" is not an ISO-8601 duration like PT15M or P1D`);
 
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text)) {
     let at: Date | null = null;
@@ -69,11 +83,14 @@ export function parseSchedule(input: string, timezone = "UTC"): Schedule {
   try {
     cron = new Cron(expression, { timezone });
   } catch (error) {
-    throw new ScheduleError(`"${text}" is not a valid cron expression (${error instanceof Error ? error.message : "invalid"})`);
+    throw new ScheduleError(
+      `"${text}" is not a valid cron expression (${error instanceof Error ? error.message : "invalid"})`,
+    );
   }
   const [a, b] = cron.nextRuns(2, new Date());
   if (!a) throw new ScheduleError(`"${text}" never runs`);
-  if (b && b.getTime() - a.getTime() < MINUTE) throw new ScheduleError("runs more often than once a minute, the finest schedule resolution");
+  if (b && b.getTime() - a.getTime() < MINUTE)
+    throw new ScheduleError("runs more often than once a minute, the finest schedule resolution");
   return { kind: "cron", expression };
 }
 

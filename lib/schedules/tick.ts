@@ -26,9 +26,17 @@ export async function runScheduleTick(at: Date = now(), limit = 200): Promise<{ 
     const events: TriggerEvent[] = [];
     for (const t of due) {
       const slot = t.nextTriggerAt!;
-      const event = await insertEvent(tx, { trigger: t, kind: "schedule", payload: null, scheduledFor: slot });
+      const event = await insertEvent(tx, {
+        trigger: t,
+        kind: "schedule",
+        payload: null,
+        scheduledFor: slot,
+      });
       if (event) events.push(event);
-      await tx.update(triggers).set({ nextTriggerAt: nextAfter(t.schedule, t.timezone, slot, at) }).where(eq(triggers.id, t.id));
+      await tx
+        .update(triggers)
+        .set({ nextTriggerAt: nextAfter(t.schedule, t.timezone, slot, at) })
+        .where(eq(triggers.id, t.id));
     }
     return events;
   });

@@ -37,9 +37,16 @@ export const webhookConfig = z.object({
 });
 
 // Ability names are tool names for the model: providers accept [a-zA-Z0-9_-]{1,64}.
-const abilityName = z.string().trim().regex(/^[a-zA-Z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -");
+const abilityName = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -");
 
-const abilityBase = { name: abilityName, description: descriptionField.nullish(), meta: metaField.optional() };
+const abilityBase = {
+  name: abilityName,
+  description: descriptionField.nullish(),
+  meta: metaField.optional(),
+};
 
 export const createAbilitySchema = z.discriminatedUnion("kind", [
   z.object({ ...abilityBase, kind: z.literal("http_request"), config: httpRequestConfig }),

@@ -40,7 +40,10 @@ export const serializeAbility = (a: Ability) => ({
 
 type Owner = { ownerId: string };
 
-export async function createSkillset({ ownerId, input }: Owner & { input: z.infer<typeof createSkillsetSchema> }) {
+export async function createSkillset({
+  ownerId,
+  input,
+}: Owner & { input: z.infer<typeof createSkillsetSchema> }) {
   const db = await getDb();
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
   const id = newId("skillset");
@@ -60,11 +63,18 @@ export async function fetchSkillset({ ownerId, id }: Owner & { id: string }) {
   return serializeSkillset(await getOwnedOrThrow(db, skillsets, id, ownerId, "Skillset"));
 }
 
-export async function updateSkillset({ ownerId, id, input }: Owner & { id: string; input: z.infer<typeof updateSkillsetSchema> }) {
+export async function updateSkillset({
+  ownerId,
+  id,
+  input,
+}: Owner & { id: string; input: z.infer<typeof updateSkillsetSchema> }) {
   const db = await getDb();
   await getOwnedOrThrow(db, skillsets, id, ownerId, "Skillset");
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
-  await db.update(skillsets).set({ ...input, updatedAt: new Date() }).where(eq(skillsets.id, id));
+  await db
+    .update(skillsets)
+    .set({ ...input, updatedAt: new Date() })
+    .where(eq(skillsets.id, id));
   return { id };
 }
 
@@ -76,13 +86,22 @@ export async function deleteSkillset({ ownerId, id }: Owner & { id: string }) {
   return { id };
 }
 
-export async function listSkillsets({ ownerId, query }: Owner & { query: ListQuery & { blueprintId?: string } }) {
+export async function listSkillsets({
+  ownerId,
+  query,
+}: Owner & { query: ListQuery & { blueprintId?: string } }) {
   const db = await getDb();
   const c = cursorClauses(skillsets.id, query);
   const rows = await db
     .select()
     .from(skillsets)
-    .where(and(eq(skillsets.ownerId, ownerId), c.where, query.blueprintId ? eq(skillsets.blueprintId, query.blueprintId) : undefined))
+    .where(
+      and(
+        eq(skillsets.ownerId, ownerId),
+        c.where,
+        query.blueprintId ? eq(skillsets.blueprintId, query.blueprintId) : undefined,
+      ),
+    )
     .orderBy(c.orderBy)
     .limit(c.limit);
   return toPage(rows.map(serializeSkillset), query.take);
@@ -95,9 +114,15 @@ export async function createAbility({
 }: Owner & { skillsetId: string; input: z.infer<typeof createAbilitySchema> }) {
   const db = await getDb();
   await getOwnedOrThrow(db, skillsets, skillsetId, ownerId, "Skillset");
-  const [{ n }] = await db.select({ n: count() }).from(abilities).where(eq(abilities.skillsetId, skillsetId));
+  const [{ n }] = await db
+    .select({ n: count() })
+    .from(abilities)
+    .where(eq(abilities.skillsetId, skillsetId));
   if (n >= MAX_ABILITIES_PER_SKILLSET) {
-    throw new ApiError("CONFLICT", `A skillset holds at most ${MAX_ABILITIES_PER_SKILLSET} abilities`);
+    throw new ApiError(
+      "CONFLICT",
+      `A skillset holds at most ${MAX_ABILITIES_PER_SKILLSET} abilities`,
+    );
   }
   const id = newId("ability");
   await db.insert(abilities).values({
@@ -120,7 +145,11 @@ async function getAbilityOrThrow(ownerId: string, skillsetId: string, abilityId:
   return ability;
 }
 
-export async function fetchAbility({ ownerId, skillsetId, id }: Owner & { skillsetId: string; id: string }) {
+export async function fetchAbility({
+  ownerId,
+  skillsetId,
+  id,
+}: Owner & { skillsetId: string; id: string }) {
   return serializeAbility(await getAbilityOrThrow(ownerId, skillsetId, id));
 }
 
@@ -153,14 +182,22 @@ export async function updateAbility({
   return { id };
 }
 
-export async function deleteAbility({ ownerId, skillsetId, id }: Owner & { skillsetId: string; id: string }) {
+export async function deleteAbility({
+  ownerId,
+  skillsetId,
+  id,
+}: Owner & { skillsetId: string; id: string }) {
   await getAbilityOrThrow(ownerId, skillsetId, id);
   const db = await getDb();
   await db.delete(abilities).where(eq(abilities.id, id));
   return { id };
 }
 
-export async function listAbilities({ ownerId, skillsetId, query }: Owner & { skillsetId: string; query: ListQuery }) {
+export async function listAbilities({
+  ownerId,
+  skillsetId,
+  query,
+}: Owner & { skillsetId: string; query: ListQuery }) {
   const db = await getDb();
   await getOwnedOrThrow(db, skillsets, skillsetId, ownerId, "Skillset");
   const c = cursorClauses(abilities.id, query);

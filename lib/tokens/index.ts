@@ -23,13 +23,20 @@ export async function createToken({ ownerId, name }: { ownerId: string; name: st
   const db = await getDb();
   const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
   const id = newId("token");
-  await db.insert(apiTokens).values({ id, ownerId, name, tokenHash: hashToken(token), lastFour: token.slice(-4) });
+  await db
+    .insert(apiTokens)
+    .values({ id, ownerId, name, tokenHash: hashToken(token), lastFour: token.slice(-4) });
   return { id, token };
 }
 
 export async function listTokens({ ownerId }: { ownerId: string }) {
   const db = await getDb();
-  const rows = await db.select().from(apiTokens).where(eq(apiTokens.ownerId, ownerId)).orderBy(desc(apiTokens.id)).limit(500);
+  const rows = await db
+    .select()
+    .from(apiTokens)
+    .where(eq(apiTokens.ownerId, ownerId))
+    .orderBy(desc(apiTokens.id))
+    .limit(500);
   return { items: rows.map(publicToken) };
 }
 

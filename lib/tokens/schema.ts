@@ -1,3 +1,5 @@
 import { z } from "zod";
 
-export const createTokenSchema = z.object({ name: z.string().trim().min(1, "is required").max(100) });
+export const createTokenSchema = z.object({
+  name: z.string().trim().min(1, "is required").max(100),
+});

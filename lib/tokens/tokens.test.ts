@@ -6,7 +6,10 @@ import { createToken, deleteToken, listTokens, resolveToken } from "./index";
 
 describe("API tokens", () => {
   it("stores only a hash, resolves the owner, and stops resolving once revoked", async () => {
-    const user = await createUser({ email: `t-${Date.now()}@example.test`, password: "a-good-passphrase" });
+    const user = await createUser({
+      email: `t-${Date.now()}@example.test`,
+      password: "a-good-passphrase",
+    });
     const { id, token } = await createToken({ ownerId: user.id, name: "ci" });
     const db = await getDb();
     const rows = await db.select().from(apiTokens);
@@ -19,8 +22,14 @@ describe("API tokens", () => {
   });
 
   it("another owner cannot revoke a token: 404", async () => {
-    const a = await createUser({ email: `a-${Date.now()}@example.test`, password: "a-good-passphrase" });
-    const b = await createUser({ email: `b-${Date.now()}@example.test`, password: "a-good-passphrase" });
+    const a = await createUser({
+      email: `a-${Date.now()}@example.test`,
+      password: "a-good-passphrase",
+    });
+    const b = await createUser({
+      email: `b-${Date.now()}@example.test`,
+      password: "a-good-passphrase",
+    });
     const { id } = await createToken({ ownerId: a.id, name: "x" });
     await expect(deleteToken({ id, ownerId: b.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });

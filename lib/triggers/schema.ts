@@ -6,8 +6,12 @@ import { isValidTimezone, MAX_SCHEDULE_LENGTH } from "@/lib/schedules/parse";
 export const MAX_SESSION_DURATION_MS = 90 * 24 * 60 * 60 * 1000;
 export const DEFAULT_SESSION_DURATION_MS = 60 * 60 * 1000;
 
-const scheduleField = z.string().max(MAX_SCHEDULE_LENGTH, `must be at most ${MAX_SCHEDULE_LENGTH} characters`);
-const timezoneField = z.string().refine(isValidTimezone, "must be an IANA time zone such as Europe/Berlin or UTC");
+const scheduleField = z
+  .string()
+  .max(MAX_SCHEDULE_LENGTH, `must be at most ${MAX_SCHEDULE_LENGTH} characters`);
+const timezoneField = z
+  .string()
+  .refine(isValidTimezone, "must be an IANA time zone such as Europe/Berlin or UTC");
 const sessionDurationField = z
   .number()
   .int("must be a whole number of milliseconds")

@@ -6,7 +6,15 @@ import { encryptSecret, generateTriggerSecret } from "@/lib/crypto/secrets";
 import { newId } from "@/lib/ids";
 
 /** Bulk insert for benchmarks (reached only through the TEST_HOOKS route). */
-export async function seedTriggers({ ownerId, botId, count }: { ownerId: string; botId: string; count: number }) {
+export async function seedTriggers({
+  ownerId,
+  botId,
+  count,
+}: {
+  ownerId: string;
+  botId: string;
+  count: number;
+}) {
   const db = await getDb();
   await getOwnedOrThrow(db, bots, botId, ownerId, "Bot");
   const secretEnc = encryptSecret(generateTriggerSecret()); // one shared secret: this is bulk test data

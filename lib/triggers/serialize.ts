@@ -3,7 +3,8 @@ import { iso } from "@/lib/api/fields";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { describeSchedule } from "@/lib/schedules/describe";
 
-export const eventUrlFor = (baseUrl: string, id: string) => `${baseUrl}/v1/integration/trigger/${id}/event`;
+export const eventUrlFor = (baseUrl: string, id: string) =>
+  `${baseUrl}/v1/integration/trigger/${id}/event`;
 
 /** The record of the API contract: absent optional values are null, never missing. */
 export function serializeTrigger(t: Trigger, baseUrl: string) {

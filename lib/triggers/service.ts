@@ -24,13 +24,20 @@ import { eventUrlFor, serializeTrigger } from "./serialize";
 type Owner = { ownerId: string };
 
 /** `triggerSchedule` (seed) and `schedule` (SDK) name one field; undefined means "not given". */
-function pickSchedule(input: { triggerSchedule?: string | null; schedule?: string | null }): string | null | undefined {
+function pickSchedule(input: {
+  triggerSchedule?: string | null;
+  schedule?: string | null;
+}): string | null | undefined {
   const a = input.triggerSchedule;
   const b = input.schedule;
   if (a !== undefined && b !== undefined && (a ?? "") !== (b ?? "")) {
-    throw new ApiError("VALIDATION_ERROR", "Invalid body: triggerSchedule and schedule differ; send one of them", {
-      issues: [{ path: "schedule", message: "differs from triggerSchedule" }],
-    });
+    throw new ApiError(
+      "VALIDATION_ERROR",
+      "Invalid body: triggerSchedule and schedule differ; send one of them",
+      {
+        issues: [{ path: "schedule", message: "differs from triggerSchedule" }],
+      },
+    );
   }
   const value = a !== undefined ? a : b;
   if (value === undefined) return undefined;
@@ -42,7 +49,11 @@ export async function getTriggerOrThrow({ ownerId, id }: Owner & { id: string })
   return getOwnedOrThrow(db, triggers, id, ownerId, "Trigger");
 }
 
-export async function createTrigger({ ownerId, input, baseUrl }: Owner & { input: CreateTriggerInput; baseUrl: string }) {
+export async function createTrigger({
+  ownerId,
+  input,
+  baseUrl,
+}: Owner & { input: CreateTriggerInput; baseUrl: string }) {
   const db = await getDb();
   await assertOwnedRef(db, bots, input.botId, ownerId, "botId");
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
@@ -51,7 +62,10 @@ export async function createTrigger({ ownerId, input, baseUrl }: Owner & { input
   const field = input.triggerSchedule !== undefined ? "triggerSchedule" : "schedule";
   if (schedule) validateTriggerSchedule(schedule, timezone, field);
 
-  const [{ n }] = await db.select({ n: count() }).from(triggers).where(eq(triggers.ownerId, ownerId));
+  const [{ n }] = await db
+    .select({ n: count() })
+    .from(triggers)
+    .where(eq(triggers.ownerId, ownerId));
   const max = env().MAX_TRIGGERS_PER_OWNER;
   if (n >= max) throw new ApiError("CONFLICT", `You have reached the limit of ${max} triggers`);
 
@@ -77,11 +91,19 @@ export async function createTrigger({ ownerId, input, baseUrl }: Owner & { input
   return { id, secret, eventUrl: eventUrlFor(baseUrl, id) };
 }
 
-export async function fetchTrigger({ ownerId, id, baseUrl }: Owner & { id: string; baseUrl: string }) {
+export async function fetchTrigger({
+  ownerId,
+  id,
+  baseUrl,
+}: Owner & { id: string; baseUrl: string }) {
   return serializeTrigger(await getTriggerOrThrow({ ownerId, id }), baseUrl);
 }
 
-export async function updateTrigger({ ownerId, id, input }: Owner & { id: string; input: UpdateTriggerInput }) {
+export async function updateTrigger({
+  ownerId,
+  id,
+  input,
+}: Owner & { id: string; input: UpdateTriggerInput }) {
   const db = await getDb();
   const current = await getTriggerOrThrow({ ownerId, id });
   await assertOwnedRef(db, bots, input.botId, ownerId, "botId");
@@ -90,7 +112,12 @@ export async function updateTrigger({ ownerId, id, input }: Owner & { id: string
   const schedule = picked === undefined ? current.schedule : picked;
   const timezone = input.timezone === undefined ? current.timezone : (input.timezone ?? "UTC");
   const scheduleChanged = schedule !== current.schedule || timezone !== current.timezone;
-  if (schedule && scheduleChanged) validateTriggerSchedule(schedule, timezone, input.triggerSchedule !== undefined ? "triggerSchedule" : "schedule");
+  if (schedule && scheduleChanged)
+    validateTriggerSchedule(
+      schedule,
+      timezone,
+      input.triggerSchedule !== undefined ? "triggerSchedule" : "schedule",
+    );
 
   await db
     .update(triggers)
@@ -99,12 +126,20 @@ export async function updateTrigger({ ownerId, id, input }: Owner & { id: string
       ...(input.description !== undefined && { description: input.description }),
       ...(input.botId !== undefined && { botId: input.botId }),
       ...(input.authenticate !== undefined && { authenticate: input.authenticate }),
-      ...(input.sessionDuration !== undefined && { sessionDuration: input.sessionDuration ?? DEFAULT_SESSION_DURATION_MS }),
+      ...(input.sessionDuration !== undefined && {
+        sessionDuration: input.sessionDuration ?? DEFAULT_SESSION_DURATION_MS,
+      }),
       ...(input.blueprintId !== undefined && { blueprintId: input.blueprintId }),
       ...(input.meta !== undefined && { meta: input.meta }),
-      ...(input.rateLimitPerSecond !== undefined && { rateLimitPerSecond: input.rateLimitPerSecond }),
+      ...(input.rateLimitPerSecond !== undefined && {
+        rateLimitPerSecond: input.rateLimitPerSecond,
+      }),
       ...(input.rateLimitBurst !== undefined && { rateLimitBurst: input.rateLimitBurst }),
-      ...(scheduleChanged && { schedule, timezone, nextTriggerAt: computeNextTriggerAt(schedule, timezone, now()) }),
+      ...(scheduleChanged && {
+        schedule,
+        timezone,
+        nextTriggerAt: computeNextTriggerAt(schedule, timezone, now()),
+      }),
       updatedAt: new Date(),
     })
     .where(and(eq(triggers.id, id), eq(triggers.ownerId, ownerId)));
@@ -121,26 +156,45 @@ export async function deleteTrigger({ ownerId, id }: Owner & { id: string }) {
   return { id };
 }
 
-export async function listTriggers({ ownerId, query, baseUrl }: Owner & { query: ListTriggersQuery; baseUrl: string }) {
+export async function listTriggers({
+  ownerId,
+  query,
+  baseUrl,
+}: Owner & { query: ListTriggersQuery; baseUrl: string }) {
   const db = await getDb();
   const c = cursorClauses(triggers.id, query);
   const filters: (SQL | undefined)[] = [eq(triggers.ownerId, ownerId), c.where];
   if (query.blueprintId) filters.push(eq(triggers.blueprintId, query.blueprintId));
-  if (query.search) filters.push(ilike(triggers.name, `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+  if (query.search)
+    filters.push(ilike(triggers.name, `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
   for (const [key, value] of Object.entries(query.meta ?? {})) {
     filters.push(sql`${triggers.meta}->>${key} = ${value}`);
   }
-  const rows = await db.select().from(triggers).where(and(...filters)).orderBy(c.orderBy).limit(c.limit);
-  return toPage(rows.map((t) => serializeTrigger(t, baseUrl)), query.take);
+  const rows = await db
+    .select()
+    .from(triggers)
+    .where(and(...filters))
+    .orderBy(c.orderBy)
+    .limit(c.limit);
+  return toPage(
+    rows.map((t) => serializeTrigger(t, baseUrl)),
+    query.take,
+  );
 }
 
 /** Validates bot and schedule and recomputes nextTriggerAt; calling it twice changes nothing more. */
 export async function setupTrigger({ ownerId, id }: Owner & { id: string }) {
   const db = await getDb();
   const trigger = await getTriggerOrThrow({ ownerId, id });
-  const bot = await db.select({ id: bots.id }).from(bots).where(and(eq(bots.id, trigger.botId), eq(bots.ownerId, ownerId)));
-  if (!bot.length) throw new ApiError("CONFLICT", "The trigger's bot no longer exists; update botId first");
-  const schedule = trigger.schedule ? validateTriggerSchedule(trigger.schedule, trigger.timezone) : null;
+  const bot = await db
+    .select({ id: bots.id })
+    .from(bots)
+    .where(and(eq(bots.id, trigger.botId), eq(bots.ownerId, ownerId)));
+  if (!bot.length)
+    throw new ApiError("CONFLICT", "The trigger's bot no longer exists; update botId first");
+  const schedule = trigger.schedule
+    ? validateTriggerSchedule(trigger.schedule, trigger.timezone)
+    : null;
   const current = trigger.nextTriggerAt;
   // An interval's next run is relative to its last one: a still-future one stays.
   const next = !schedule
@@ -154,7 +208,11 @@ export async function setupTrigger({ ownerId, id }: Owner & { id: string }) {
   return { id };
 }
 
-export async function invokeTrigger({ ownerId, id, payload }: Owner & { id: string; payload: unknown }) {
+export async function invokeTrigger({
+  ownerId,
+  id,
+  payload,
+}: Owner & { id: string; payload: unknown }) {
   const trigger = await getTriggerOrThrow({ ownerId, id });
   const event = await queueEvent({
     trigger,

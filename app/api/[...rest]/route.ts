@@ -6,4 +6,10 @@ const notFound = apiRoute({ auth: false }, ({ url }) => {
   throw new ApiError("NOT_FOUND", `No route ${url.pathname}`);
 });
 
-export { notFound as GET, notFound as POST, notFound as PUT, notFound as PATCH, notFound as DELETE };
+export {
+  notFound as GET,
+  notFound as POST,
+  notFound as PUT,
+  notFound as PATCH,
+  notFound as DELETE,
+};

@@ -7,4 +7,9 @@ export const GET = apiRoute({ query: listQuerySchema }, ({ req, query, owner }) 
   listResponse(req, query, (q) => listBlueprints({ ownerId: owner.id, query: { ...query, ...q } })),
 );
 
-export { methodNotAllowed as POST, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+export {
+  methodNotAllowed as POST,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};

@@ -4,7 +4,14 @@ import { listConversations, listConversationsQuerySchema } from "@/lib/conversat
 
 // GET /api/v1/conversation/list - conversations, filterable by triggerId, botId and contactId
 export const GET = apiRoute({ query: listConversationsQuerySchema }, ({ req, query, owner }) =>
-  listResponse(req, query, (q) => listConversations({ ownerId: owner.id, query: { ...query, ...q } })),
+  listResponse(req, query, (q) =>
+    listConversations({ ownerId: owner.id, query: { ...query, ...q } }),
+  ),
 );
 
-export { methodNotAllowed as POST, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+export {
+  methodNotAllowed as POST,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};

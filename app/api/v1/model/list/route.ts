@@ -4,4 +4,9 @@ import { availableModels } from "@/lib/processing/models";
 // GET /api/v1/model/list - the models bots can use on this server (echo plus configured providers)
 export const GET = apiRoute({}, () => ({ items: availableModels() }));
 
-export { methodNotAllowed as POST, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+export {
+  methodNotAllowed as POST,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};

@@ -7,4 +7,9 @@ export const GET = apiRoute({ query: listWithBlueprintQuerySchema }, ({ req, que
   listResponse(req, query, (q) => listSkillsets({ ownerId: owner.id, query: { ...query, ...q } })),
 );
 
-export { methodNotAllowed as POST, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+export {
+  methodNotAllowed as POST,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};

@@ -7,4 +7,9 @@ export const POST = apiRoute({ body: createTokenSchema }, ({ body, owner }) =>
   createToken({ ownerId: owner.id, name: body.name }),
 );
 
-export { methodNotAllowed as GET, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+export {
+  methodNotAllowed as GET,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};

@@ -7,4 +7,9 @@ export const POST = apiRoute({ body: updateBotSchema }, ({ params, body, owner }
   updateBot({ ownerId: owner.id, id: params.id, input: body }),
 );
 
-export { methodNotAllowed as GET, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+export {
+  methodNotAllowed as GET,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};

@@ -7,4 +7,9 @@ export const POST = apiRoute({ body: createTriggerSchema }, ({ body, owner, base
   createTrigger({ ownerId: owner.id, input: body, baseUrl }),
 );
 
-export { methodNotAllowed as GET, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+export {
+  methodNotAllowed as GET,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};

@@ -7,4 +7,9 @@ export const POST = apiRoute({ body: updateSkillsetSchema }, ({ params, body, ow
   updateSkillset({ ownerId: owner.id, id: params.id, input: body }),
 );
 
-export { methodNotAllowed as GET, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+export {
+  methodNotAllowed as GET,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};

@@ -7,4 +7,9 @@ export const POST = apiRoute({ body: invokeTriggerSchema }, ({ params, body, own
   invokeTrigger({ ownerId: owner.id, id: params.id, payload: body }),
 );
 
-export { methodNotAllowed as GET, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+export {
+  methodNotAllowed as GET,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};

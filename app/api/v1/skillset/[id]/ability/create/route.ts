@@ -7,4 +7,9 @@ export const POST = apiRoute({ body: createAbilitySchema }, ({ params, body, own
   createAbility({ ownerId: owner.id, skillsetId: params.id, input: body }),
 );
 
-export { methodNotAllowed as GET, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+export {
+  methodNotAllowed as GET,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};

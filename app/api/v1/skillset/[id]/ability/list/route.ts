@@ -4,7 +4,14 @@ import { listAbilities } from "@/lib/skillsets/service";
 
 // GET /api/v1/skillset/{id}/ability/list - a skillset's abilities
 export const GET = apiRoute({ query: listQuerySchema }, ({ req, params, query, owner }) =>
-  listResponse(req, query, (q) => listAbilities({ ownerId: owner.id, skillsetId: params.id, query: q })),
+  listResponse(req, query, (q) =>
+    listAbilities({ ownerId: owner.id, skillsetId: params.id, query: q }),
+  ),
 );
 
-export { methodNotAllowed as POST, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+export {
+  methodNotAllowed as POST,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};

@@ -6,4 +6,9 @@ export const POST = apiRoute({}, ({ params, owner }) =>
   deleteAbility({ ownerId: owner.id, skillsetId: params.id, id: params.abilityId }),
 );
 
-export { methodNotAllowed as GET, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+export {
+  methodNotAllowed as GET,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};

@@ -6,4 +6,9 @@ export const GET = apiRoute({}, ({ params, owner }) =>
   fetchAbility({ ownerId: owner.id, skillsetId: params.id, id: params.abilityId }),
 );
 
-export { methodNotAllowed as POST, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+export {
+  methodNotAllowed as POST,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};

@@ -7,4 +7,9 @@ export const POST = apiRoute({ body: updateAbilitySchema }, ({ params, body, own
   updateAbility({ ownerId: owner.id, skillsetId: params.id, id: params.abilityId, input: body }),
 );
 
-export { methodNotAllowed as GET, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+export {
+  methodNotAllowed as GET,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};
