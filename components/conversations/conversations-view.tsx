@@ -1,10 +1,8 @@
 "use client";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useState } from "react";
 import { useBots } from "@/components/bots/use-bots";
 import { OptionSelect } from "@/components/common/option-select";
-import type { Trigger } from "@/components/triggers/types";
-import { fetchPage } from "@/lib/api-lists";
+import { useTriggerPicker } from "@/components/triggers/use-triggers";
 import { PageHeader } from "@/components/shell/page-header";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -20,16 +18,7 @@ export function ConversationsView() {
   const query = useDeferredValue(search.trim());
   // The picker offers the 100 newest triggers whose name matches the search box; conversations of
   // deleted triggers show under "All triggers".
-  const triggers = useQuery({
-    queryKey: ["triggers", "picker", query],
-    queryFn: ({ signal }) =>
-      fetchPage<Trigger>(
-        "/api/v1/integration/trigger/list",
-        { take: 100, ...(query && { search: query }) },
-        signal,
-      ),
-    placeholderData: keepPreviousData,
-  });
+  const triggers = useTriggerPicker(query);
   const triggerId = trigger?.id ?? ALL;
   const options = (triggers.data?.items ?? []).map((t) => ({ value: t.id, label: t.name || t.id }));
   // the chosen trigger stays selectable (and labelled) when a new search no longer lists it

@@ -1,6 +1,7 @@
 "use client";
 import {
   infiniteQueryOptions,
+  keepPreviousData,
   queryOptions,
   useInfiniteQuery,
   useMutation,
@@ -20,6 +21,14 @@ export const triggersQuery = (filters: { blueprintId?: string; search?: string }
       fetchPage<Trigger>(`${BASE}/list`, { take: 25, cursor: pageParam, ...filters }, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.cursor,
+  });
+
+/** One page of the newest triggers whose name contains `search`: the options of a trigger picker. */
+export const triggerPickerQuery = (search: string) =>
+  queryOptions({
+    queryKey: ["triggers", "picker", search],
+    queryFn: ({ signal }) => fetchPage<Trigger>(`${BASE}/list`, { take: 100, search }, signal),
+    placeholderData: keepPreviousData,
   });
 
 export const triggerQuery = (id: string) =>
@@ -61,6 +70,7 @@ export const statsQuery = (triggerId: string) =>
 
 export const useTriggers = (filters: { blueprintId?: string; search?: string }) =>
   useInfiniteQuery(triggersQuery(filters));
+export const useTriggerPicker = (search: string) => useQuery(triggerPickerQuery(search));
 export const useTrigger = (id: string) => useQuery(triggerQuery(id));
 export const useTriggerEvents = (id: string, status?: string) =>
   useInfiniteQuery(eventsQuery(id, status));
