@@ -1,6 +1,6 @@
 import { InngestTestEngine } from "@inngest/test";
 import { eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 // A model provider that refuses connections: a transient failure the engine must retry.
 vi.hoisted(() => {
@@ -8,27 +8,13 @@ vi.hoisted(() => {
 });
 
 import { getDb } from "@/db/client";
-import { bots, messages, triggerEvents, triggers } from "@/db/schema";
+import { messages, triggerEvents, triggers } from "@/db/schema";
 import { EVENT_RECEIVED, PROCESS_FUNCTION_ID } from "@/inngest/client";
-import { createUser } from "@/lib/auth/users";
 import { queueEvent } from "@/lib/events/queue";
-import { newId } from "@/lib/ids";
+import { seedTrigger } from "@/test/seed";
 import { eventFailed } from "./event-failed";
 import { processEvent } from "./process-event";
 import { scheduleTick } from "./schedule-tick";
-
-let ownerId = "";
-
-async function seedTrigger(model = "echo", extra: Partial<typeof triggers.$inferInsert> = {}) {
-  const db = await getDb();
-  const botId = newId("bot");
-  await db.insert(bots).values({ id: botId, ownerId, name: "bot", model });
-  const id = newId("trigger");
-  await db
-    .insert(triggers)
-    .values({ id, ownerId, botId, name: "t", secretEnc: "unused", ...extra });
-  return { id, ownerId };
-}
 
 async function eventRow(id: string) {
   const db = await getDb();
@@ -40,12 +26,6 @@ async function messagesFor(eventId: string) {
   const db = await getDb();
   return db.select().from(messages).where(eq(messages.eventId, eventId)).orderBy(messages.id);
 }
-
-beforeAll(async () => {
-  ownerId = (
-    await createUser({ email: `inngest-${Date.now()}@example.test`, password: "a-good-passphrase" })
-  ).id;
-});
 
 describe("process-trigger-event", () => {
   it("processes the event: completed, with the user message and the bot reply", async () => {

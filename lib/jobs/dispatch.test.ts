@@ -7,29 +7,19 @@ vi.hoisted(() => {
 });
 
 import { getDb } from "@/db/client";
-import { bots, triggerEvents, triggers } from "@/db/schema";
-import { createUser } from "@/lib/auth/users";
+import { triggerEvents } from "@/db/schema";
 import { usesInngest } from "@/lib/env";
 import { queueEvent } from "@/lib/events/queue";
-import { newId } from "@/lib/ids";
+import { seedTrigger } from "@/test/seed";
 
 describe("dispatch to Inngest", () => {
   it("an event whose hand-off fails is still accepted, stays queued and is left for the sweeper", async () => {
     expect(usesInngest()).toBe(true);
     const db = await getDb();
-    const ownerId = (
-      await createUser({
-        email: `dispatch-${Date.now()}@example.test`,
-        password: "a-good-passphrase",
-      })
-    ).id;
-    const botId = newId("bot");
-    await db.insert(bots).values({ id: botId, ownerId, name: "b" });
-    const triggerId = newId("trigger");
-    await db.insert(triggers).values({ id: triggerId, ownerId, botId, secretEnc: "unused" });
+    const trigger = await seedTrigger();
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const { id, duplicate } = await queueEvent({
-      trigger: { id: triggerId, ownerId },
+      trigger,
       kind: "event",
       payload: { text: "hi" },
     });

@@ -1,27 +1,23 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { bots, triggerEvents, triggers } from "@/db/schema";
-import { createUser } from "@/lib/auth/users";
+import { triggerEvents } from "@/db/schema";
 import { newId } from "@/lib/ids";
+import { seedTrigger } from "@/test/seed";
 import { claimBatch, renewLease } from "./claim";
 
 async function queuedEvent() {
   const db = await getDb();
-  const ownerId = (
-    await createUser({
-      email: `claim-${newId("user")}@example.test`,
-      password: "a-good-passphrase",
-    })
-  ).id;
-  const botId = newId("bot");
-  await db.insert(bots).values({ id: botId, ownerId, name: "b" });
-  const triggerId = newId("trigger");
-  await db.insert(triggers).values({ id: triggerId, ownerId, botId, secretEnc: "unused" });
+  const trigger = await seedTrigger();
   const id = newId("event");
-  await db
-    .insert(triggerEvents)
-    .values({ id, ownerId, triggerId, kind: "event", status: "queued", payload: { text: "hi" } });
+  await db.insert(triggerEvents).values({
+    id,
+    ownerId: trigger.ownerId,
+    triggerId: trigger.id,
+    kind: "event",
+    status: "queued",
+    payload: { text: "hi" },
+  });
   return id;
 }
 
