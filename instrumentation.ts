@@ -1,6 +1,6 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build")
     return;
-  const { startJobs } = await import("./lib/jobs/start");
-  await startJobs();
+  const { startServer } = await import("./lib/jobs/start");
+  await startServer();
 }

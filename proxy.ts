@@ -1,14 +1,32 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { pageSecurityHeaders } from "@/lib/api/security-headers";
 
-// A cheap first gate for pages: no session cookie, no page. The (app) layout
-// verifies the session itself; API routes answer 401 JSON instead of redirecting.
+// Pages: a cheap first gate (no session cookie, no page; the (app) layout
+// verifies the session itself) and the security headers, with a fresh CSP
+// nonce per request. API paths never come here (the matcher leaves them out,
+// so the event endpoint pays nothing), except the rare path with a `%`, whose
+// percent-encoding must be checked before the router can choke on it.
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 const PUBLIC_PAGES = ["/signin", "/signup"];
+
+const dev = process.env.NODE_ENV === "development";
+const https = (process.env.APP_URL ?? "").startsWith("https:");
+const formTargets = [
+  ...(process.env.AUTH_GITHUB_ID ? ["https://github.com"] : []),
+  ...(process.env.AUTH_OIDC_ISSUER ? [safeOrigin(process.env.AUTH_OIDC_ISSUER)] : []),
+].filter(Boolean);
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "";
+  }
+}
 
 export function proxy(req: NextRequest) {
   const { pathname } = req.nextUrl;
   if (pathname.startsWith("/api/") || pathname.startsWith("/v1/")) {
-    // A path that is not valid percent-encoding would make the router throw: answer it here.
     try {
       decodeURIComponent(pathname);
     } catch {
@@ -19,14 +37,34 @@ export function proxy(req: NextRequest) {
     }
     return NextResponse.next();
   }
-  if (PUBLIC_PAGES.includes(pathname) || SESSION_COOKIES.some((name) => req.cookies.has(name)))
-    return NextResponse.next();
-  const url = req.nextUrl.clone();
-  url.pathname = "/signin";
-  url.search = `?callbackUrl=${encodeURIComponent(pathname + req.nextUrl.search)}`;
-  return NextResponse.redirect(url);
+  const nonce = btoa(crypto.randomUUID());
+  const headers = pageSecurityHeaders({ nonce, dev, https, formTargets });
+  let res: NextResponse;
+  if (PUBLIC_PAGES.includes(pathname) || SESSION_COOKIES.some((name) => req.cookies.has(name))) {
+    // Next.js reads the nonce from the request's CSP header and puts it on its scripts.
+    const forwarded = new Headers(req.headers);
+    forwarded.set("x-nonce", nonce);
+    forwarded.set("content-security-policy", headers["Content-Security-Policy"]);
+    res = NextResponse.next({ request: { headers: forwarded } });
+  } else {
+    const url = req.nextUrl.clone();
+    url.pathname = "/signin";
+    url.search = `?callbackUrl=${encodeURIComponent(pathname + req.nextUrl.search)}`;
+    res = NextResponse.redirect(url);
+  }
+  for (const [name, value] of Object.entries(headers)) res.headers.set(name, value);
+  return res;
 }
 
 export const config = {
-  matcher: ["/((?!_next|favicon.ico|icon.svg|.*\\.(?:svg|png|ico|txt)$).*)"],
+  matcher: [
+    {
+      source: "/((?!api/|v1/|_next|favicon.ico|icon.svg|.*\\.(?:svg|png|ico|txt|webmanifest)$).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+    "/:prefix(api|v1)/:rest(.*%.*)",
+  ],
 };

@@ -44,7 +44,10 @@ async function startServer({ inlineRunner }) {
       stdio: ["ignore", "ignore", "inherit"],
       env: {
         ...process.env,
-        NODE_ENV: "production",
+        // the production build; "test" because the bench uses TEST_HOOKS (refused under production)
+        NODE_ENV: "test",
+        MAX_RATE_LIMIT_PER_SECOND: "100000",
+        MAX_RATE_LIMIT_BURST: "100000",
         APP_SECRET: "bench-secret-bench-secret-bench-secret-0123",
         DATA_DIR: dataDir,
         DATABASE_URL: db?.url ?? "",

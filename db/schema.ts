@@ -2,10 +2,12 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -21,7 +23,34 @@ export const users = pgTable("users", {
   email: text("email").notNull().unique(),
   name: text("name"),
   passwordHash: text("password_hash"),
+  /** Sessions carry the version they were issued under; bumping it ends every session. */
+  sessionVersion: integer("session_version").notNull().default(0),
   createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** External sign-ins (GitHub, OIDC), linked by the provider's subject, never by email alone. */
+export const userAccounts = pgTable(
+  "user_accounts",
+  {
+    provider: text("provider").notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    email: text("email"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.provider, t.providerAccountId] }),
+    index("user_accounts_user_idx").on(t.userId),
+  ],
+);
+
+/** Token buckets against password guessing and sign-up floods, shared by every server. */
+export const authThrottle = pgTable("auth_throttle", {
+  key: text("key").primaryKey(),
+  tokens: doublePrecision("tokens").notNull(),
   updatedAt: updatedAt(),
 });
 
@@ -88,6 +117,8 @@ export const abilities = pgTable(
     description: text("description"),
     kind: text("kind").$type<AbilityKind>().notNull(),
     config: jsonb("config").$type<Record<string, unknown>>().notNull().default({}),
+    /** Header values and the webhook secret, encrypted (lib/skillsets/credentials.ts). */
+    secretsEnc: text("secrets_enc"),
     meta: meta(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

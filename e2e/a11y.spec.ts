@@ -56,6 +56,7 @@ test("every page: no serious or critical axe violations, in light and dark; scre
       ["skillsets", "/skillsets"],
       ["blueprints", "/blueprints"],
       ["tokens", "/tokens"],
+      ["account", "/account"],
     ]) {
       await page.goto(path);
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();

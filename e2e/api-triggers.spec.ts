@@ -45,6 +45,7 @@ test.describe("trigger integration API", () => {
       rateLimitPerSecond: null,
       rateLimitBurst: null,
       rejectedCount: 0,
+      previousSecretExpiresAt: null,
       eventUrl: created.eventUrl,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       updatedAt: expect.any(String),

@@ -21,7 +21,7 @@ test("kill -9 in the middle of 2,000 events at full speed, restart: every 202'd 
     );
     const trigger = await json(
       await api.post("/api/v1/integration/trigger/create", {
-        data: { botId, authenticate: false, rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 },
+        data: { botId, authenticate: false, rateLimitPerSecond: 1000, rateLimitBurst: 10_000 },
       }),
     );
 

@@ -126,6 +126,14 @@ test("the whole story: bot with an ability, authenticated trigger, secret once, 
       })
     ).status(),
   ).toBe(202);
+  // Revoke old secret now: it stops at once, the new one keeps working
+  await page.getByRole("button", { name: "Revoke old secret now" }).click();
+  await expect(page.getByRole("button", { name: "Revoke old secret now" })).toHaveCount(0);
+  expect(
+    (
+      await request.post(eventUrl, { headers: { authorization: `Bearer ${secret}` }, data: {} })
+    ).status(),
+  ).toBe(401);
 
   // Delete: conversations remain
   await page.getByRole("button", { name: "Delete trigger" }).click();

@@ -13,7 +13,7 @@ test("isolation under load: two owners hammering their own triggers never see ea
     owners.map((o) =>
       createTrigger(o.api, {
         authenticate: false,
-        rateLimitPerSecond: 10_000,
+        rateLimitPerSecond: 1000,
         rateLimitBurst: 10_000,
       }),
     ),

@@ -133,7 +133,7 @@ test.describe("event pipeline", () => {
     const [event] = await waitForEvents(api, trigger.id, 1);
     const msgs = await messagesOf(api, event.conversationId!);
     expect(msgs.map((m) => m.type)).toEqual(["user", "activity", "bot"]);
-    expect(String(msgs[1].meta.error)).toContain("private or loopback");
+    expect(String(msgs[1].meta.error)).toBe("refused: not a public address");
   });
 
   test("bodies: form-encoded, text, XML, empty; 413 beyond 1 MiB; malformed JSON 400", async ({

@@ -25,13 +25,19 @@ const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.
   stdio: "inherit",
   env: {
     ...process.env,
-    NODE_ENV: "production",
+    // the production build, run as a test server: TEST_HOOKS (the test clock) is refused under production
+    NODE_ENV: "test",
+    ALLOW_SIGNUP: "true",
+    // hundreds of accounts are made from 127.0.0.1 in one run; e2e/auth-throttle.spec.ts checks the defaults
+    AUTH_SIGNUPS_PER_IP_PER_HOUR: "1000000",
+    AUTH_FAILURES_PER_IP_PER_HOUR: "1000000",
     APP_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456789",
     APP_URL: `http://127.0.0.1:${port}`,
     DATA_DIR: dataDir,
     DATABASE_URL: db?.url ?? "",
     OPENAI_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
     OPENAI_API_KEY: "stub-key",
+    MODELS_ALLOWED: "openai/gpt-4o-mini,openai/stub,openai/stub-model",
     ABILITY_HTTP_ALLOW_HOSTS: "127.0.0.1,localhost",
     TEST_HOOKS: "1",
     INNGEST_EVENT_KEY: "",

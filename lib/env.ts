@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -8,6 +8,21 @@ const bool = (fallback: boolean) =>
     .enum(["true", "false", "1", "0", ""])
     .optional()
     .transform((v) => (v === undefined || v === "" ? fallback : v === "true" || v === "1"));
+
+const optionalBool = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => (v === undefined || v === "" ? undefined : v === "true" || v === "1"));
+
+const list = z
+  .string()
+  .default("")
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 const optionalString = z
   .string()
@@ -26,10 +41,22 @@ const schema = z.object({
   APP_SECRET: optionalString.pipe(
     z.string().min(32, "must be at least 32 characters (try: openssl rand -hex 32)").optional(),
   ),
+  /** Older APP_SECRET values, comma-separated: they still decrypt, never encrypt. */
+  APP_SECRET_PREVIOUS: list,
+  /** Signs session cookies; unset: derived from APP_SECRET. Changing it ends every session. */
+  AUTH_SECRET: optionalString.pipe(
+    z.string().min(32, "must be at least 32 characters (try: openssl rand -hex 32)").optional(),
+  ),
   APP_URL: optionalString.pipe(
     z.url("must be an absolute URL like https://triggers.example.com").optional(),
   ),
-  ALLOW_SIGNUP: bool(true),
+  /** Unset: open in development, closed in production (the first account can always sign up). */
+  ALLOW_SIGNUP: optionalBool,
+  /** How many reverse proxies in front of the server append to X-Forwarded-For (0: none, use the socket). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  AUTH_SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  AUTH_FAILURES_PER_EMAIL_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  AUTH_FAILURES_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(100),
   SECRET_ROTATION_GRACE_MS: z.coerce
     .number()
     .int()
@@ -38,6 +65,9 @@ const schema = z.object({
   MAX_TRIGGERS_PER_OWNER: z.coerce.number().int().min(1).default(100_000),
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
+  /** The most a trigger may set as its own rate limit. */
+  MAX_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(1000),
+  MAX_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(10_000),
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_SIGNING_KEY: optionalString,
   INNGEST_DEV: optionalString,
@@ -46,15 +76,9 @@ const schema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString,
   ANTHROPIC_API_KEY: optionalString,
-  ABILITY_HTTP_ALLOW_HOSTS: z
-    .string()
-    .default("")
-    .transform((v) =>
-      v
-        .split(",")
-        .map((h) => h.trim().toLowerCase())
-        .filter(Boolean),
-    ),
+  /** The models bots may use (comma-separated, e.g. openai/gpt-4o-mini); unset: a built-in list per configured provider. */
+  MODELS_ALLOWED: list,
+  ABILITY_HTTP_ALLOW_HOSTS: list.transform((hosts) => hosts.map((h) => h.toLowerCase())),
   TEST_HOOKS: bool(false),
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
@@ -63,7 +87,12 @@ const schema = z.object({
   AUTH_OIDC_SECRET: optionalString,
 });
 
-export type Env = z.infer<typeof schema> & { APP_SECRET: string; dataDir: string };
+export type Env = Omit<z.infer<typeof schema>, "ALLOW_SIGNUP"> & {
+  APP_SECRET: string;
+  AUTH_SECRET: string;
+  ALLOW_SIGNUP: boolean;
+  dataDir: string;
+};
 
 const globalForEnv = globalThis as unknown as { __appEnv?: Env };
 
@@ -102,8 +131,42 @@ export function env(): Env {
       secret = loadDevSecret(dataDir);
     }
   }
-  globalForEnv.__appEnv = { ...parsed.data, APP_SECRET: secret, dataDir };
+  const production = parsed.data.NODE_ENV === "production";
+  refuseUnsafeProduction(parsed.data, production);
+  globalForEnv.__appEnv = {
+    ...parsed.data,
+    APP_SECRET: secret,
+    AUTH_SECRET:
+      parsed.data.AUTH_SECRET ?? createHash("sha256").update(`auth:${secret}`).digest("hex"),
+    ALLOW_SIGNUP: parsed.data.ALLOW_SIGNUP ?? !production,
+    dataDir,
+  };
   return globalForEnv.__appEnv;
+}
+
+/** Settings that are fine on a laptop and dangerous on the internet stop a production server. */
+function refuseUnsafeProduction(e: z.infer<typeof schema>, production: boolean) {
+  if (!production || process.env.NEXT_PHASE === "phase-production-build") return;
+  if (e.TEST_HOOKS) {
+    throw new Error(
+      "Invalid configuration: TEST_HOOKS is set while NODE_ENV=production. The test routes " +
+        "(clock, seeding) must never be reachable in production: unset TEST_HOOKS.",
+    );
+  }
+  if (e.INNGEST_DEV) {
+    throw new Error(
+      "Invalid configuration: INNGEST_DEV is set while NODE_ENV=production; Inngest's dev mode " +
+        "accepts unsigned calls at /api/inngest. Unset INNGEST_DEV and set INNGEST_SIGNING_KEY " +
+        "(with INNGEST_EVENT_KEY for Inngest Cloud, or INNGEST_BASE_URL for a self-hosted Inngest).",
+    );
+  }
+  const inngest = Boolean(e.INNGEST_EVENT_KEY || e.INNGEST_BASE_URL);
+  if (inngest && !e.INNGEST_SIGNING_KEY) {
+    throw new Error(
+      "Invalid configuration: Inngest mode in production needs INNGEST_SIGNING_KEY, otherwise " +
+        "/api/inngest would accept unsigned calls. Set INNGEST_SIGNING_KEY (and unset INNGEST_DEV).",
+    );
+  }
 }
 
 /** Inngest carries the jobs when any of its variables is set; otherwise the inline runner does. */

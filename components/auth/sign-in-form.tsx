@@ -10,9 +10,11 @@ import { oauthSignInAction, signInAction } from "@/lib/auth/actions";
 export function SignInForm({
   callbackUrl,
   providers,
+  notice,
 }: {
   callbackUrl: string;
   providers: { id: string; name: string }[];
+  notice?: string;
 }) {
   const [state, action, pending] = useActionState(signInAction, undefined);
   return (
@@ -45,9 +47,9 @@ export function SignInForm({
             required
           />
         </div>
-        {state?.error && (
+        {(state?.error ?? notice) && (
           <p role="alert" className="text-destructive text-sm">
-            {state.error}
+            {state?.error ?? notice}
           </p>
         )}
         <Button type="submit" disabled={pending}>

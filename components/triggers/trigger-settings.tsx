@@ -1,5 +1,6 @@
 "use client";
 import dynamic from "next/dynamic";
+import { RelativeTime } from "@/components/common/relative-time";
 import { ListSkeleton } from "@/components/common/states";
 import { KeyRoundIcon, Trash2Icon } from "lucide-react";
 import { useRouter } from "next/navigation";
@@ -17,7 +18,12 @@ import {
 } from "@/components/ui/dialog";
 import { maskSecret, SecretDialog } from "./secret-dialog";
 import type { Trigger } from "./types";
-import { useDeleteTrigger, useRotateSecret, useUpdateTrigger } from "./use-triggers";
+import {
+  useDeleteTrigger,
+  useRevokePreviousSecret,
+  useRotateSecret,
+  useUpdateTrigger,
+} from "./use-triggers";
 
 // Loaded when needed: it brings the schedule parser for the live preview.
 const TriggerForm = dynamic(() => import("./trigger-form").then((m) => m.TriggerForm), {
@@ -28,6 +34,7 @@ export function TriggerSettings({ trigger: t }: { trigger: Trigger }) {
   const router = useRouter();
   const update = useUpdateTrigger(t.id);
   const rotate = useRotateSecret(t.id);
+  const revoke = useRevokePreviousSecret(t.id);
   const remove = useDeleteTrigger();
   const [revealed, setRevealed] = useState<{
     secret: string;
@@ -58,6 +65,28 @@ export function TriggerSettings({ trigger: t }: { trigger: Trigger }) {
             Current secret <span className="font-mono">{maskSecret(t.secret)}</span>. Rotating
             issues a new one; the old one keeps working for 24 hours.
           </CardDescription>
+          {t.previousSecretExpiresAt && (
+            <div className="flex flex-col gap-2 rounded-md border p-3 text-sm">
+              <p>
+                The previous secret still works until{" "}
+                <RelativeTime value={t.previousSecretExpiresAt} />.
+              </p>
+              <Button
+                variant="outline"
+                size="sm"
+                className="w-fit"
+                disabled={revoke.isPending}
+                onClick={() =>
+                  revoke.mutate(undefined, {
+                    onSuccess: () => toast.success("The old secret no longer works"),
+                    onError: (e) => toast.error(e.message),
+                  })
+                }
+              >
+                Revoke old secret now
+              </Button>
+            </div>
+          )}
           <Button
             variant="outline"
             disabled={rotate.isPending}

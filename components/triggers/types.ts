@@ -15,6 +15,7 @@ export type Trigger = {
   lastTriggerAt: string | null;
   nextTriggerAt: string | null;
   rejectedCount: number;
+  previousSecretExpiresAt: string | null;
   eventUrl: string;
   createdAt: string;
   updatedAt: string;

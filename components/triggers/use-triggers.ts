@@ -117,6 +117,15 @@ export function useRotateSecret(id: string) {
   });
 }
 
+export function useRevokePreviousSecret(id: string) {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: () =>
+      apiFetch<{ id: string }>(`${BASE}/${id}/secret/revoke-previous`, { body: {} }),
+    onSuccess: () => invalidate(["triggers", "detail", id]),
+  });
+}
+
 export function useInvokeTrigger(id: string) {
   const invalidate = useInvalidate();
   return useMutation({

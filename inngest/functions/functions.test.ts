@@ -58,7 +58,7 @@ describe("process-trigger-event", () => {
   });
 
   it("a transient failure goes back to queued and throws so Inngest retries; the last attempt ends failed", async () => {
-    const trigger = await seedTrigger("openai/some-model");
+    const trigger = await seedTrigger("openai/gpt-4o-mini");
     const { id } = await queueEvent({ trigger, kind: "event", payload: { text: "x" } });
     const run = () =>
       new InngestTestEngine({

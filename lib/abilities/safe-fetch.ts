@@ -2,57 +2,41 @@ import "server-only";
 import { lookup as dnsLookup } from "node:dns";
 import http from "node:http";
 import https from "node:https";
-import { BlockList, isIP, type LookupFunction } from "node:net";
+import { isIP, type LookupFunction } from "node:net";
+import { isBlockedAddress } from "./addresses";
 
 // Outbound requests made on a bot's behalf must not reach this machine, the
 // private network or cloud metadata endpoints, unless allow-listed. The check
 // runs on the address actually connected to (inside DNS lookup), so DNS
-// rebinding and redirects to private hosts are refused too.
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
-  ["224.0.0.0", 4],
-  ["240.0.0.0", 4],
-] as const) {
-  blocked.addSubnet(net, prefix, "ipv4");
-}
-for (const [net, prefix] of [
-  ["::", 128],
-  ["::1", 128],
-  ["fc00::", 7],
-  ["fe80::", 10],
-  ["ff00::", 8],
-] as const) {
-  blocked.addSubnet(net, prefix, "ipv6");
+// rebinding and redirects to private hosts are refused too. The refusal never
+// names the address a host resolved to: a tenant must not learn the internal
+// network's map from error messages.
+export const REFUSED = "refused: not a public address";
+
+export class BlockedAddressError extends Error {
+  constructor() {
+    super(REFUSED);
+    this.name = "BlockedAddressError";
+  }
 }
 
-export class BlockedAddressError extends Error {}
+export { isBlockedAddress };
 
-export function isBlockedAddress(address: string): boolean {
-  // IPv4-mapped IPv6 (::ffff:10.0.0.1) is judged by its IPv4 part.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return isBlockedAddress(mapped[1]);
-  const family = isIP(address);
-  if (family === 0) return true;
-  return blocked.check(address, family === 4 ? "ipv4" : "ipv6");
-}
+export const MAX_REDIRECTS = 5;
+
+/** Headers that carry the caller's identity: never sent on to another origin. */
+const ALWAYS_PRIVATE = ["authorization", "cookie", "proxy-authorization", "x-signature-256"];
 
 export type SafeFetchOptions = {
   method: string;
   headers?: Record<string, string>;
+  /** Names of headers the user configured (their values are credentials): dropped on a cross-origin redirect. */
+  privateHeaders?: string[];
   body?: string;
   timeoutMs: number;
   maxResponseBytes: number;
   allowHosts: string[];
-  maxRedirects?: number;
+  signal?: AbortSignal;
 };
 
 export type SafeFetchResult = {
@@ -63,21 +47,18 @@ export type SafeFetchResult = {
   url: string;
 };
 
+/** A request target: the origin to connect to and the path and query, sent as they are. */
+export type Target = { origin: URL; path: string };
+
+const hostOf = (url: URL) => url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
+
 function guardedLookup(allowed: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, "", 0);
       const list = addresses as unknown as { address: string; family: number }[];
-      const bad = !allowed && list.find((a) => isBlockedAddress(a.address));
-      if (bad) {
-        return callback(
-          new BlockedAddressError(
-            `${hostname} resolves to ${bad.address}, a private or loopback address`,
-          ),
-          "",
-          0,
-        );
-      }
+      if (!allowed && list.some((a) => isBlockedAddress(a.address)))
+        return callback(new BlockedAddressError(), "", 0);
       if ((options as { all?: boolean }).all)
         return (callback as unknown as (e: null, a: typeof list) => void)(null, list);
       callback(null, list[0].address, list[0].family);
@@ -85,22 +66,29 @@ function guardedLookup(allowed: boolean): LookupFunction {
   };
 }
 
-function once(url: URL, opts: SafeFetchOptions): Promise<SafeFetchResult & { location?: string }> {
-  const allowed = opts.allowHosts.includes(url.hostname.toLowerCase().replace(/^\[|\]$/g, ""));
-  const literal = url.hostname.replace(/^\[|\]$/g, "");
-  if (isIP(literal) && !allowed && isBlockedAddress(literal)) {
-    return Promise.reject(new BlockedAddressError(`${literal} is a private or loopback address`));
-  }
-  const client = url.protocol === "https:" ? https : url.protocol === "http:" ? http : null;
-  if (!client) return Promise.reject(new Error(`Unsupported protocol ${url.protocol}`));
+type Once = SafeFetchResult & { location?: string };
+
+function once(target: Target, opts: SafeFetchOptions): Promise<Once> {
+  const { origin } = target;
+  const host = hostOf(origin);
+  const allowed = opts.allowHosts.includes(host);
+  if (isIP(host) && !allowed && isBlockedAddress(host))
+    return Promise.reject(new BlockedAddressError());
+  const client = origin.protocol === "https:" ? https : origin.protocol === "http:" ? http : null;
+  if (!client) return Promise.reject(new Error(`Unsupported protocol ${origin.protocol}`));
+  const timeoutError = () => new Error(`Request timed out after ${opts.timeoutMs} ms`);
   return new Promise((resolve, reject) => {
     const req = client.request(
-      url,
       {
+        protocol: origin.protocol,
+        hostname: host,
+        port: origin.port || undefined,
+        path: target.path,
         method: opts.method,
         headers: opts.headers,
         lookup: guardedLookup(allowed),
         timeout: opts.timeoutMs,
+        signal: opts.signal,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -128,7 +116,7 @@ function once(url: URL, opts: SafeFetchOptions): Promise<SafeFetchResult & { loc
             ),
             body: Buffer.concat(chunks).toString("utf8"),
             truncated,
-            url: url.toString(),
+            url: `${origin.origin}${target.path}`,
             location: res.headers.location,
           });
         res.on("end", finish);
@@ -136,11 +124,8 @@ function once(url: URL, opts: SafeFetchOptions): Promise<SafeFetchResult & { loc
         res.on("error", reject);
       },
     );
-    const timer = setTimeout(
-      () => req.destroy(new Error(`Request timed out after ${opts.timeoutMs} ms`)),
-      opts.timeoutMs,
-    );
-    req.on("timeout", () => req.destroy(new Error(`Request timed out after ${opts.timeoutMs} ms`)));
+    const timer = setTimeout(() => req.destroy(timeoutError()), opts.timeoutMs);
+    req.on("timeout", () => req.destroy(timeoutError()));
     req.on("error", (e) => {
       clearTimeout(timer);
       reject(e);
@@ -151,19 +136,63 @@ function once(url: URL, opts: SafeFetchOptions): Promise<SafeFetchResult & { loc
   });
 }
 
-/** HTTP(S) with private-address refusal, manual redirects (each re-checked), a timeout and a size cap. */
-export async function safeFetch(rawUrl: string, opts: SafeFetchOptions): Promise<SafeFetchResult> {
-  let url = new URL(rawUrl);
-  let method = opts.method;
-  let body = opts.body;
-  for (let hop = 0; ; hop++) {
-    const res = await once(url, { ...opts, method, body });
+type Hop = { target: Target; method: string; body?: string; headers: Record<string, string> };
+
+/**
+ * Where a redirect leads and what goes along: never https -> http; 303 (and a
+ * POST's 301/302) becomes a GET without body; to another origin the caller's
+ * credentials stay behind (Authorization, Cookie, the signature and every
+ * configured header) and a body is never re-sent.
+ */
+export function followRedirect(
+  from: Hop,
+  status: number,
+  location: string,
+  privateHeaders: string[] = [],
+): Hop {
+  const next = new URL(location, `${from.target.origin.origin}${from.target.path}`);
+  if (from.target.origin.protocol === "https:" && next.protocol !== "https:")
+    throw new Error("Refused a redirect from https to an insecure address");
+  if (next.protocol !== "https:" && next.protocol !== "http:")
+    throw new Error(`Refused a redirect to ${next.protocol} (only http and https)`);
+  let { method, body, headers } = from;
+  if (status === 303 || ((status === 301 || status === 302) && method === "POST")) {
+    method = "GET";
+    body = undefined;
+    headers = Object.fromEntries(
+      Object.entries(headers).filter(([name]) => name.toLowerCase() !== "content-type"),
+    );
+  }
+  if (next.origin !== from.target.origin.origin) {
+    if (body !== undefined)
+      throw new Error("Refused to re-send the request body to another origin on a redirect");
+    const drop = new Set([...ALWAYS_PRIVATE, ...privateHeaders].map((h) => h.toLowerCase()));
+    headers = Object.fromEntries(
+      Object.entries(headers).filter(([name]) => !drop.has(name.toLowerCase())),
+    );
+  }
+  return { target: { origin: new URL(next.origin), path: pathOf(next) }, method, body, headers };
+}
+
+/**
+ * HTTP(S) with private-address refusal, at most MAX_REDIRECTS redirects (each
+ * re-checked as above), a timeout and a size cap.
+ */
+export async function safeFetch(
+  start: Target | string,
+  opts: SafeFetchOptions,
+): Promise<SafeFetchResult> {
+  const target: Target =
+    typeof start === "string"
+      ? { origin: new URL(new URL(start).origin), path: pathOf(new URL(start)) }
+      : start;
+  let hop: Hop = { target, method: opts.method, body: opts.body, headers: { ...opts.headers } };
+  for (let n = 0; ; n++) {
+    const res = await once(hop.target, { ...opts, ...hop });
     if (!res.location || res.status < 300 || res.status >= 400) return res;
-    if (hop >= (opts.maxRedirects ?? 3)) throw new Error("Too many redirects");
-    url = new URL(res.location, url);
-    if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === "POST")) {
-      method = "GET";
-      body = undefined;
-    }
+    if (n >= MAX_REDIRECTS) throw new Error(`Too many redirects (more than ${MAX_REDIRECTS})`);
+    hop = followRedirect(hop, res.status, res.location, opts.privateHeaders);
   }
 }
+
+const pathOf = (url: URL) => `${url.pathname}${url.search}`;

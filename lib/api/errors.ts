@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { SecretKeyMissingError } from "@/lib/crypto/secrets";
 
 export const ERROR_STATUS = {
   BAD_REQUEST: 400,
@@ -11,6 +12,8 @@ export const ERROR_STATUS = {
   VALIDATION_ERROR: 422,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
+  /** A stored secret needs a key this server was not given (APP_SECRET_PREVIOUS). */
+  SERVER_MISCONFIGURED: 500,
   UNAVAILABLE: 503,
 } as const;
 
@@ -104,6 +107,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 /** Maps anything thrown to the one error shape; unknown errors are logged, never leaked. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof SecretKeyMissingError)
+    return new ApiError("SERVER_MISCONFIGURED", error.message);
   if (isDatabaseUnavailable(error)) {
     return new ApiError("UNAVAILABLE", "The database is unavailable; try again shortly", {
       headers: { "Retry-After": "5" },

@@ -20,6 +20,7 @@ import {
   createTriggerSchema,
   invokeTriggerSchema,
   listTriggersQuerySchema,
+  rotateSecretSchema,
   updateTriggerSchema,
 } from "@/lib/triggers/schema";
 import { listEventsQuerySchema } from "@/lib/events/schema";
@@ -104,7 +105,13 @@ export const ROUTES: Route[] = [
   {
     method: "post",
     path: "/integration/trigger/{id}/secret/rotate",
-    summary: "Rotate the secret (old one valid for a grace period)",
+    summary: "Rotate the secret (old one valid for a grace period unless revokePrevious)",
+    body: rotateSecretSchema,
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/secret/revoke-previous",
+    summary: "End the rotated-out secret's grace period now",
   },
   {
     method: "post",

@@ -1,20 +1,33 @@
 "use server";
 import { AuthError } from "next-auth";
-import { signIn, signOut } from "./index";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { auth, signIn, signOut } from "./index";
+import { setLinkIntent } from "./link-intent";
+import { passwordSchema } from "./password";
+import { changePassword, endAllSessions } from "./users";
 
 export type SignInState = { error?: string; email?: string } | undefined;
 
 export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
+  const email = String(form.get("email") ?? "");
   try {
     await signIn("credentials", {
-      email: String(form.get("email") ?? ""),
+      email,
       password: String(form.get("password") ?? ""),
       redirectTo: safeRedirect(form.get("callbackUrl")),
     });
   } catch (error) {
     // React resets the form after an action; handing the email back keeps it filled in.
-    if (error instanceof AuthError)
-      return { error: "Wrong email or password.", email: String(form.get("email") ?? "") };
+    if (error instanceof AuthError) {
+      const throttled = (error as { code?: string }).code === "rate_limited";
+      return {
+        error: throttled
+          ? "Too many failed sign-ins for this account or address. Wait a few minutes and try again."
+          : "Wrong email or password.",
+        email,
+      };
+    }
     throw error; // the redirect on success is thrown too
   }
 }
@@ -23,12 +36,65 @@ export async function oauthSignInAction(form: FormData) {
   await signIn(String(form.get("provider")), { redirectTo: safeRedirect(form.get("callbackUrl")) });
 }
 
+/** Account page: link a provider to the signed-in account (see link-intent.ts). */
+export async function connectProviderAction(form: FormData) {
+  const session = await auth();
+  if (!session?.user?.id) redirect("/signin");
+  await setLinkIntent(session.user.id);
+  await signIn(String(form.get("provider")), { redirectTo: "/account" });
+}
+
 export async function signOutAction() {
   await signOut({ redirectTo: "/signin" });
+}
+
+/** Ends every session of this account, this one included. */
+export async function signOutEverywhereAction() {
+  const session = await auth();
+  if (session?.user?.id) await endAllSessions(session.user.id);
+  await signOut({ redirectTo: "/signin" });
+}
+
+export type PasswordState = { error?: string; field?: string } | undefined;
+
+const passwordForm = z.object({
+  currentPassword: z.string().max(256),
+  newPassword: passwordSchema,
+});
+
+/** A new password ends every other session; this one is signed in again with it. */
+export async function changePasswordAction(
+  _prev: PasswordState,
+  form: FormData,
+): Promise<PasswordState> {
+  const session = await auth();
+  if (!session?.user?.id) redirect("/signin");
+  const parsed = passwordForm.safeParse({
+    currentPassword: String(form.get("currentPassword") ?? ""),
+    newPassword: String(form.get("newPassword") ?? ""),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { error: `New password ${issue.message}`, field: String(issue.path[0]) };
+  }
+  try {
+    const { email } = await changePassword(
+      session.user.id,
+      parsed.data.currentPassword,
+      parsed.data.newPassword,
+    );
+    await signIn("credentials", { email, password: parsed.data.newPassword, redirect: false });
+  } catch (error) {
+    if (error instanceof Error && "code" in error && error.code === "VALIDATION_ERROR")
+      return { error: "That is not your current password.", field: "currentPassword" };
+    throw error;
+  }
+  // A fresh request carries the new session cookie; re-rendering this one would read the old one.
+  redirect("/account?password=changed");
 }
 
 /** Only same-site paths: an open redirect would let a link send users anywhere after sign-in. */
 function safeRedirect(value: FormDataEntryValue | null): string {
   const s = typeof value === "string" ? value : "";
-  return s.startsWith("/") && !s.startsWith("//") ? s : "/triggers";
+  return s.startsWith("/") && !s.startsWith("//") && !s.startsWith("/\\") ? s : "/triggers";
 }

@@ -1,11 +1,19 @@
 import "server-only";
-import NextAuth, { type NextAuthConfig } from "next-auth";
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
-import { createHash } from "node:crypto";
 import { z } from "zod";
+import { clientAddress } from "@/lib/api/client-address";
 import { env } from "@/lib/env";
-import { authenticateUser, findOrCreateOAuthUser } from "./users";
+import { readLinkIntent } from "./link-intent";
+import { peekBuckets, signInFailureBuckets, takeBuckets } from "./throttle";
+import {
+  authenticateUser,
+  currentSessionVersion,
+  OAuthRefusedError,
+  resolveOAuthUser,
+  userForAccount,
+} from "./users";
 
 declare module "next-auth" {
   interface Session {
@@ -18,21 +26,56 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(256),
 });
 
+/** Too many failed sign-ins for this email or address: the sign-in form says so, the route answers 429. */
+export class SignInThrottled extends CredentialsSignin {
+  code = "rate_limited";
+}
+
+type GitHubEmail = { email: string; primary: boolean; verified: boolean };
+
+/**
+ * GitHub's profile says nothing about whether its email is verified; ask
+ * /user/emails and keep only a verified address (the primary one first).
+ */
+async function githubUserinfo({ tokens }: { tokens: { access_token?: string } }) {
+  const headers = {
+    Authorization: `Bearer ${tokens.access_token}`,
+    "User-Agent": "trigger-dashboard",
+  };
+  const profile = await (await fetch("https://api.github.com/user", { headers })).json();
+  const res = await fetch("https://api.github.com/user/emails", { headers });
+  const emails: GitHubEmail[] = res.ok ? await res.json() : [];
+  const verified = emails.find((e) => e.primary && e.verified) ?? emails.find((e) => e.verified);
+  return { ...profile, email: verified?.email ?? null, email_verified: Boolean(verified) };
+}
+
 function providers(): NextAuthConfig["providers"] {
   const e = env();
   const list: NextAuthConfig["providers"] = [
     Credentials({
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
+        const buckets = signInFailureBuckets(clientAddress(request.headers), parsed.data.email);
+        if (!(await peekBuckets(buckets)).ok) throw new SignInThrottled();
         const user = await authenticateUser(parsed.data.email, parsed.data.password);
-        return user ? { id: user.id, email: user.email, name: user.name } : null;
+        if (!user) {
+          await takeBuckets(buckets);
+          return null;
+        }
+        return { id: user.id, email: user.email, name: user.name };
       },
     }),
   ];
   if (e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET) {
-    list.push(GitHub({ clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET }));
+    list.push(
+      GitHub({
+        clientId: e.AUTH_GITHUB_ID,
+        clientSecret: e.AUTH_GITHUB_SECRET,
+        userinfo: { url: "https://api.github.com/user", request: githubUserinfo },
+      }),
+    );
   }
   if (e.AUTH_OIDC_ISSUER && e.AUTH_OIDC_ID && e.AUTH_OIDC_SECRET) {
     list.push({
@@ -47,7 +90,7 @@ function providers(): NextAuthConfig["providers"] {
   return list;
 }
 
-/** Names of the OAuth providers switched on by the environment, for the sign-in page. */
+/** Names of the OAuth providers switched on by the environment, for the sign-in and account pages. */
 export function oauthProviders(): { id: string; name: string }[] {
   const e = env();
   const out: { id: string; name: string }[] = [];
@@ -58,11 +101,11 @@ export function oauthProviders(): { id: string; name: string }[] {
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
-  // Auth.js gets its own key, derived from APP_SECRET, so one secret configures the app.
-  secret: createHash("sha256").update(`auth:${env().APP_SECRET}`).digest("hex"),
+  // AUTH_SECRET, or a key derived from APP_SECRET: changing it ends every session, nothing else.
+  secret: env().AUTH_SECRET,
   trustHost: true,
   session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
-  pages: { signIn: "/signin" },
+  pages: { signIn: "/signin", error: "/signin" },
   // A wrong password is an expected outcome, not a server error worth a stack trace.
   logger: {
     error(error) {
@@ -71,14 +114,45 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   },
   providers: providers(),
   callbacks: {
-    async jwt({ token, user, account }) {
-      if (user && account && account.provider !== "credentials") {
-        if (!user.email) throw new Error("The identity provider did not return an email address");
-        const row = await findOrCreateOAuthUser(user.email, user.name);
-        token.uid = row.id;
-      } else if (user?.id) {
-        token.uid = user.id;
+    /** External sign-ins are decided here (a refusal redirects with a reason code, never a session). */
+    async signIn({ account, profile, user }) {
+      if (!account || account.provider === "credentials") return true;
+      const connecting = await readLinkIntent(await auth());
+      try {
+        await resolveOAuthUser(
+          {
+            provider: account.provider,
+            subject: account.providerAccountId,
+            email: (profile?.email as string | undefined) ?? user.email ?? null,
+            emailVerified: profile?.email_verified === true,
+            name: (profile?.name as string | undefined) ?? user.name,
+          },
+          connecting,
+        );
+      } catch (error) {
+        if (!(error instanceof OAuthRefusedError)) throw error;
+        const page = connecting ? "/account" : "/signin";
+        return `${page}?error=${error.code}`;
       }
+      // Connecting from settings keeps the session the user already has.
+      return connecting ? `/account?connected=${account.provider}` : true;
+    },
+    async jwt({ token, user, account }) {
+      if (user && account) {
+        const userId =
+          account.provider === "credentials"
+            ? user.id
+            : (await userForAccount(account.provider, account.providerAccountId))?.id;
+        if (!userId) return null;
+        token.uid = userId;
+        token.sv = await currentSessionVersion(userId);
+        return token;
+      }
+      // Every use of a session checks it against the account: a password change or
+      // "sign out everywhere" bumps the version, and older sessions end here.
+      if (typeof token.uid !== "string") return null;
+      const version = await currentSessionVersion(token.uid);
+      if (version === null || (token.sv ?? 0) !== version) return null;
       return token;
     },
     session({ session, token }) {

@@ -1,10 +1,13 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { users, type User } from "@/db/schema";
+import { userAccounts, users, type User } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
+import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
+import { decideOAuthSignIn, type OAuthIdentity, type RefusalCode } from "./linking";
 import { hashPassword, verifyPassword } from "./password";
+import { signUpBuckets, takeBuckets } from "./throttle";
 
 export async function createUser(input: { email: string; password?: string; name?: string }) {
   const db = await getDb();
@@ -23,23 +26,160 @@ export async function createUser(input: { email: string; password?: string; name
   return row;
 }
 
-/** Returns the user when the password matches; the same answer for unknown email and wrong password. */
+/** Whether this server takes new accounts: ALLOW_SIGNUP, or nobody has an account yet. */
+export async function signUpOpen(): Promise<boolean> {
+  if (env().ALLOW_SIGNUP) return true;
+  const db = await getDb();
+  const [row] = await db.select({ id: users.id }).from(users).limit(1);
+  return !row;
+}
+
+/** POST /api/auth/signup: throttled per address and per email, closed unless open or the install is empty. */
+export async function signUp(
+  input: { email: string; password: string; name?: string },
+  clientAddress: string,
+) {
+  const throttled = await takeBuckets(signUpBuckets(clientAddress, input.email));
+  if (!throttled.ok) throw tooManyAttempts(throttled.retryAfterSeconds);
+  if (!(await signUpOpen()))
+    throw new ApiError(
+      "FORBIDDEN",
+      "Sign-up is closed on this server (ALLOW_SIGNUP=false); ask its operator for an account",
+    );
+  return createUser(input);
+}
+
+export const tooManyAttempts = (retryAfterSeconds: number) =>
+  new ApiError("RATE_LIMITED", `Too many attempts; try again in ${retryAfterSeconds} s`, {
+    headers: { "Retry-After": String(retryAfterSeconds) },
+  });
+
+// Verified against when the email is unknown, so that answer takes as long as a wrong password.
+let dummyHash: Promise<string> | undefined;
+
+/** Returns the user when the password matches; the same answer, in the same time, for unknown email and wrong password. */
 export async function authenticateUser(email: string, password: string): Promise<User | null> {
   const db = await getDb();
   const [user] = await db.select().from(users).where(eq(users.email, email.toLowerCase()));
-  if (!user?.passwordHash) return null;
+  if (!user?.passwordHash) {
+    dummyHash ??= hashPassword("not-a-real-password-only-for-timing");
+    await verifyPassword(await dummyHash, password);
+    return null;
+  }
   return (await verifyPassword(user.passwordHash, password)) ? user : null;
 }
 
-/** OAuth sign-ins: the account is keyed by its verified email. */
-export async function findOrCreateOAuthUser(email: string, name?: string | null): Promise<User> {
+/**
+ * An external sign-in: the user linked to (provider, subject), or the user who
+ * is connecting it from their settings, or a new account. Never an existing
+ * account merely because the emails match (see ./linking.ts for the rules).
+ */
+export async function resolveOAuthUser(identity: OAuthIdentity, connectingUserId: string | null) {
   const db = await getDb();
-  const [existing] = await db.select().from(users).where(eq(users.email, email.toLowerCase()));
-  if (existing) return existing;
-  try {
-    return await createUser({ email, name: name ?? undefined });
-  } catch {
-    const [row] = await db.select().from(users).where(eq(users.email, email.toLowerCase()));
-    return row;
+  const [linked] = await db
+    .select({ userId: userAccounts.userId })
+    .from(userAccounts)
+    .where(
+      and(
+        eq(userAccounts.provider, identity.provider),
+        eq(userAccounts.providerAccountId, identity.subject),
+      ),
+    );
+  const email = identity.email?.toLowerCase() ?? null;
+  const [owner] = email
+    ? await db.select({ id: users.id }).from(users).where(eq(users.email, email))
+    : [];
+  const decision = decideOAuthSignIn({
+    identity,
+    linkedUserId: linked?.userId ?? null,
+    connectingUserId,
+    emailOwnerId: owner?.id ?? null,
+  });
+  if (decision.action === "refuse") throw new OAuthRefusedError(decision.code, decision.reason);
+  if (decision.action === "sign-in") return decision.userId;
+  const userId =
+    decision.action === "link"
+      ? decision.userId
+      : (await createUser({ email: email!, name: identity.name ?? undefined })).id;
+  await db
+    .insert(userAccounts)
+    .values({
+      provider: identity.provider,
+      providerAccountId: identity.subject,
+      userId,
+      email,
+    })
+    .onConflictDoNothing();
+  return userId;
+}
+
+export class OAuthRefusedError extends Error {
+  constructor(
+    readonly code: RefusalCode,
+    reason: string,
+  ) {
+    super(reason);
   }
+}
+
+/** The user an external identity is linked to. */
+export async function userForAccount(provider: string, subject: string) {
+  const db = await getDb();
+  const [row] = await db
+    .select({ id: users.id })
+    .from(userAccounts)
+    .innerJoin(users, eq(users.id, userAccounts.userId))
+    .where(and(eq(userAccounts.provider, provider), eq(userAccounts.providerAccountId, subject)));
+  return row ?? null;
+}
+
+/** The external sign-ins connected to an account. */
+export async function linkedAccounts(userId: string) {
+  const db = await getDb();
+  return db
+    .select({ provider: userAccounts.provider, email: userAccounts.email })
+    .from(userAccounts)
+    .where(eq(userAccounts.userId, userId));
+}
+
+/** The version a session must carry to stay valid; null when the user is gone. */
+export async function currentSessionVersion(userId: string): Promise<number | null> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ v: users.sessionVersion })
+    .from(users)
+    .where(eq(users.id, userId));
+  return row ? row.v : null;
+}
+
+/** Ends every session of the user (each carries the old version). */
+export async function endAllSessions(userId: string): Promise<number> {
+  const db = await getDb();
+  const [row] = await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .where(eq(users.id, userId))
+    .returning({ v: users.sessionVersion });
+  return row.v;
+}
+
+/** A new password ends every session; the caller signs the current one in again. */
+export async function changePassword(userId: string, current: string, next: string) {
+  const db = await getDb();
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw new ApiError("NOT_FOUND", "Account not found");
+  if (user.passwordHash && !(await verifyPassword(user.passwordHash, current))) {
+    throw new ApiError("VALIDATION_ERROR", "Invalid body: currentPassword: is not your password", {
+      issues: [{ path: "currentPassword", message: "is not your current password" }],
+    });
+  }
+  await db
+    .update(users)
+    .set({
+      passwordHash: await hashPassword(next),
+      sessionVersion: sql`${users.sessionVersion} + 1`,
+      updatedAt: new Date(),
+    })
+    .where(eq(users.id, userId));
+  return { email: user.email };
 }

@@ -8,6 +8,7 @@ import { iso } from "@/lib/api/fields";
 import { assertOwnedRef, getOwnedOrThrow } from "@/lib/api/owned";
 import { cursorClauses, toPage, type ListQuery } from "@/lib/api/pagination";
 import { newId } from "@/lib/ids";
+import { modelChoiceError } from "@/lib/processing/models";
 import type { createBotSchema, updateBotSchema } from "./schema";
 
 export const serializeBot = (b: Bot) => ({
@@ -26,7 +27,12 @@ export const serializeBot = (b: Bot) => ({
 type Owner = { ownerId: string };
 type BotRefs = { skillsetId?: string | null; blueprintId?: string | null };
 
-async function checkRefs(ownerId: string, input: BotRefs) {
+async function checkRefs(ownerId: string, input: BotRefs & { model?: string }) {
+  const modelIssue = input.model === undefined ? null : modelChoiceError(input.model);
+  if (modelIssue)
+    throw new ApiError("VALIDATION_ERROR", `Invalid body: model ${modelIssue.message}`, {
+      issues: [modelIssue],
+    });
   const db = await getDb();
   await assertOwnedRef(db, skillsets, input.skillsetId, ownerId, "skillsetId");
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");

@@ -41,12 +41,14 @@ export function parseEventBody(raw: Uint8Array, contentTypeHeader: string | null
     return isStorableJson(payload) ? { payload, contentType } : binary;
   }
   if (contentType === "application/x-www-form-urlencoded") {
-    const out: Record<string, string | string[]> = {};
+    // null prototype: a field named __proto__ or constructor is kept as sent, like any other
+    const out: Record<string, string | string[]> = Object.create(null);
     for (const [k, v] of new URLSearchParams(text)) {
       const prev = out[k];
       out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
     }
-    return isStorableJson(out) ? { payload: out, contentType } : binary;
+    // JSON.parse makes every key an own property of a plain object (what the database driver expects)
+    return isStorableJson(out) ? { payload: JSON.parse(JSON.stringify(out)), contentType } : binary;
   }
   return { payload: text, contentType };
 }

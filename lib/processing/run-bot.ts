@@ -22,7 +22,7 @@ type RunInput = {
   event: Pick<TriggerEvent, "id" | "kind" | "payload" | "contentType" | "contact">;
   userText: string;
   history: { type: string; text: string }[];
-  abilities: Pick<Ability, "name" | "description" | "kind" | "config">[];
+  abilities: Pick<Ability, "name" | "description" | "kind" | "config" | "secretsEnc">[];
   /** Called as each tool call finishes, so it is recorded even if the run fails later. */
   onToolCall: (record: ToolCallRecord, index: number) => Promise<void>;
 };
@@ -73,7 +73,9 @@ export async function runBot(input: RunInput): Promise<{ text: string }> {
           },
         };
         try {
-          const output = await runAbility(ability, scope);
+          const output = await runAbility(ability, scope, {
+            idempotencyKey: `${input.event.id}-${index}`,
+          });
           await input.onToolCall(
             { name: ability.name, input: args, output, durationMs: Date.now() - started },
             index,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { splitUrlTemplate } from "@/lib/abilities/template";
 import { descriptionField, idRef, metaField, nameField } from "@/lib/api/fields";
 
 export const MAX_ABILITIES_PER_SKILLSET = 50;
@@ -19,7 +20,10 @@ const urlTemplate = z
   .string()
   .trim()
   .max(2000)
-  .refine((u) => /^https?:\/\//i.test(u), "must start with http:// or https://");
+  .superRefine((u, ctx) => {
+    const split = splitUrlTemplate(u);
+    if (!split.ok) ctx.addIssue({ code: "custom", message: split.error });
+  });
 
 export const httpRequestConfig = z.object({
   method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("GET"),

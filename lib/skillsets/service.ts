@@ -1,5 +1,5 @@
 import "server-only";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { abilities, blueprints, skillsets, type Ability, type Skillset } from "@/db/schema";
@@ -8,6 +8,13 @@ import { iso } from "@/lib/api/fields";
 import { assertOwnedRef, getOwnedOrThrow } from "@/lib/api/owned";
 import { cursorClauses, toPage, type ListQuery } from "@/lib/api/pagination";
 import { newId } from "@/lib/ids";
+import {
+  mergeCredentials,
+  publicConfig,
+  readCredentials,
+  sealCredentials,
+  splitCredentials,
+} from "./credentials";
 import {
   createAbilitySchema,
   MAX_ABILITIES_PER_SKILLSET,
@@ -32,7 +39,7 @@ export const serializeAbility = (a: Ability) => ({
   name: a.name,
   description: a.description,
   kind: a.kind,
-  config: a.config,
+  config: publicConfig(a),
   meta: a.meta,
   createdAt: iso(a.createdAt),
   updatedAt: iso(a.updatedAt),
@@ -124,6 +131,8 @@ export async function createAbility({
       `A skillset holds at most ${MAX_ABILITIES_PER_SKILLSET} abilities`,
     );
   }
+  mergeCredentials(input.config, {}); // a masked value has nothing to stand for here: 422
+  const { config, credentials } = splitCredentials(input.config);
   const id = newId("ability");
   await db.insert(abilities).values({
     id,
@@ -132,7 +141,8 @@ export async function createAbility({
     name: input.name,
     description: input.description ?? null,
     kind: input.kind,
-    config: input.config,
+    config,
+    secretsEnc: sealCredentials(credentials),
     meta: input.meta ?? {},
   });
   return { id };
@@ -160,20 +170,24 @@ export async function updateAbility({
   input,
 }: Owner & { skillsetId: string; id: string; input: z.infer<typeof updateAbilitySchema> }) {
   const current = await getAbilityOrThrow(ownerId, skillsetId, id);
-  // Kind and config are validated together, against the merged record.
+  const stored = readCredentials(current);
+  // Kind and config are validated together, against the merged record; credentials
+  // the request leaves out (or sends back masked) are the stored ones.
   const merged = createAbilitySchema.safeParse({
     name: input.name ?? current.name,
     kind: input.kind ?? current.kind,
-    config: input.config ?? current.config,
+    config: mergeCredentials(input.config ?? splitCredentials(current.config).config, stored),
   });
   if (!merged.success) throw validationError(merged.error);
+  const { config, credentials } = splitCredentials(merged.data.config);
   const db = await getDb();
   await db
     .update(abilities)
     .set({
       name: merged.data.name,
       kind: merged.data.kind,
-      config: merged.data.config,
+      config,
+      secretsEnc: sealCredentials(credentials),
       ...(input.description !== undefined && { description: input.description }),
       ...(input.meta && { meta: input.meta }),
       updatedAt: new Date(),
@@ -208,4 +222,24 @@ export async function listAbilities({
     .orderBy(c.orderBy)
     .limit(c.limit);
   return toPage(rows.map(serializeAbility), query.take);
+}
+
+/**
+ * Abilities saved by the first release kept header values and webhook secrets
+ * in their plain config: encrypt them at start-up (once; a no-op afterwards).
+ */
+export async function sealLegacyCredentials(): Promise<number> {
+  const db = await getDb();
+  const rows = await db
+    .select()
+    .from(abilities)
+    .where(sql`${abilities.config} ? 'headers' or ${abilities.config} ? 'secret'`);
+  for (const row of rows) {
+    const { config } = splitCredentials(row.config);
+    await db
+      .update(abilities)
+      .set({ config, secretsEnc: sealCredentials(readCredentials(row)) })
+      .where(and(eq(abilities.id, row.id), eq(abilities.updatedAt, row.updatedAt)));
+  }
+  return rows.length;
 }

@@ -61,3 +61,8 @@ export type ListTriggersQuery = z.infer<typeof listTriggersQuerySchema>;
 export const invokeTriggerSchema = z
   .record(z.string(), z.unknown())
   .refine((p) => JSON.stringify(p).length <= 64 * 1024, "must be at most 64 KiB as JSON");
+
+export const rotateSecretSchema = z.object({
+  /** true: the old secret stops working now instead of after the grace period. */
+  revokePrevious: z.boolean().default(false),
+});

@@ -1,5 +1,6 @@
 import type { Trigger } from "@/db/schema";
 import { iso } from "@/lib/api/fields";
+import { now } from "@/lib/clock";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { describeSchedule } from "@/lib/schedules/describe";
 
@@ -28,6 +29,11 @@ export function serializeTrigger(t: Trigger, baseUrl: string) {
     rateLimitPerSecond: t.rateLimitPerSecond,
     rateLimitBurst: t.rateLimitBurst,
     rejectedCount: t.rejectedCount,
+    /** Until when the rotated-out secret is still accepted; null when there is none. */
+    previousSecretExpiresAt:
+      t.previousSecretEnc && t.previousSecretExpiresAt && t.previousSecretExpiresAt > now()
+        ? iso(t.previousSecretExpiresAt)
+        : null,
     eventUrl: eventUrlFor(baseUrl, t.id),
     createdAt: iso(t.createdAt),
     updatedAt: iso(t.updatedAt),

@@ -44,6 +44,31 @@ function pickSchedule(input: {
   return value?.trim() ? value.trim() : null;
 }
 
+/** A trigger's own rate limit may not pass the operator's ceiling (MAX_RATE_LIMIT_*). */
+function checkRateLimits(input: {
+  rateLimitPerSecond?: number | null;
+  rateLimitBurst?: number | null;
+}) {
+  const e = env();
+  const issues = [
+    ["rateLimitPerSecond", input.rateLimitPerSecond, e.MAX_RATE_LIMIT_PER_SECOND],
+    ["rateLimitBurst", input.rateLimitBurst, e.MAX_RATE_LIMIT_BURST],
+  ]
+    .filter(([, value, max]) => typeof value === "number" && value > (max as number))
+    .map(([path, , max]) => ({
+      path: String(path),
+      message: `must be at most ${max} on this server`,
+    }));
+  if (issues.length)
+    throw new ApiError(
+      "VALIDATION_ERROR",
+      `Invalid body: ${issues[0].path}: ${issues[0].message}`,
+      {
+        issues,
+      },
+    );
+}
+
 export async function getTriggerOrThrow({ ownerId, id }: Owner & { id: string }) {
   const db = await getDb();
   return getOwnedOrThrow(db, triggers, id, ownerId, "Trigger");
@@ -54,6 +79,7 @@ export async function createTrigger({
   input,
   baseUrl,
 }: Owner & { input: CreateTriggerInput; baseUrl: string }) {
+  checkRateLimits(input);
   const db = await getDb();
   await assertOwnedRef(db, bots, input.botId, ownerId, "botId");
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
@@ -104,6 +130,7 @@ export async function updateTrigger({
   id,
   input,
 }: Owner & { id: string; input: UpdateTriggerInput }) {
+  checkRateLimits(input);
   const db = await getDb();
   const current = await getTriggerOrThrow({ ownerId, id });
   await assertOwnedRef(db, bots, input.botId, ownerId, "botId");
@@ -223,20 +250,43 @@ export async function invokeTrigger({
   return { id, eventId: event.id };
 }
 
-/** A new secret now; the previous one keeps working for the grace period. */
-export async function rotateTriggerSecret({ ownerId, id }: Owner & { id: string }) {
+/**
+ * A new secret now; the previous one keeps working for the grace period, or
+ * stops at once with `revokePrevious`. One statement moves current to previous,
+ * so of two rotations at the same moment each caller's secret did work: the
+ * later one keeps the earlier one as its previous secret.
+ */
+export async function rotateTriggerSecret({
+  ownerId,
+  id,
+  revokePrevious = false,
+}: Owner & { id: string; revokePrevious?: boolean }) {
   const db = await getDb();
-  const trigger = await getTriggerOrThrow({ ownerId, id });
+  await getTriggerOrThrow({ ownerId, id });
   const secret = generateTriggerSecret();
   await db
     .update(triggers)
     .set({
       secretEnc: encryptSecret(secret),
-      previousSecretEnc: trigger.secretEnc,
-      previousSecretExpiresAt: new Date(now().getTime() + env().SECRET_ROTATION_GRACE_MS),
+      previousSecretEnc: revokePrevious ? null : sql`${triggers.secretEnc}`,
+      previousSecretExpiresAt: revokePrevious
+        ? null
+        : new Date(now().getTime() + env().SECRET_ROTATION_GRACE_MS),
       updatedAt: new Date(),
     })
-    .where(eq(triggers.id, id));
+    .where(and(eq(triggers.id, id), eq(triggers.ownerId, ownerId)));
   forgetTrigger(id);
   return { id, secret };
+}
+
+/** Ends the previous secret's grace period now (after a leak, say); the current secret stays. */
+export async function revokePreviousSecret({ ownerId, id }: Owner & { id: string }) {
+  const db = await getDb();
+  await getTriggerOrThrow({ ownerId, id });
+  await db
+    .update(triggers)
+    .set({ previousSecretEnc: null, previousSecretExpiresAt: null, updatedAt: new Date() })
+    .where(and(eq(triggers.id, id), eq(triggers.ownerId, ownerId)));
+  forgetTrigger(id);
+  return { id };
 }

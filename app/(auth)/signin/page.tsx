@@ -1,14 +1,26 @@
 import type { Metadata } from "next";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { oauthProviders } from "@/lib/auth";
+import { REFUSAL_MESSAGES, type RefusalCode } from "@/lib/auth/linking";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage({
   searchParams,
 }: {
-  searchParams: Promise<{ callbackUrl?: string }>;
+  searchParams: Promise<{ callbackUrl?: string; error?: string }>;
 }) {
-  const { callbackUrl } = await searchParams;
-  return <SignInForm callbackUrl={callbackUrl ?? "/triggers"} providers={oauthProviders()} />;
+  const { callbackUrl, error } = await searchParams;
+  // Only known codes become words: the query string is anyone's to write.
+  const notice = error
+    ? (REFUSAL_MESSAGES[error as RefusalCode] ??
+      (error === "CredentialsSignin" ? "Wrong email or password." : "Sign-in failed. Try again."))
+    : undefined;
+  return (
+    <SignInForm
+      callbackUrl={callbackUrl ?? "/triggers"}
+      providers={oauthProviders()}
+      notice={notice}
+    />
+  );
 }

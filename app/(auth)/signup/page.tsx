@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { SignUpForm } from "@/components/auth/sign-up-form";
-import { env } from "@/lib/env";
+import { signUpOpen } from "@/lib/auth/users";
 
 export const metadata: Metadata = { title: "Create account" };
 
 export const dynamic = "force-dynamic";
 
-export default function SignUpPage() {
-  return <SignUpForm allowed={env().ALLOW_SIGNUP} />;
+export default async function SignUpPage() {
+  return <SignUpForm allowed={await signUpOpen()} />;
 }

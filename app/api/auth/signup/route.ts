@@ -1,13 +1,10 @@
-import { ApiError } from "@/lib/api/errors";
+import { clientAddress } from "@/lib/api/client-address";
 import { apiRoute } from "@/lib/api/route";
 import { signupSchema } from "@/lib/auth/password";
-import { createUser } from "@/lib/auth/users";
-import { env } from "@/lib/env";
+import { signUp } from "@/lib/auth/users";
 
-// POST /api/auth/signup - create an account with email and password
-export const POST = apiRoute({ auth: false, body: signupSchema }, async ({ body }) => {
-  if (!env().ALLOW_SIGNUP)
-    throw new ApiError("FORBIDDEN", "Sign-up is closed on this server (ALLOW_SIGNUP=false)");
-  const user = await createUser(body);
+// POST /api/auth/signup - create an account with email and password (throttled per address and email)
+export const POST = apiRoute({ auth: false, body: signupSchema }, async ({ req, body }) => {
+  const user = await signUp(body, clientAddress(req.headers));
   return Response.json({ id: user.id, email: user.email, name: user.name }, { status: 201 });
 });

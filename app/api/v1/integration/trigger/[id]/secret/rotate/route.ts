@@ -1,9 +1,10 @@
 import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { rotateSecretSchema } from "@/lib/triggers/schema";
 import { rotateTriggerSecret } from "@/lib/triggers/service";
 
-// POST /api/v1/integration/trigger/{id}/secret/rotate - new secret; the old one works for the grace period
-export const POST = apiRoute({}, ({ params, owner }) =>
-  rotateTriggerSecret({ ownerId: owner.id, id: params.id }),
+// POST /api/v1/integration/trigger/{id}/secret/rotate - new secret; the old one works for the grace period unless revokePrevious
+export const POST = apiRoute({ body: rotateSecretSchema }, ({ params, owner, body }) =>
+  rotateTriggerSecret({ ownerId: owner.id, id: params.id, revokePrevious: body.revokePrevious }),
 );
 
 export {

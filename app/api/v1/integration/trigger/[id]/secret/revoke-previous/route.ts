@@ -1,0 +1,14 @@
+import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { revokePreviousSecret } from "@/lib/triggers/service";
+
+// POST /api/v1/integration/trigger/{id}/secret/revoke-previous - the rotated-out secret stops working now
+export const POST = apiRoute({}, ({ params, owner }) =>
+  revokePreviousSecret({ ownerId: owner.id, id: params.id }),
+);
+
+export {
+  methodNotAllowed as GET,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};

@@ -1,0 +1,26 @@
+import "server-only";
+import { clientAddress } from "@/lib/api/client-address";
+import { errorResponse } from "@/lib/api/errors";
+import { handlers } from "./index";
+import { peekBuckets, signInFailureBuckets } from "./throttle";
+import { tooManyAttempts } from "./users";
+
+/**
+ * Auth.js answers a refused credentials sign-in with a redirect to the sign-in
+ * page; a throttled one is turned into what a script can act on: 429 with
+ * Retry-After and the usual `{message, code}`.
+ */
+export async function authPost(req: Request): Promise<Response> {
+  const form = new URL(req.url).pathname.endsWith("/callback/credentials")
+    ? await req
+        .clone()
+        .formData()
+        .catch(() => null)
+    : null;
+  const res = await handlers.POST(req as Parameters<typeof handlers.POST>[0]);
+  const location = res.headers.get("location") ?? "";
+  if (!form || !/[?&]code=rate_limited\b/.test(location)) return res;
+  const email = String(form.get("email") ?? "");
+  const state = await peekBuckets(signInFailureBuckets(clientAddress(req.headers), email));
+  return errorResponse(tooManyAttempts(state.ok ? 60 : state.retryAfterSeconds));
+}
