@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { API_SECURITY_HEADERS } from "./lib/api/security-headers";
+import { ALL_SECURITY_HEADERS, API_SECURITY_HEADERS } from "./lib/api/security-headers";
 
 const nextConfig: NextConfig = {
   // PGlite loads its WASM and data files from its package folder, argon2 is a
@@ -11,9 +11,13 @@ const nextConfig: NextConfig = {
     return [{ source: "/v1/:path*", destination: "/api/v1/:path*" }];
   },
   async headers() {
-    // Static and cheap (one pattern test per request); pages get theirs, with the CSP nonce, in proxy.ts.
-    const headers = Object.entries(API_SECURITY_HEADERS).map(([key, value]) => ({ key, value }));
-    return [{ source: "/:prefix(api|v1)/:path*", headers }];
+    // Static and cheap (a pattern test per request); pages get the CSP, with its nonce, in proxy.ts.
+    const list = (h: Record<string, string>) =>
+      Object.entries(h).map(([key, value]) => ({ key, value }));
+    return [
+      { source: "/:path*", headers: list(ALL_SECURITY_HEADERS) },
+      { source: "/:prefix(api|v1)/:path*", headers: list(API_SECURITY_HEADERS) },
+    ];
   },
 };
 

@@ -4,7 +4,11 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { env } from "@/lib/env";
 import * as schema from "./schema";
 
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema> & { $close: () => Promise<void> };
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema> & {
+  $close: () => Promise<void>;
+  /** Which engine: some statements (statement_timeout) only make sense on a server. */
+  $dialect: "postgres" | "pglite";
+};
 
 const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 
@@ -39,7 +43,10 @@ async function connectPostgres(url: string): Promise<Db> {
   });
   const redacted = url.replace(/\/\/[^@/]*@/, "//***@");
   log(`[db] PostgreSQL at ${redacted}; migrations applied.`);
-  return Object.assign(db, { $close: () => client.end({ timeout: 5 }) }) as unknown as Db;
+  return Object.assign(db, {
+    $close: () => client.end({ timeout: 5 }),
+    $dialect: "postgres" as const,
+  }) as unknown as Db;
 }
 
 async function connectPglite(dir: string): Promise<Db> {
@@ -57,7 +64,10 @@ async function connectPglite(dir: string): Promise<Db> {
         "Set DATABASE_URL=postgres://user:pass@host:5432/db to use PostgreSQL instead.",
     );
   }
-  return Object.assign(db, { $close: () => client.close() }) as unknown as Db;
+  return Object.assign(db, {
+    $close: () => client.close(),
+    $dialect: "pglite" as const,
+  }) as unknown as Db;
 }
 
 function log(line: string) {

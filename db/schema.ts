@@ -117,6 +117,8 @@ export const abilities = pgTable(
     description: text("description"),
     kind: text("kind").$type<AbilityKind>().notNull(),
     config: jsonb("config").$type<Record<string, unknown>>().notNull().default({}),
+    /** The tool's input JSON Schema as the user wrote it; null: derived from the templates. */
+    inputSchema: jsonb("input_schema").$type<Record<string, unknown>>(),
     /** Header values and the webhook secret, encrypted (lib/skillsets/credentials.ts). */
     secretsEnc: text("secrets_enc"),
     meta: meta(),
@@ -164,6 +166,10 @@ export const triggers = pgTable(
     sessionDuration: bigint("session_duration", { mode: "number" }),
     blueprintId: text("blueprint_id").references(() => blueprints.id, { onDelete: "set null" }),
     meta: meta(),
+    /** The user message of every run (with {{payload.*}} placeholders); null: the payload's text. */
+    prompt: text("prompt"),
+    maxIterations: integer("max_iterations").notNull().default(6),
+    maxTime: integer("max_time").notNull().default(60_000),
     rateLimitPerSecond: integer("rate_limit_per_second"),
     rateLimitBurst: integer("rate_limit_burst"),
     rejectedCount: bigint("rejected_count", { mode: "number" }).notNull().default(0),
@@ -202,6 +208,10 @@ export const contacts = pgTable(
     uniqueIndex("contacts_owner_phone_uq")
       .on(t.ownerId, t.phone)
       .where(sql`${t.phone} is not null`),
+    // a contact known by name alone (contact.name without email or phone)
+    uniqueIndex("contacts_owner_name_only_uq")
+      .on(t.ownerId, t.name)
+      .where(sql`${t.email} is null and ${t.phone} is null and ${t.name} is not null`),
   ],
 );
 
@@ -255,7 +265,13 @@ export const messages = pgTable(
 );
 
 export type EventKind = "event" | "invoke" | "schedule";
-export type EventStatus = "queued" | "processing" | "completed" | "failed";
+export type EventStatus =
+  | "queued"
+  | "processing"
+  | "completed"
+  | "failed"
+  | "cancelled"
+  | "filtered";
 
 export const triggerEvents = pgTable(
   "trigger_events",
@@ -269,6 +285,8 @@ export const triggerEvents = pgTable(
     status: text("status").$type<EventStatus>().notNull().default("queued"),
     payload: jsonb("payload"),
     contentType: text("content_type"),
+    /** The request headers worth keeping (never credentials or signatures): lib/events/headers.ts. */
+    headers: jsonb("headers").$type<Record<string, string>>(),
     sessionKey: text("session_key"),
     contact: jsonb("contact").$type<{ name?: string; email?: string; phone?: string }>(),
     idempotencyKey: text("idempotency_key"),
@@ -288,6 +306,10 @@ export const triggerEvents = pgTable(
     index("trigger_events_trigger_idx").on(t.triggerId, t.id),
     index("trigger_events_pending_idx")
       .on(t.status, t.id)
+      .where(sql`${t.status} in ('queued', 'processing')`),
+    // the fair claim walks owners with pending events (a skip scan of this index)
+    index("trigger_events_owner_pending_idx")
+      .on(t.ownerId, t.id)
       .where(sql`${t.status} in ('queued', 'processing')`),
     // the claim query's "no earlier pending event in this session" check
     index("trigger_events_session_pending_idx")

@@ -37,20 +37,22 @@ test("database outage: 503 within 5 s (never 202, no hang), the server stays up 
       phase: string;
       endPhase?: string;
       id?: string;
+      body: string;
     };
     const answers: Answer[] = [];
     let phase = "before";
     let running = true;
-    const sender = async () => {
+    const sender = async (_: unknown, k: number) => {
       let n = 0;
       while (running) {
         const started = Date.now();
         const myPhase = phase;
+        const payload = JSON.stringify({ sender: k, n: n++ });
         try {
           const res = await fetch(`${server.base}/v1/integration/trigger/${trigger.id}/event`, {
             method: "POST",
             headers: { "content-type": "application/json" },
-            body: JSON.stringify({ n: n++ }),
+            body: payload,
             signal: AbortSignal.timeout(15_000),
           });
           const body = await res.json();
@@ -61,11 +63,18 @@ test("database outage: 503 within 5 s (never 202, no hang), the server stays up 
             phase: myPhase,
             endPhase: phase,
             id: res.status === 202 ? body.id : undefined,
+            body: payload,
           });
           if (res.status >= 400)
             expect(body).toMatchObject({ message: expect.any(String), code: expect.any(String) });
         } catch (error) {
-          answers.push({ status: -1, ms: Date.now() - started, end: Date.now(), phase: myPhase });
+          answers.push({
+            status: -1,
+            ms: Date.now() - started,
+            end: Date.now(),
+            phase: myPhase,
+            body: payload,
+          });
           console.log("request failed:", String(error));
         }
         if (phase === "cut") await new Promise((r) => setTimeout(r, 100));
@@ -76,8 +85,11 @@ test("database outage: 503 within 5 s (never 202, no hang), the server stays up 
     phase = "cut";
     await proxy.cut();
     await new Promise((r) => setTimeout(r, 6000));
-    const health = await fetch(`${server.base}/api/health`);
-    expect(health.status).toBe(503);
+    // alive, but not ready: the load balancer should send traffic elsewhere
+    expect((await fetch(`${server.base}/api/health`)).status).toBe(200);
+    const ready = await fetch(`${server.base}/api/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: "unavailable", database: "unavailable" });
     phase = "restored";
     await proxy.restore();
     const restoredAt = Date.now();
@@ -115,7 +127,7 @@ test("database outage: 503 within 5 s (never 202, no hang), the server stays up 
 
     // every 202 is stored and completes
     const accepted = answers.filter((a) => a.status === 202).map((a) => a.id!);
-    let stored: { id: string; status: string }[] = [];
+    let stored: { id: string; status: string; attempts?: number; error?: string }[] = [];
     await expect
       .poll(
         async () => {
@@ -134,6 +146,8 @@ test("database outage: 503 within 5 s (never 202, no hang), the server stays up 
           const counts: Record<string, number> = {};
           for (const e of stored) counts[e.status] = (counts[e.status] ?? 0) + 1;
           console.log("outage drain:", JSON.stringify(counts), "accepted", accepted.length);
+          for (const e of stored.filter((x) => x.status === "failed"))
+            console.log("failed:", JSON.stringify(e));
           return stored.filter((e) => e.status === "completed").length >= accepted.length;
         },
         { timeout: 60_000 },
@@ -141,6 +155,53 @@ test("database outage: 503 within 5 s (never 202, no hang), the server stays up 
       .toBe(true);
     const ids = new Set(stored.map((e) => e.id));
     for (const id of accepted) expect(ids.has(id)).toBe(true);
+
+    // 503 means "not stored": each 503'd request, sent again later with the same body and no
+    // idempotency key, leaves exactly one stored event (an insert the cut left in doubt is found
+    // under the id reserved for its retry)
+    const refused = answers.filter((a) => a.status === 503);
+    let again503 = 0;
+    for (const a of refused) {
+      let status = 0;
+      // a 503 may always be retried (a connection the cut left broken can still fail once)
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const res = await fetch(`${server.base}/v1/integration/trigger/${trigger.id}/event`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: a.body,
+        });
+        status = res.status;
+        if (status !== 503) break;
+        again503++;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      expect(status).toBe(202);
+    }
+    if (again503)
+      console.log(`503 replay: ${again503} re-sends answered 503 again and were retried`);
+    let all: { payload: unknown }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await json(
+        await api.get(
+          `/api/v1/integration/trigger/${trigger.id}/event/list?take=100${cursor ? `&cursor=${cursor}` : ""}`,
+        ),
+      );
+      all.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    const keyOf = (p: unknown) => {
+      const { sender, n } = p as { sender: number; n: number };
+      return `${sender}:${n}`;
+    };
+    const count = new Map<string, number>();
+    for (const e of all) count.set(keyOf(e.payload), (count.get(keyOf(e.payload)) ?? 0) + 1);
+    const notOnce = refused
+      .map((a) => keyOf(JSON.parse(a.body)))
+      .filter((key) => count.get(key) !== 1);
+    console.log(`503 replay: ${refused.length} re-sent, ${notOnce.length} not stored exactly once`);
+    expect(notOnce.map((key) => `${key}: ${count.get(key) ?? 0}`)).toEqual([]);
+    all = [];
   } finally {
     await server.stop();
     await proxy.close();

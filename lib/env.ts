@@ -70,9 +70,24 @@ const schema = z.object({
   MAX_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(10_000),
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_SIGNING_KEY: optionalString,
-  INNGEST_DEV: optionalString,
+  // "0"/"false" is Inngest's own "cloud mode", not dev mode
+  INNGEST_DEV: optionalString.transform((v) => (v === "0" || v === "false" ? undefined : v)),
   INNGEST_BASE_URL: optionalString,
   INLINE_RUNNER: bool(true),
+  /** Events the inline runner works on at once (runs wait on models and abilities, not the CPU). */
+  RUNNER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** The most runs one owner holds while others have work; unset: half of RUNNER_CONCURRENCY. */
+  RUNNER_MAX_PER_OWNER: z.coerce.number().int().min(1).max(64).optional(),
+  /** Inngest mode: runs of one owner at once, across every server. */
+  INNGEST_MAX_PER_OWNER: z.coerce.number().int().min(1).max(1000).default(10),
+  /** How long a claim on an event lasts unless renewed (a crashed server's events are taken over after it). */
+  EVENT_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** On SIGTERM/SIGINT: how long running events may finish before they are handed back. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  /** Finished events older than this are deleted (conversations stay); 0 keeps them. */
+  EVENT_RETENTION_DAYS: z.coerce.number().min(0).default(30),
+  /** Conversations without activity for this long are deleted with their messages; unset keeps them. */
+  CONVERSATION_RETENTION_DAYS: z.coerce.number().min(0).optional(),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString,
   ANTHROPIC_API_KEY: optionalString,

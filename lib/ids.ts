@@ -53,6 +53,10 @@ export function newId(prefix: IdPrefix): string {
   return `${prefix}_${encode(tick, 10)}${tail}`;
 }
 
+/** The smallest id of `prefix` made at `at`: every id made before it sorts lower. */
+export const idBefore = (prefix: IdPrefix, at: Date) =>
+  `${prefix}_${encode(at.getTime() * TICKS_PER_MS, 10)}${"0".repeat(16)}`;
+
 const ID_SHAPE = /^[a-z]+_[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export function looksLikeId(prefix: IdPrefix, value: string): boolean {

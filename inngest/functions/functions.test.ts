@@ -93,6 +93,54 @@ describe("process-trigger-event", () => {
   });
 });
 
+describe("claims in Inngest mode", () => {
+  it("an event another run holds is a retryable error, not a success", async () => {
+    const trigger = await seedTrigger();
+    const { id } = await queueEvent({ trigger, kind: "event", payload: { text: "x" } });
+    const db = await getDb();
+    await db
+      .update(triggerEvents)
+      .set({ status: "processing", attempts: 1, lockedUntil: new Date(Date.now() + 60_000) })
+      .where(eq(triggerEvents.id, id));
+    const { error, result } = await new InngestTestEngine({
+      function: processEvent,
+      events: [{ name: EVENT_RECEIVED, data: { eventId: id } }],
+    }).execute();
+    expect(result).toBeUndefined();
+    expect(String((error as Error)?.message ?? error)).toContain("held by another run");
+    expect(await eventRow(id)).toMatchObject({ status: "processing", attempts: 1 });
+  });
+
+  it("the tick re-queues and re-sends events whose run died with its lease; one out of attempts fails", async () => {
+    const trigger = await seedTrigger();
+    const db = await getDb();
+    const stale = (await queueEvent({ trigger, kind: "event", payload: { text: "a" } })).id;
+    const poison = (await queueEvent({ trigger, kind: "event", payload: { text: "b" } })).id;
+    await db
+      .update(triggerEvents)
+      .set({ status: "processing", attempts: 1, lockedUntil: new Date(Date.now() - 1000) })
+      .where(eq(triggerEvents.id, stale));
+    await db
+      .update(triggerEvents)
+      .set({ status: "processing", attempts: 3, lockedUntil: new Date(Date.now() - 1000) })
+      .where(eq(triggerEvents.id, poison));
+    const { result } = await new InngestTestEngine({ function: scheduleTick }).execute();
+    expect(result).toMatchObject({ requeued: 1, poisoned: 1 });
+    expect((result as { redispatched: number }).redispatched).toBeGreaterThanOrEqual(1);
+    expect(await eventRow(stale)).toMatchObject({ status: "queued", lockedUntil: null });
+    expect(await eventRow(poison)).toMatchObject({
+      status: "failed",
+      error: "gave up after 3 attempts: the process running it stopped each time",
+    });
+    // and a re-sent event runs to completion
+    const { result: ran } = await new InngestTestEngine({
+      function: processEvent,
+      events: [{ name: EVENT_RECEIVED, data: { eventId: stale } }],
+    }).execute();
+    expect(ran).toEqual({ status: "completed" });
+  });
+});
+
 describe("schedule-tick", () => {
   it("queues one schedule event per due trigger and advances nextTriggerAt; a second tick queues nothing", async () => {
     const due = new Date(Date.now() - 90_000);

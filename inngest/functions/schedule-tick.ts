@@ -1,13 +1,15 @@
 import { inngest } from "@/inngest/client";
-import { redispatchStale } from "@/lib/processing/by-id";
+import { deleteExpired, redispatchStale } from "@/lib/jobs/sweep";
 import { runScheduleTick } from "@/lib/schedules/tick";
 
-// Every minute: queue due scheduled runs, and re-send events whose hand-off to Inngest failed.
+// Every minute: queue due scheduled runs; re-send events whose hand-off to Inngest failed or whose
+// run died with its lease; delete what is past retention.
 export const scheduleTick = inngest.createFunction(
   { id: "schedule-tick", name: "Schedule tick", triggers: [{ cron: "* * * * *" }] },
   async ({ step }) => {
     const tick = await step.run("tick", () => runScheduleTick());
     const sweep = await step.run("redispatch", () => redispatchStale());
-    return { ...tick, ...sweep };
+    const retention = await step.run("retention", () => deleteExpired());
+    return { ...tick, ...sweep, deleted: retention };
   },
 );

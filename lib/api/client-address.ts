@@ -1,4 +1,5 @@
 import http from "node:http";
+import https from "node:https";
 
 // Per-address limits need the client's real address. Next.js copies the
 // socket's address into X-Forwarded-For only when the client sent none, so the
@@ -22,31 +23,39 @@ export function pickClientAddress(
 }
 
 const marker = Symbol.for("trigdash.clientAddress");
+type Emitting = Record<symbol, unknown> & {
+  emit: (event: string | symbol, ...args: unknown[]) => boolean;
+};
 
 export function stampClientAddresses(hops: number) {
-  const proto = http.Server.prototype as unknown as Record<symbol, unknown> & {
-    emit: (event: string | symbol, ...args: unknown[]) => boolean;
-  };
-  if (proto[marker]) return;
-  proto[marker] = true;
-  const emit = proto.emit;
-  proto.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
-    if (event === "request") {
-      const req = args[0] as http.IncomingMessage;
-      req.headers[CLIENT_ADDRESS_HEADER] = pickClientAddress(
-        req.socket?.remoteAddress ?? "",
-        hops > 0 ? req.headers["x-forwarded-for"] : undefined,
-        hops,
-      );
-    }
-    return emit.call(this, event, ...args);
-  };
+  // https.Server does not inherit from http.Server: stamp both
+  for (const proto of [http.Server.prototype, https.Server.prototype] as unknown as Emitting[]) {
+    if (proto[marker]) continue;
+    proto[marker] = true;
+    const emit = proto.emit;
+    proto.emit = function (this: unknown, event: string | symbol, ...args: unknown[]) {
+      if (event === "request") {
+        const req = args[0] as http.IncomingMessage;
+        req.headers[CLIENT_ADDRESS_HEADER] = pickClientAddress(
+          req.socket?.remoteAddress ?? "",
+          hops > 0 ? req.headers["x-forwarded-for"] : undefined,
+          hops,
+        );
+      }
+      return emit.call(this, event, ...args);
+    };
+  }
 }
 
-/** The address stamped on the request (or, where nothing stamped it, the last X-Forwarded-For hop). */
+const stamping = () => Boolean((http.Server.prototype as unknown as Emitting)[marker]);
+
+/**
+ * The address stamped on the request. Where this process does not stamp
+ * (a server that skipped instrumentation), the header could be the client's
+ * own: then the last X-Forwarded-For hop, which Next.js sets from the socket
+ * when the client sent none.
+ */
 export function clientAddress(headers: Headers): string {
-  return (
-    headers.get(CLIENT_ADDRESS_HEADER) ??
-    pickClientAddress("", headers.get("x-forwarded-for") ?? undefined, 0)
-  );
+  const stamped = stamping() ? headers.get(CLIENT_ADDRESS_HEADER) : null;
+  return stamped ?? pickClientAddress("", headers.get("x-forwarded-for") ?? undefined, 0);
 }

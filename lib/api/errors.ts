@@ -38,6 +38,10 @@ export class ApiError extends Error {
   get status(): number {
     return ERROR_STATUS[this.code];
   }
+
+  get issues(): FieldIssue[] | undefined {
+    return this.extra.issues;
+  }
 }
 
 export const notFound = (what: string) => new ApiError("NOT_FOUND", `${what} not found`);
@@ -121,19 +125,23 @@ export function toApiError(error: unknown): ApiError {
 /**
  * Answers 503 if `work` has not finished in `ms`: a sender gets a clear "try
  * again" instead of a hung request when the database stops answering.
+ * `onTimeout` withdraws what can still be withdrawn.
  */
-export async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+export async function withDeadline<T>(
+  work: Promise<T>,
+  ms: number,
+  onTimeout?: () => void,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new ApiError("UNAVAILABLE", "The database did not answer in time; try again shortly", {
-            headers: { "Retry-After": "5" },
-          }),
-        ),
-      ms,
-    );
+    timer = setTimeout(() => {
+      onTimeout?.();
+      reject(
+        new ApiError("UNAVAILABLE", "The database did not answer in time; try again shortly", {
+          headers: { "Retry-After": "5" },
+        }),
+      );
+    }, ms);
   });
   try {
     return await Promise.race([work, deadline]);

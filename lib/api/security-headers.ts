@@ -40,9 +40,14 @@ export function pageSecurityHeaders(o: PageHeaderOptions): Record<string, string
   };
 }
 
-/** Every API answer (set for /api and /v1 in next.config.ts): never cached, never sniffed. */
+/** Every answer, whatever renders it (set in next.config.ts; the proxy adds the CSP to pages). */
+export const ALL_SECURITY_HEADERS: Record<string, string> = {
+  "X-Frame-Options": "DENY",
+  "X-Content-Type-Options": "nosniff",
+};
+
+/** API answers (/api and /v1, next.config.ts): never cached, never a referrer. */
 export const API_SECURITY_HEADERS: Record<string, string> = {
   "Cache-Control": "no-store",
-  "X-Content-Type-Options": "nosniff",
   "Referrer-Policy": "no-referrer",
 };

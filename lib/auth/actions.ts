@@ -1,6 +1,9 @@
 "use server";
 import { AuthError } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { clientAddress } from "@/lib/api/client-address";
+import { ApiError } from "@/lib/api/errors";
 import { z } from "zod";
 import { auth, signIn, signOut } from "./index";
 import { setLinkIntent } from "./link-intent";
@@ -40,8 +43,9 @@ export async function oauthSignInAction(form: FormData) {
 export async function connectProviderAction(form: FormData) {
   const session = await auth();
   if (!session?.user?.id) redirect("/signin");
-  await setLinkIntent(session.user.id);
-  await signIn(String(form.get("provider")), { redirectTo: "/account" });
+  const provider = String(form.get("provider"));
+  await setLinkIntent(session.user.id, provider);
+  await signIn(provider, { redirectTo: "/account" });
 }
 
 export async function signOutAction() {
@@ -77,16 +81,31 @@ export async function changePasswordAction(
     const issue = parsed.error.issues[0];
     return { error: `New password ${issue.message}`, field: String(issue.path[0]) };
   }
+  let email: string;
   try {
-    const { email } = await changePassword(
+    ({ email } = await changePassword(
       session.user.id,
       parsed.data.currentPassword,
       parsed.data.newPassword,
-    );
+      clientAddress(await headers()),
+    ));
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "RATE_LIMITED")
+      return { error: error.message, field: "currentPassword" };
+    if (error instanceof ApiError && error.code === "VALIDATION_ERROR")
+      return {
+        error: error.issues?.[0]?.message.startsWith("this account")
+          ? "This account signs in through its provider and has no password to change."
+          : "That is not your current password.",
+        field: "currentPassword",
+      };
+    throw error;
+  }
+  try {
     await signIn("credentials", { email, password: parsed.data.newPassword, redirect: false });
   } catch (error) {
-    if (error instanceof Error && "code" in error && error.code === "VALIDATION_ERROR")
-      return { error: "That is not your current password.", field: "currentPassword" };
+    // the password did change (and every session ended); only this browser's new session failed
+    if (error instanceof AuthError) redirect("/signin?error=PasswordChanged");
     throw error;
   }
   // A fresh request carries the new session cookie; re-rendering this one would read the old one.

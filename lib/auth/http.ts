@@ -2,7 +2,7 @@ import "server-only";
 import { clientAddress } from "@/lib/api/client-address";
 import { errorResponse } from "@/lib/api/errors";
 import { handlers } from "./index";
-import { peekBuckets, signInFailureBuckets } from "./throttle";
+import { peekBuckets, signInBuckets } from "./throttle";
 import { tooManyAttempts } from "./users";
 
 /**
@@ -21,6 +21,6 @@ export async function authPost(req: Request): Promise<Response> {
   const location = res.headers.get("location") ?? "";
   if (!form || !/[?&]code=rate_limited\b/.test(location)) return res;
   const email = String(form.get("email") ?? "");
-  const state = await peekBuckets(signInFailureBuckets(clientAddress(req.headers), email));
+  const state = await peekBuckets(signInBuckets(clientAddress(req.headers), email));
   return errorResponse(tooManyAttempts(state.ok ? 60 : state.retryAfterSeconds));
 }

@@ -1,12 +1,13 @@
 import "server-only";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
 import GitHub from "next-auth/providers/github";
 import { z } from "zod";
 import { clientAddress } from "@/lib/api/client-address";
 import { env } from "@/lib/env";
-import { readLinkIntent } from "./link-intent";
-import { peekBuckets, signInFailureBuckets, takeBuckets } from "./throttle";
+import { takeLinkIntent } from "./link-intent";
+import { refundBuckets, signInBuckets, takeBuckets } from "./throttle";
 import {
   authenticateUser,
   currentSessionVersion,
@@ -57,13 +58,11 @@ function providers(): NextAuthConfig["providers"] {
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
-        const buckets = signInFailureBuckets(clientAddress(request.headers), parsed.data.email);
-        if (!(await peekBuckets(buckets)).ok) throw new SignInThrottled();
+        const buckets = signInBuckets(clientAddress(request.headers), parsed.data.email);
+        if (!(await takeBuckets(buckets)).ok) throw new SignInThrottled();
         const user = await authenticateUser(parsed.data.email, parsed.data.password);
-        if (!user) {
-          await takeBuckets(buckets);
-          return null;
-        }
+        if (!user) return null;
+        await refundBuckets(buckets);
         return { id: user.id, email: user.email, name: user.name };
       },
     }),
@@ -117,7 +116,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     /** External sign-ins are decided here (a refusal redirects with a reason code, never a session). */
     async signIn({ account, profile, user }) {
       if (!account || account.provider === "credentials") return true;
-      const connecting = await readLinkIntent(await auth());
+      const connecting = await takeLinkIntent(await auth(), account.provider);
       try {
         await resolveOAuthUser(
           {
@@ -128,6 +127,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
             name: (profile?.name as string | undefined) ?? user.name,
           },
           connecting,
+          clientAddress(await headers()),
         );
       } catch (error) {
         if (!(error instanceof OAuthRefusedError)) throw error;

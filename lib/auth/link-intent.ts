@@ -14,8 +14,8 @@ const TTL_MS = 10 * 60 * 1000;
 const sign = (value: string) =>
   createHmac("sha256", env().AUTH_SECRET).update(`link-intent:${value}`).digest("base64url");
 
-export async function setLinkIntent(userId: string) {
-  const value = `${userId}.${Date.now() + TTL_MS}`;
+export async function setLinkIntent(userId: string, provider: string) {
+  const value = `${userId}.${provider}.${Date.now() + TTL_MS}`;
   (await cookies()).set(COOKIE, `${value}.${sign(value)}`, {
     httpOnly: true,
     sameSite: "lax",
@@ -25,16 +25,19 @@ export async function setLinkIntent(userId: string) {
   });
 }
 
-/** The user connecting a provider right now, or null. */
-export async function readLinkIntent(
+/** The user connecting `provider` right now, or null; the intent is used up either way. */
+export async function takeLinkIntent(
   session: { user?: { id?: string } } | null,
+  provider: string,
 ): Promise<string | null> {
-  const raw = (await cookies()).get(COOKIE)?.value;
+  const jar = await cookies();
+  const raw = jar.get(COOKIE)?.value;
+  if (raw) jar.delete(COOKIE);
   const userId = session?.user?.id;
   if (!raw || !userId) return null;
-  const [id, expires, signature] = raw.split(".");
-  const value = `${id}.${expires}`;
+  const [id, forProvider, expires, signature] = raw.split(".");
+  const value = `${id}.${forProvider}.${expires}`;
   if (!signature || !safeEqual(sign(value), signature)) return null;
-  if (id !== userId || Number(expires) < Date.now()) return null;
+  if (id !== userId || forProvider !== provider || Number(expires) < Date.now()) return null;
   return userId;
 }

@@ -16,7 +16,12 @@ export type OAuthDecision =
   | { action: "refuse"; code: RefusalCode; reason: string };
 
 /** Why an external sign-in was refused; the sign-in and account pages say it in words. */
-export type RefusalCode = "OAuthLinkedElsewhere" | "OAuthEmailUnverified" | "OAuthAccountExists";
+export type RefusalCode =
+  | "OAuthLinkedElsewhere"
+  | "OAuthEmailUnverified"
+  | "OAuthAccountExists"
+  | "OAuthSignupClosed"
+  | "OAuthThrottled";
 
 export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
   OAuthLinkedElsewhere: "That account is already connected to another user of this server.",
@@ -24,7 +29,14 @@ export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
     "The provider did not confirm an email address for that account; verify your email with it and try again.",
   OAuthAccountExists:
     "An account with that email already exists. Sign in with its password, then connect the provider under Account.",
+  OAuthSignupClosed:
+    "Sign-up is closed on this server, and that sign-in is not connected to an account. Ask the operator for an account.",
+  OAuthThrottled: "Too many new accounts from this address. Wait a while and try again.",
 };
+
+/** The words for a refusal code from a query string (anyone can write one: unknown codes get none). */
+export const refusalMessage = (code: string | undefined): string | undefined =>
+  code && Object.hasOwn(REFUSAL_MESSAGES, code) ? REFUSAL_MESSAGES[code as RefusalCode] : undefined;
 
 /**
  * The linking rules, kept pure so each case is tested on its own:

@@ -6,8 +6,10 @@ import { env } from "@/lib/env";
 
 // Token buckets in the database (every server shares them, and they survive a
 // restart): a bucket holds up to `perHour` tokens and refills at that rate.
-// Sign-up takes a token per attempt; sign-in takes one per failure, so a team
-// signing in from one office address is never slowed by its own successes.
+// Sign-up takes a token per attempt. Sign-in takes one before the password is
+// checked (so parallel guesses cannot all slip past a check) and gives it back
+// when the password was right: a team signing in from one office address is
+// never slowed by its own successes.
 
 export type Throttled = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -34,10 +36,14 @@ export async function peekBuckets(buckets: Bucket[]): Promise<Throttled> {
   return retryAfterSeconds ? { ok: false, retryAfterSeconds } : { ok: true };
 }
 
-/** Takes a token from every bucket; refused when any was empty (it never goes below -1). */
+/**
+ * Takes a token from every bucket; refused when one is empty (it never goes
+ * below -1). A refused attempt gives back what it took from the others, so
+ * one empty bucket does not drain the rest.
+ */
 export async function takeBuckets(buckets: Bucket[]): Promise<Throttled> {
   const db = await getDb();
-  let retryAfterSeconds = 0;
+  const taken: Bucket[] = [];
   for (const b of buckets) {
     const [row] = await db
       .insert(authThrottle)
@@ -47,19 +53,63 @@ export async function takeBuckets(buckets: Bucket[]): Promise<Throttled> {
         set: { tokens: sql`greatest(-1, ${level(b)} - 1)`, updatedAt: sql`now()` },
       })
       .returning({ tokens: authThrottle.tokens });
-    if (row.tokens < 0)
-      retryAfterSeconds = Math.max(retryAfterSeconds, wait(row.tokens + 1, b.perHour));
+    if (row.tokens < 0) {
+      await refundBuckets(taken);
+      return { ok: false, retryAfterSeconds: wait(row.tokens + 1, b.perHour) };
+    }
+    taken.push(b);
   }
-  return retryAfterSeconds ? { ok: false, retryAfterSeconds } : { ok: true };
+  return { ok: true };
+}
+
+/** Gives back what `takeBuckets` took (a sign-in that succeeded was not a guess). */
+export async function refundBuckets(buckets: Bucket[]) {
+  const db = await getDb();
+  for (const b of buckets) {
+    await db
+      .update(authThrottle)
+      .set({ tokens: sql`least(${b.perHour}::float8, ${authThrottle.tokens} + 1)` })
+      .where(eq(authThrottle.key, b.key));
+  }
+}
+
+/**
+ * An address as a throttle key: IPv4 as is, IPv6 by its /64 (one customer's
+ * network hands out a whole /64, so counting single addresses would not count).
+ */
+export function addressKey(address: string): string {
+  if (!address.includes(":") || /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address))
+    return address.replace(/^::ffff:/i, "");
+  try {
+    const canonical = new URL(`http://[${address.replace(/^\[|\]$/g, "")}]/`).hostname.slice(1, -1);
+    const [head, tail] = canonical.includes("::") ? canonical.split("::") : [canonical, ""];
+    const left = head ? head.split(":") : [];
+    const right = tail ? tail.split(":") : [];
+    const groups = [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
+    return `${groups.slice(0, 4).join(":")}::/64`;
+  } catch {
+    return address;
+  }
 }
 
 const e = () => env();
-export const signInFailureBuckets = (ip: string, email: string): Bucket[] => [
-  { key: `signin:ip:${ip}`, perHour: e().AUTH_FAILURES_PER_IP_PER_HOUR },
-  { key: `signin:email:${email.toLowerCase()}`, perHour: e().AUTH_FAILURES_PER_EMAIL_PER_HOUR },
-];
+/**
+ * Sign-in attempts: per address, per (email, address), and per email from
+ * anywhere with a looser allowance, so a stranger guessing at one account
+ * cannot lock its owner out from the owner's own address.
+ */
+export const signInBuckets = (ip: string, email: string): Bucket[] => {
+  const address = addressKey(ip);
+  const mail = email.toLowerCase();
+  const perEmail = e().AUTH_FAILURES_PER_EMAIL_PER_HOUR;
+  return [
+    { key: `signin:ip:${address}`, perHour: e().AUTH_FAILURES_PER_IP_PER_HOUR },
+    { key: `signin:email-ip:${mail}:${address}`, perHour: perEmail },
+    { key: `signin:email:${mail}`, perHour: perEmail * 5 },
+  ];
+};
 export const signUpBuckets = (ip: string, email: string): Bucket[] => [
-  { key: `signup:ip:${ip}`, perHour: e().AUTH_SIGNUPS_PER_IP_PER_HOUR },
+  { key: `signup:ip:${addressKey(ip)}`, perHour: e().AUTH_SIGNUPS_PER_IP_PER_HOUR },
   { key: `signup:email:${email.toLowerCase()}`, perHour: e().AUTH_FAILURES_PER_EMAIL_PER_HOUR },
 ];
 

@@ -7,7 +7,7 @@ import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { decideOAuthSignIn, type OAuthIdentity, type RefusalCode } from "./linking";
 import { hashPassword, verifyPassword } from "./password";
-import { signUpBuckets, takeBuckets } from "./throttle";
+import { refundBuckets, signInBuckets, signUpBuckets, takeBuckets } from "./throttle";
 
 export async function createUser(input: { email: string; password?: string; name?: string }) {
   const db = await getDb();
@@ -74,7 +74,11 @@ export async function authenticateUser(email: string, password: string): Promise
  * is connecting it from their settings, or a new account. Never an existing
  * account merely because the emails match (see ./linking.ts for the rules).
  */
-export async function resolveOAuthUser(identity: OAuthIdentity, connectingUserId: string | null) {
+export async function resolveOAuthUser(
+  identity: OAuthIdentity,
+  connectingUserId: string | null,
+  clientAddress: string,
+) {
   const db = await getDb();
   const [linked] = await db
     .select({ userId: userAccounts.userId })
@@ -97,19 +101,34 @@ export async function resolveOAuthUser(identity: OAuthIdentity, connectingUserId
   });
   if (decision.action === "refuse") throw new OAuthRefusedError(decision.code, decision.reason);
   if (decision.action === "sign-in") return decision.userId;
-  const userId =
-    decision.action === "link"
-      ? decision.userId
-      : (await createUser({ email: email!, name: identity.name ?? undefined })).id;
-  await db
+  let userId: string;
+  if (decision.action === "link") userId = decision.userId;
+  else {
+    // a new account through a provider is a sign-up like any other: open, throttled
+    if (!(await signUpOpen()))
+      throw new OAuthRefusedError("OAuthSignupClosed", "Sign-up is closed on this server");
+    const throttled = await takeBuckets(signUpBuckets(clientAddress, email!));
+    if (!throttled.ok) throw new OAuthRefusedError("OAuthThrottled", "Too many sign-ups");
+    try {
+      userId = (await createUser({ email: email!, name: identity.name ?? undefined })).id;
+    } catch (error) {
+      // the same email was taken a moment ago (a parallel sign-up): never attach to it
+      if (error instanceof ApiError && error.code === "CONFLICT")
+        throw new OAuthRefusedError("OAuthAccountExists", "An account with this email exists");
+      throw error;
+    }
+  }
+  const [link] = await db
     .insert(userAccounts)
-    .values({
-      provider: identity.provider,
-      providerAccountId: identity.subject,
-      userId,
-      email,
-    })
-    .onConflictDoNothing();
+    .values({ provider: identity.provider, providerAccountId: identity.subject, userId, email })
+    .onConflictDoNothing()
+    .returning({ userId: userAccounts.userId });
+  if (!link) {
+    // linked a moment ago by a parallel sign-in: only the same user may go on
+    const now = await userForAccount(identity.provider, identity.subject);
+    if (now?.id !== userId)
+      throw new OAuthRefusedError("OAuthLinkedElsewhere", "Linked to another account");
+  }
   return userId;
 }
 
@@ -163,16 +182,36 @@ export async function endAllSessions(userId: string): Promise<number> {
   return row.v;
 }
 
-/** A new password ends every session; the caller signs the current one in again. */
-export async function changePassword(userId: string, current: string, next: string) {
+/**
+ * A new password ends every session; the caller signs the current one in
+ * again. The current password is required (and its check throttled like a
+ * sign-in), so a stolen session cannot take the account over.
+ */
+export async function changePassword(
+  userId: string,
+  current: string,
+  next: string,
+  clientAddress: string,
+) {
   const db = await getDb();
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   if (!user) throw new ApiError("NOT_FOUND", "Account not found");
-  if (user.passwordHash && !(await verifyPassword(user.passwordHash, current))) {
+  if (!user.passwordHash) {
+    throw new ApiError(
+      "VALIDATION_ERROR",
+      "Invalid body: currentPassword: this account signs in through its provider and has no password",
+      { issues: [{ path: "currentPassword", message: "this account has no password to change" }] },
+    );
+  }
+  const buckets = signInBuckets(clientAddress, user.email);
+  const throttled = await takeBuckets(buckets);
+  if (!throttled.ok) throw tooManyAttempts(throttled.retryAfterSeconds);
+  if (!(await verifyPassword(user.passwordHash, current))) {
     throw new ApiError("VALIDATION_ERROR", "Invalid body: currentPassword: is not your password", {
       issues: [{ path: "currentPassword", message: "is not your current password" }],
     });
   }
+  await refundBuckets(buckets);
   await db
     .update(users)
     .set({

@@ -6,6 +6,7 @@ import {
   contacts,
   conversations,
   messages,
+  triggerEvents,
   type Contact,
   type Conversation,
   type Message,
@@ -99,12 +100,27 @@ export async function listMessages({
   await getOwnedOrThrow(db, conversations, conversationId, ownerId, "Conversation");
   const c = cursorClauses(messages.id, query);
   const rows = await db
-    .select()
+    .select({ message: messages, payload: triggerEvents.payload, stored: triggerEvents.id })
     .from(messages)
+    .leftJoin(triggerEvents, and(eq(triggerEvents.id, messages.eventId), eq(messages.type, "user")))
     .where(and(eq(messages.conversationId, conversationId), eq(messages.ownerId, ownerId), c.where))
     .orderBy(c.orderBy)
     .limit(c.limit);
-  return toPage(rows.map(serializeMessage), query.take);
+  return toPage(
+    rows.map(({ message, payload, stored }) =>
+      serializeMessage(withPayload(message, payload, stored !== null)),
+    ),
+    query.take,
+  );
+}
+
+/**
+ * The event's payload is stored once, on the event; a user message shows it
+ * while the event exists (EVENT_RETENTION_DAYS), and says when it is gone.
+ */
+function withPayload(m: Message, payload: unknown, stored: boolean): Message {
+  if (m.type !== "user" || !m.eventId) return m;
+  return { ...m, meta: { ...m.meta, payload, ...(!stored && { payloadDeleted: true }) } };
 }
 
 export async function listContacts({ ownerId, query }: Owner & { query: ListQuery }) {

@@ -1,13 +1,31 @@
 import "server-only";
-import { getDb } from "@/db/client";
+import { inArray, sql } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
 import { triggerEvents, type TriggerEvent } from "@/db/schema";
 
-type Row = typeof triggerEvents.$inferInsert;
-type Waiter = { row: Row; resolve: (e: TriggerEvent) => void; reject: (e: unknown) => void };
+type Row = typeof triggerEvents.$inferInsert & { id: string };
+type Waiter = {
+  row: Row;
+  resolve: (e: TriggerEvent) => void;
+  reject: (e: unknown) => void;
+  sent: boolean;
+};
 
 const MAX_BATCH = 500;
+/** A PostgreSQL insert that has not finished in this time is cancelled by the server itself. */
+export const INSERT_TIMEOUT_MS = 3000;
 const g = globalThis as unknown as { __eventBatch?: { queue: Waiter[]; scheduled: boolean } };
 const state = (g.__eventBatch ??= { queue: [], scheduled: false });
+
+/** The insert was given up before it was sent: the row certainly was not, and will not be, stored. */
+export class NotSentError extends Error {}
+
+export type WithdrawOptions = {
+  /** Aborting withdraws the row if it was not sent to the database yet. */
+  signal?: AbortSignal;
+  /** Called (synchronously, on abort) when the row was withdrawn. */
+  onWithdrawn?: () => void;
+};
 
 /**
  * Inserts event rows that arrive together in one multi-row INSERT: under load
@@ -15,10 +33,26 @@ const state = (g.__eventBatch ??= { queue: [], scheduled: false });
  * embedded database keep up. Each caller's promise resolves only after the
  * statement holding its row has committed, so a 202 still means "stored".
  * If a batch fails, its rows are retried one by one so only a bad row fails.
+ * A row whose id is already stored (the retry of a request answered 503)
+ * resolves with the stored row. `signal` withdraws a row not sent yet.
  */
-export function insertEventBatched(row: Row): Promise<TriggerEvent> {
+export function insertEventBatched(
+  row: Row,
+  { signal, onWithdrawn }: WithdrawOptions = {},
+): Promise<TriggerEvent> {
   return new Promise((resolve, reject) => {
-    state.queue.push({ row, resolve, reject });
+    const waiter: Waiter = { row, resolve, reject, sent: false };
+    state.queue.push(waiter);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        if (waiter.sent) return;
+        state.queue.splice(state.queue.indexOf(waiter), 1);
+        onWithdrawn?.();
+        reject(new NotSentError("The event was not sent to the database before the deadline"));
+      },
+      { once: true },
+    );
     if (!state.scheduled) {
       state.scheduled = true;
       setImmediate(flush);
@@ -31,7 +65,8 @@ async function flush() {
   if (state.queue.length) setImmediate(flush);
   else state.scheduled = false;
   if (!batch.length) return;
-  let db;
+  for (const w of batch) w.sent = true;
+  let db: Db;
   try {
     db = await getDb();
   } catch (error) {
@@ -39,13 +74,12 @@ async function flush() {
     return;
   }
   try {
-    const rows = await db
-      .insert(triggerEvents)
-      .values(batch.map((w) => w.row))
-      .returning();
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const rows = await insertRows(
+      db,
+      batch.map((w) => w.row),
+    );
     for (const w of batch) {
-      const r = byId.get(w.row.id!);
+      const r = rows.get(w.row.id);
       if (r) w.resolve(r);
       else w.reject(new Error("Event row was not stored"));
     }
@@ -54,12 +88,38 @@ async function flush() {
     await Promise.all(
       batch.map(async (w) => {
         try {
-          const [r] = await db.insert(triggerEvents).values(w.row).returning();
-          w.resolve(r);
+          const r = (await insertRows(db, [w.row])).get(w.row.id);
+          if (r) w.resolve(r);
+          else w.reject(new Error("Event row was not stored"));
         } catch (e) {
           w.reject(e);
         }
       }),
     );
   }
+}
+
+/**
+ * The rows, stored (or found stored under the same id). On PostgreSQL the
+ * statement is bounded by the server (statement_timeout), so an insert the
+ * endpoint gave up on does not commit minutes later.
+ */
+async function insertRows(db: Db, rows: Row[]): Promise<Map<string, TriggerEvent>> {
+  const run = async (tx: Pick<Db, "insert" | "select" | "execute">) => {
+    if (db.$dialect === "postgres")
+      await tx.execute(sql.raw(`set local statement_timeout = ${INSERT_TIMEOUT_MS}`));
+    const inserted = await tx
+      .insert(triggerEvents)
+      .values(rows)
+      .onConflictDoNothing({ target: triggerEvents.id })
+      .returning();
+    const out = new Map(inserted.map((r) => [r.id, r]));
+    const missing = rows.filter((r) => !out.has(r.id)).map((r) => r.id);
+    if (missing.length) {
+      const found = await tx.select().from(triggerEvents).where(inArray(triggerEvents.id, missing));
+      for (const r of found) out.set(r.id, r);
+    }
+    return out;
+  };
+  return db.$dialect === "postgres" ? db.transaction(run) : run(db);
 }

@@ -2,12 +2,13 @@ import "server-only";
 import { createHmac } from "node:crypto";
 import type { Trigger } from "@/db/schema";
 import { isStorableJson, isStorableText, readBodyLimited, MiB } from "@/lib/api/body";
-import { ApiError, hasCode, notFound, withDeadline } from "@/lib/api/errors";
+import { ApiError, hasCode, notFound, toApiError, withDeadline } from "@/lib/api/errors";
 import { now } from "@/lib/clock";
 import { decryptSecret, safeEqual } from "@/lib/crypto/secrets";
 import { env } from "@/lib/env";
-import { looksLikeId } from "@/lib/ids";
-import { queueEvent } from "./queue";
+import { looksLikeId, newId } from "@/lib/ids";
+import { queueEvent, type QueueEventInput } from "./queue";
+import { release, requestFingerprint, reserve, reservedId } from "./reservations";
 import { takeToken } from "./rate-limit";
 import { findTriggerCached, forgetTrigger } from "./trigger-cache";
 
@@ -162,9 +163,8 @@ export async function ingestEvent({
     );
   }
   const { payload, contentType } = parseEventBody(raw, req.headers.get("content-type"));
-  // A 503 after the deadline means "not accepted": the sender retries (with an Idempotency-Key, safely).
-  const result = await withDeadline(
-    queueEvent({
+  const result = await storeEvent(
+    {
       trigger,
       kind: "event",
       payload,
@@ -172,18 +172,44 @@ export async function ingestEvent({
       sessionKey,
       contact,
       idempotencyKey,
-    }),
-    DB_DEADLINE_MS,
-  ).catch((error) => {
-    // deleted a moment ago on another server (this one's cache had not expired yet)
-    if (hasCode(error, "23503")) {
-      forgetTrigger(trigger.id);
-      throw notFound("Trigger");
-    }
-    throw error;
-  });
+    },
+    () => requestFingerprint(trigger.id, url.search, req.headers.get("content-type"), raw),
+  );
   return Response.json(
     { id: result.id, status: "queued", ...(result.duplicate && { duplicate: true }) },
     { status: result.duplicate ? 200 : 202 },
   );
+}
+
+/**
+ * Stores the event within the deadline, or answers 503 meaning "not stored":
+ * a row not yet sent to the database is withdrawn, and the id of one whose
+ * fate is unknown is reserved for the sender's retry (./reservations.ts).
+ */
+async function storeEvent(input: QueueEventInput, fingerprint: () => string) {
+  const keyed = Boolean(input.idempotencyKey); // a repeat is found by its key anyway
+  const id = (!keyed && reservedId(fingerprint)) || newId("event");
+  const withdraw = new AbortController();
+  let withdrawn = false;
+  try {
+    const result = await withDeadline(
+      queueEvent(
+        { ...input, id },
+        { signal: withdraw.signal, onWithdrawn: () => (withdrawn = true) },
+      ),
+      DB_DEADLINE_MS,
+      () => withdraw.abort(),
+    );
+    if (!keyed) release(fingerprint);
+    return result;
+  } catch (error) {
+    // deleted a moment ago on another server (this one's cache had not expired yet)
+    if (hasCode(error, "23503")) {
+      forgetTrigger(input.trigger.id);
+      throw notFound("Trigger");
+    }
+    const answer = toApiError(error);
+    if (answer.code === "UNAVAILABLE" && !keyed && !withdrawn) reserve(fingerprint(), id);
+    throw answer;
+  }
 }

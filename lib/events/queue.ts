@@ -1,11 +1,10 @@
 import "server-only";
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { triggerEvents, type EventKind, type Trigger, type TriggerEvent } from "@/db/schema";
-import { now } from "@/lib/clock";
 import { newId } from "@/lib/ids";
 import { dispatchEvents } from "@/lib/jobs";
-import { insertEventBatched } from "./batch-insert";
+import { insertEventBatched, type WithdrawOptions } from "./batch-insert";
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -13,6 +12,8 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const TRIGGER_SESSION_KEY = "trigger";
 
 export type QueueEventInput = {
+  /** A reserved id (the retry of a request answered 503); new otherwise. */
+  id?: string;
   trigger: Pick<Trigger, "id" | "ownerId">;
   kind: EventKind;
   payload: unknown;
@@ -26,9 +27,9 @@ export type QueueEventInput = {
 
 type Executor = Pick<Db, "insert">;
 
-function eventRow(input: QueueEventInput): typeof triggerEvents.$inferInsert {
+function eventRow(input: QueueEventInput): typeof triggerEvents.$inferInsert & { id: string } {
   return {
-    id: newId("event"),
+    id: input.id ?? newId("event"),
     ownerId: input.trigger.ownerId,
     triggerId: input.trigger.id,
     kind: input.kind,
@@ -40,7 +41,7 @@ function eventRow(input: QueueEventInput): typeof triggerEvents.$inferInsert {
     idempotencyKey: input.idempotencyKey ?? null,
     scheduledFor: input.scheduledFor ?? null,
     replayOf: input.replayOf ?? null,
-    createdAt: now(),
+    // createdAt: the database's clock, like every other event timestamp
   };
 }
 
@@ -64,6 +65,7 @@ export async function insertEvent(
  */
 export async function queueEvent(
   input: QueueEventInput,
+  options: WithdrawOptions = {},
 ): Promise<{ id: string; duplicate: boolean }> {
   const db = await getDb();
   const key = input.idempotencyKey;
@@ -76,12 +78,14 @@ export async function queueEvent(
         and(
           eq(triggerEvents.triggerId, input.trigger.id),
           eq(triggerEvents.idempotencyKey, key),
-          lt(triggerEvents.createdAt, new Date(now().getTime() - IDEMPOTENCY_WINDOW_MS)),
+          sql`${triggerEvents.createdAt} < now() - ${IDEMPOTENCY_WINDOW_MS} * interval '1 millisecond'`,
         ),
       );
   }
   // Without a unique key nothing can conflict: such rows share multi-row inserts under load.
-  const row = key ? await insertEvent(db, input) : await insertEventBatched(eventRow(input));
+  const row = key
+    ? await insertEvent(db, input)
+    : await insertEventBatched(eventRow(input), options);
   if (!row) {
     if (!key) throw new Error("Event insert conflicted without an idempotency key");
     const [existing] = await db

@@ -1,12 +1,12 @@
 import "server-only";
-import { inArray } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { triggerEvents, type TriggerEvent } from "@/db/schema";
 import { EVENT_RECEIVED, inngest } from "@/inngest/client";
 import { usesInngest } from "@/lib/env";
 import { inlineRunner } from "./inline-runner";
 
-type Dispatchable = Pick<TriggerEvent, "id" | "triggerId" | "sessionKey">;
+type Dispatchable = Pick<TriggerEvent, "id" | "triggerId" | "ownerId" | "sessionKey">;
 
 /** One conversation at a time: Inngest runs one event per key, in order. */
 export const concurrencyKey = (e: Dispatchable) => `${e.triggerId}:${e.sessionKey ?? e.id}`;
@@ -26,13 +26,18 @@ export async function dispatchEvents(events: Dispatchable[]): Promise<void> {
     await inngest.send(
       events.map((e) => ({
         name: EVENT_RECEIVED,
-        data: { eventId: e.id, triggerId: e.triggerId, concurrencyKey: concurrencyKey(e) },
+        data: {
+          eventId: e.id,
+          triggerId: e.triggerId,
+          ownerId: e.ownerId,
+          concurrencyKey: concurrencyKey(e),
+        },
       })),
     );
     const db = await getDb();
     await db
       .update(triggerEvents)
-      .set({ dispatchedAt: new Date() })
+      .set({ dispatchedAt: sql`now()` })
       .where(
         inArray(
           triggerEvents.id,

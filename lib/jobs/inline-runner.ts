@@ -1,47 +1,49 @@
 import "server-only";
 import type { TriggerEvent } from "@/db/schema";
-import { claimBatch, LEASE_MS, renewLease } from "@/lib/processing/claim";
-import { attemptEvent } from "@/lib/processing/process";
-import { runScheduleTick } from "@/lib/schedules/tick";
+import { env } from "@/lib/env";
+import { claimBatch, handBack, leaseMs, renewLease } from "@/lib/processing/claim";
+import { attemptEvent, notePoisoned } from "@/lib/processing/process";
+import { RunControl } from "@/lib/processing/run-control";
 
-const CLAIM_LIMIT = 16;
-const CONCURRENCY = 4;
 const IDLE_POLL_MS = 1000;
-const TICK_MS = 10_000;
 
 /**
  * The embedded job engine: the same lib/processing code as the Inngest
- * functions, in the server process. Woken at once when an event is stored
- * (no fixed sleep on the happy path); polls while idle for retries, other
- * servers' events and expired claims, so a restart re-claims everything
- * `queued` or stale `processing`.
+ * functions, in the server process. Woken at once when an event is stored;
+ * polls while idle for retries, other servers' events and expired claims, so
+ * a restart re-claims everything `queued` or stale `processing`.
  *
- * CONCURRENCY workers share a small buffer of claimed events. Whichever worker
- * finds it empty claims the next few (one claim at a time per process), so a
- * slow event holds up only its own worker, never the claiming of new ones.
+ * Workers share a buffer of claimed events kept per owner and take owners in
+ * turn. While other owners have work, no owner runs more than its share
+ * (RUNNER_MAX_PER_OWNER); alone, an owner may use every worker but one, which
+ * stays free so that a newcomer's event starts at once instead of waiting for
+ * a long run to end.
  */
 export class InlineRunner {
   private started = false;
-  private stopped = false;
+  private stopping = false;
   /** Events were stored since the last claim began: claim again before idling. */
   private pending = false;
-  private buffer: TriggerEvent[] = [];
+  /** Claimed events not started yet, per owner, with when this server claimed them. */
+  private buffer = new Map<string, { event: TriggerEvent; at: number }[]>();
+  private running = new Map<string, Set<RunControl>>();
+  private lastOwner = "";
   private claiming: Promise<boolean> | null = null;
+  /** Events this server holds but could not run or record because the database was away. */
+  private orphans: TriggerEvent[] = [];
   private idle: { promise: Promise<void>; release: () => void } | null = null;
-  private tickTimer: NodeJS.Timeout | null = null;
   private workers: Promise<void>[] = [];
+
+  constructor(
+    private readonly concurrency = env().RUNNER_CONCURRENCY,
+    private readonly perOwner = env().RUNNER_MAX_PER_OWNER ??
+      Math.max(1, Math.floor(env().RUNNER_CONCURRENCY / 2)),
+  ) {}
 
   start() {
     if (this.started) return;
     this.started = true;
-    this.workers = Array.from({ length: CONCURRENCY }, () => this.work());
-    const tick = () =>
-      void runScheduleTick().catch((e) =>
-        console.warn("[runner] schedule tick failed:", e instanceof Error ? e.message : e),
-      );
-    tick();
-    this.tickTimer = setInterval(tick, TICK_MS);
-    this.tickTimer.unref();
+    this.workers = Array.from({ length: this.concurrency }, () => this.work());
   }
 
   wake() {
@@ -49,20 +51,85 @@ export class InlineRunner {
     this.idle?.release();
   }
 
-  /** Lets running events finish; claimed events not started yet are re-claimed when their lease ends. */
-  async stop() {
-    this.stopped = true;
-    if (this.tickTimer) clearInterval(this.tickTimer);
+  get draining() {
+    return this.stopping;
+  }
+
+  /** Runs going on now, per owner (for readiness and tests). */
+  busy(): number {
+    let n = 0;
+    for (const set of this.running.values()) n += set.size;
+    return n;
+  }
+
+  /**
+   * Graceful stop: claim nothing more, hand back what waits in the buffer, let
+   * running events finish for up to `graceMs`, then stop the rest and hand them
+   * back too (queued, the attempt not charged), so another server or the next
+   * start takes them at once instead of after their lease.
+   */
+  async drain(graceMs: number) {
+    this.stopping = true;
     this.idle?.release();
-    await Promise.all(this.workers);
+    const waiting = [...this.buffer.values()].flat().map((b) => b.event);
+    this.buffer.clear();
+    await handBack([...waiting, ...this.orphans.splice(0)]).catch((e) =>
+      console.warn("[runner] hand-back failed:", e),
+    );
+    const allDone = Promise.all(this.workers);
+    const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs).unref());
+    if ((await Promise.race([allDone, timer])) === "timeout") {
+      for (const set of this.running.values()) for (const control of set) control.stop("shutdown");
+      await allDone;
+    }
+    return { handedBack: waiting.length };
   }
 
   private async work() {
-    while (!this.stopped) {
-      const event = this.buffer.shift() ?? (await this.next());
-      if (event && (await this.stillOurs(event)))
-        await attemptEvent(event).catch((e) => console.error("[runner] unexpected error", e));
+    while (!this.stopping) {
+      const picked = this.pick();
+      if (!picked) {
+        await this.claimOrWait();
+        continue;
+      }
+      const { event, control } = picked;
+      const set = this.running.get(event.ownerId)!;
+      try {
+        if (!(await this.stillOurs(picked))) continue;
+        if ((await attemptEvent(event, control)) === "orphaned") this.orphans.push(event);
+      } catch (error) {
+        console.error("[runner] unexpected error", error);
+      } finally {
+        set.delete(control);
+        if (!set.size) this.running.delete(event.ownerId);
+        this.idle?.release(); // a slot freed up: an owner held back by its share may go now
+      }
     }
+  }
+
+  /** How many runs `owner` may hold now: its share while others wait, else all workers but one. */
+  private allowance(owners: string[]) {
+    return owners.length > 1 ? this.perOwner : Math.max(1, this.concurrency - 1);
+  }
+
+  /** The next event to run: owners in turn, each within its allowance. */
+  private pick() {
+    const owners = [...this.buffer.keys()];
+    if (!owners.length) return undefined;
+    const start = (owners.indexOf(this.lastOwner) + 1) % owners.length;
+    for (let i = 0; i < owners.length; i++) {
+      const owner = owners[(start + i) % owners.length];
+      if ((this.running.get(owner)?.size ?? 0) >= this.allowance(owners)) continue;
+      const queue = this.buffer.get(owner)!;
+      const next = queue.shift()!;
+      if (!queue.length) this.buffer.delete(owner);
+      this.lastOwner = owner;
+      // counted as running at once: a worker picking in the same moment sees it
+      const control = new RunControl(next.event);
+      this.running.set(owner, (this.running.get(owner) ?? new Set()).add(control));
+      return { ...next, control };
+    }
+    return undefined;
   }
 
   /**
@@ -70,30 +137,50 @@ export class InlineRunner {
    * its lease: renew it before starting, and leave it if another claim took it
    * over meanwhile (that holder runs it; this one would only duplicate work).
    */
-  private async stillOurs(event: TriggerEvent): Promise<boolean> {
-    if (!event.lockedUntil || event.lockedUntil.getTime() - Date.now() > LEASE_MS / 2) return true;
+  private async stillOurs({ event, at }: { event: TriggerEvent; at: number }): Promise<boolean> {
+    if (Date.now() - at < leaseMs() / 2) return true;
     try {
-      return await renewLease(event);
+      return (await renewLease(event)) === "held";
     } catch {
-      return true; // the database hiccuped: run it; the fenced final write still decides
+      this.orphans.push(event); // the database is away: hand it back once it answers
+      return false;
     }
   }
 
-  /** The next claimed event, or undefined after an idle wait (woken early by `wake`). */
-  private async next(): Promise<TriggerEvent | undefined> {
-    this.claiming ??= this.claim().finally(() => (this.claiming = null));
-    const found = await this.claiming;
-    if (this.buffer.length) return this.buffer.shift();
-    if (!found && !this.pending && !this.stopped) await this.waitIdle();
-    return undefined;
+  /** Claims more (one claim at a time per process), or waits until woken or IDLE_POLL_MS pass. */
+  private async claimOrWait() {
+    const found = await (this.claiming ??= this.claim().finally(() => (this.claiming = null)));
+    if (!found && !this.pending && !this.stopping) await this.waitIdle();
   }
 
+  /**
+   * Claims for the owners that could start something now: an owner with its
+   * share already waiting in the buffer is left out, so a flood from one owner
+   * cannot fill the buffer while another owner's events wait in the database.
+   */
   private async claim(): Promise<boolean> {
     this.pending = false;
+    if (this.orphans.length) {
+      // A database outage is not the events' fault: they go back uncharged (fenced on the
+      // attempt, so one that another server took over meanwhile is left alone).
+      const orphans = this.orphans.splice(0);
+      await handBack(orphans).catch(() => this.orphans.push(...orphans));
+    }
+    const full = [...this.buffer.entries()]
+      .filter(([, queue]) => queue.length >= this.perOwner)
+      .map(([owner]) => owner);
     try {
-      const rows = await claimBatch(CLAIM_LIMIT);
-      this.buffer.push(...rows);
-      return rows.length > 0;
+      const { claimed, poisoned } = await claimBatch(this.concurrency, this.perOwner, full);
+      if (poisoned.length) await notePoisoned(poisoned);
+      const at = Date.now();
+      for (const event of claimed) {
+        if (this.stopping) {
+          await handBack([event]);
+          continue;
+        }
+        this.buffer.set(event.ownerId, [...(this.buffer.get(event.ownerId) ?? []), { event, at }]);
+      }
+      return claimed.length > 0;
     } catch (error) {
       console.warn(
         "[runner] could not claim events:",

@@ -2,14 +2,23 @@ import "server-only";
 import { getDb } from "@/db/client";
 import { stampClientAddresses } from "@/lib/api/client-address";
 import { env, usesInngest } from "@/lib/env";
+import { runScheduleTick } from "@/lib/schedules/tick";
 import { sealLegacyCredentials } from "@/lib/skillsets/service";
 import { inlineRunner } from "./inline-runner";
+import { deleteExpired } from "./sweep";
+
+const TICK_MS = 10_000;
+const MAINTENANCE_MS = 60_000;
+
+const g = globalThis as unknown as { __serverState?: { draining: boolean } };
+/** This process is shutting down (readiness answers 503 from the first moment). */
+export const serverState = () => (g.__serverState ??= { draining: false });
 
 /**
  * Called once per server process (instrumentation.ts): check the configuration,
- * open the database, start the inline runner. A configuration this server
- * cannot run with stops it with the sentence that says what to change, not a
- * stack trace.
+ * open the database, start the inline runner and its timers, and drain on
+ * SIGTERM/SIGINT. A configuration this server cannot run with stops it with
+ * the sentence that says what to change, not a stack trace.
  */
 export async function startServer() {
   try {
@@ -25,17 +34,65 @@ async function startJobs() {
   await getDb(); // create and migrate the database at start-up, not on the first request
   await sealLegacyCredentials();
   if (usesInngest()) {
+    drainOnSignals(async () => ({}));
     console.log(
       "[jobs] Inngest mode: events are processed by the functions served at /api/inngest.",
     );
     return;
   }
   if (!env().INLINE_RUNNER) {
+    drainOnSignals(async () => ({}));
     console.log(
       "[jobs] INLINE_RUNNER=false: this server only accepts events; another process must run them.",
     );
     return;
   }
-  inlineRunner().start();
+  const runner = inlineRunner();
+  runner.start();
+  every(TICK_MS, "schedule tick", () => runScheduleTick());
+  every(MAINTENANCE_MS, "retention", () => deleteExpired());
+  drainOnSignals(() => runner.drain(env().SHUTDOWN_GRACE_MS));
   console.log("[jobs] Inline runner started: events and schedules are processed in this process.");
+}
+
+function every(ms: number, what: string, job: () => Promise<unknown>) {
+  let busy = false;
+  const run = async () => {
+    if (busy || serverState().draining) return;
+    busy = true;
+    try {
+      await job();
+    } catch (e) {
+      console.warn(`[jobs] ${what} failed:`, e instanceof Error ? e.message : e);
+    } finally {
+      busy = false;
+    }
+  };
+  void run();
+  setInterval(run, ms).unref();
+}
+
+/**
+ * Next.js closes the HTTP server and exits on SIGTERM/SIGINT. Its handlers run
+ * after ours: first the runner drains (running events finish for up to
+ * SHUTDOWN_GRACE_MS, the rest are handed back), while the server still takes
+ * events and readiness says 503 so the load balancer moves traffic away.
+ */
+function drainOnSignals(drain: () => Promise<unknown>) {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    const next = process.listeners(signal);
+    process.removeAllListeners(signal);
+    process.once(signal, async () => {
+      serverState().draining = true;
+      console.log(`[jobs] ${signal}: draining the runner before shutting down`);
+      try {
+        const result = await drain();
+        console.log(`[jobs] drained (${JSON.stringify(result)})`);
+      } catch (e) {
+        console.error("[jobs] drain failed:", e);
+      }
+      for (const listener of next) (listener as (s: NodeJS.Signals) => void)(signal);
+      if (!next.length) process.exit(0);
+    });
+  }
 }

@@ -1,25 +1,50 @@
 import "server-only";
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { triggerEvents } from "@/db/schema";
-import { dispatchEvents } from "@/lib/jobs";
 import { claimEvent } from "./claim";
-import { processClaimedEvent, recordFailure } from "./process";
+import { notePoisoned, processClaimedEvent, recordFailure } from "./process";
+import { RunControl } from "./run-control";
 
-/** Thrown to make the job engine retry; the event is already back in `queued`. */
+/** Thrown to make the job engine retry. */
 export class RetryableEventError extends Error {}
 
-/** The Inngest path: claim this event, process it; a failed attempt either retries (throws) or ends `failed`. */
+const HELD_ELSEWHERE = "is held by another run";
+
+/**
+ * The Inngest path: claim this event and process it. A failed attempt either
+ * retries (throws, with the event back in `queued`, Inngest doing the back-off)
+ * or ends `failed`. An event another run holds is a retryable error, not a
+ * success: if that run dies, a later attempt (or the sweep) picks it up.
+ */
 export async function runEventById(eventId: string): Promise<{ status: string }> {
-  const event = await claimEvent(eventId);
-  if (!event) return { status: "skipped" }; // done already, or another run holds it
+  const { event, poisoned } = await claimEvent(eventId);
+  if (poisoned) {
+    await notePoisoned([poisoned]);
+    return { status: "failed" };
+  }
+  if (!event) {
+    const db = await getDb();
+    const [row] = await db
+      .select({ status: triggerEvents.status })
+      .from(triggerEvents)
+      .where(eq(triggerEvents.id, eventId));
+    if (row?.status === "queued" || row?.status === "processing")
+      throw new RetryableEventError(`Event ${eventId} ${HELD_ELSEWHERE}; trying again later`);
+    return { status: "skipped" }; // finished already, cancelled, filtered or deleted
+  }
+  const control = new RunControl(event);
   try {
-    return { status: await processClaimedEvent(event) };
+    const outcome = await processClaimedEvent(event, control);
+    return { status: control.stopped ?? outcome };
   } catch (error) {
-    const outcome = await recordFailure(event, error);
+    if (control.stopped) return { status: control.stopped };
+    const outcome = await recordFailure(event, error, { backoff: false });
     if (outcome === "retry")
       throw new RetryableEventError(error instanceof Error ? error.message : String(error));
     return { status: "failed" };
+  } finally {
+    control.finish();
   }
 }
 
@@ -27,35 +52,9 @@ export async function runEventById(eventId: string): Promise<{ status: string }>
 export async function markEventFailed(eventId: string, error: string) {
   const db = await getDb();
   const [event] = await db.select().from(triggerEvents).where(eq(triggerEvents.id, eventId));
-  if (!event || event.status === "completed" || event.status === "failed")
+  if (!event || !["queued", "processing"].includes(event.status))
     return { status: event?.status ?? "gone" };
+  // this function gave up only because another run holds the event: that run finishes it
+  if (error.includes(HELD_ELSEWHERE)) return { status: "held" };
   return { status: await recordFailure(event, new Error(error), { final: true }) };
-}
-
-/** Events stored but never handed to Inngest (send failed), or handed over long ago and still queued. */
-export async function redispatchStale(olderThanMs = 5 * 60_000, limit = 500) {
-  const db = await getDb();
-  const cutoff = new Date(Date.now() - olderThanMs);
-  const stale = await db
-    .select({
-      id: triggerEvents.id,
-      triggerId: triggerEvents.triggerId,
-      sessionKey: triggerEvents.sessionKey,
-    })
-    .from(triggerEvents)
-    .where(
-      and(
-        eq(triggerEvents.status, "queued"),
-        or(
-          and(
-            isNull(triggerEvents.dispatchedAt),
-            lt(triggerEvents.createdAt, new Date(Date.now() - 30_000)),
-          ),
-          lt(triggerEvents.dispatchedAt, cutoff),
-        ),
-      ),
-    )
-    .limit(limit);
-  await dispatchEvents(stale);
-  return { redispatched: stale.length };
 }

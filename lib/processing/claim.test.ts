@@ -21,7 +21,7 @@ async function queuedEvent() {
   return id;
 }
 
-const claimOne = async (id: string) => (await claimBatch(100)).find((e) => e.id === id);
+const claimOne = async (id: string) => (await claimBatch(100)).claimed.find((e) => e.id === id);
 
 describe("claims and leases", () => {
   it("a holder renews its claim until another claim takes the event over after the lease ended", async () => {
@@ -31,7 +31,7 @@ describe("claims and leases", () => {
     expect(first).toMatchObject({ status: "processing", attempts: 1 });
     // while the lease runs, nobody else can claim it, and the holder can renew it
     expect(await claimOne(id)).toBeUndefined();
-    expect(await renewLease(first!)).toBe(true);
+    expect(await renewLease(first!)).toBe("held");
 
     // the holder stalls past its lease (e.g. the event waited in a busy runner's buffer)
     await db
@@ -41,11 +41,11 @@ describe("claims and leases", () => {
     const second = await claimOne(id);
     expect(second).toMatchObject({ status: "processing", attempts: 2 });
     // the stale holder learns it lost the claim; the new holder keeps it
-    expect(await renewLease(first!)).toBe(false);
-    expect(await renewLease(second!)).toBe(true);
+    expect(await renewLease(first!)).toBe("lost");
+    expect(await renewLease(second!)).toBe("held");
 
     // a finished event cannot be renewed
     await db.update(triggerEvents).set({ status: "completed" }).where(eq(triggerEvents.id, id));
-    expect(await renewLease(second!)).toBe(false);
+    expect(await renewLease(second!)).toBe("lost");
   });
 });

@@ -1,54 +1,66 @@
 import "server-only";
-import { and, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
 import { triggerEvents as e, type TriggerEvent } from "@/db/schema";
-import { tsParam } from "@/lib/api/sql-values";
+import { env } from "@/lib/env";
 
+/** Attempts per event, the one retry budget (the Inngest function's `retries` derives from it). */
 export const MAX_ATTEMPTS = 3;
-/** A claim expires unless renewed; a crashed server's events are taken over after this. */
-export const LEASE_MS = 30_000;
+
+/** How long a claim lasts unless renewed; a stopped server's events are taken over after it. */
+export const leaseMs = () => env().EVENT_LEASE_MS;
+
+// Every lease is written and compared on the database's clock (now()), never an
+// app server's: servers whose clocks disagree still agree on who holds an event.
+const leaseUntil = () => sql`now() + ${leaseMs()} * interval '1 millisecond'`;
+
+/** Runnable: queued with its back-off over, or processing under a lease that ran out. */
+const runnable = sql`(
+  (${e.status} = 'queued' and (${e.lockedUntil} is null or ${e.lockedUntil} <= now()))
+  or (${e.status} = 'processing' and ${e.lockedUntil} <= now()))`;
+
+/** An event waits while an earlier event of its session is pending: one at a time, in order. */
+const sessionFree = sql`not exists (
+  select 1 from trigger_events p
+  where p.trigger_id = ${e.triggerId} and p.session_key = ${e.sessionKey} and p.id <> ${e.id}
+    and p.status in ('queued', 'processing')
+    and ((p.status = 'processing' and p.locked_until > now()) or (p.status = 'queued' and p.id < ${e.id})))`;
+
+const claimSet = () => ({
+  status: "processing" as const,
+  attempts: sql`${e.attempts} + 1`,
+  lockedUntil: leaseUntil(),
+  startedAt: sql`coalesce(${e.startedAt}, now())`,
+  updatedAt: sql`now()`,
+});
 
 /**
- * Claims up to `limit` runnable events (FOR UPDATE SKIP LOCKED, so servers
- * sharing a database never take the same one): queued ones whose back-off has
- * passed and processing ones whose lease expired. An event waits while an
- * earlier event of the same session is pending, so a conversation's events
- * are handled one at a time, in arrival order.
+ * Claims up to `limit` runnable events, FOR UPDATE SKIP LOCKED so servers
+ * sharing a database never take the same one. Owners are served round-robin
+ * (at most `perOwner` each), so one tenant's backlog cannot fill the runner.
+ * An event whose runs keep dying with the process (a poison event) is not
+ * claimed again once it used up its attempts: it ends `failed` and is returned
+ * in `poisoned` so its conversation can say so.
  */
-export async function claimBatch(limit: number): Promise<TriggerEvent[]> {
+export async function claimBatch(
+  limit: number,
+  perOwner = limit,
+  skipOwners: string[] = [],
+): Promise<{ claimed: TriggerEvent[]; poisoned: TriggerEvent[] }> {
   const db = await getDb();
-  const at = new Date();
-  const leaseUntil = new Date(at.getTime() + LEASE_MS);
-  return db.transaction(async (tx) => {
+  const poisoned = await failPoisoned(db);
+  const candidates = await fairCandidates(db, limit, perOwner, skipOwners);
+  if (!candidates.length) return { claimed: [], poisoned };
+  const claimed = await db.transaction(async (tx) => {
     const ids = await tx
       .select({ id: e.id })
       .from(e)
-      .where(
-        and(
-          or(
-            and(eq(e.status, "queued"), or(isNull(e.lockedUntil), lte(e.lockedUntil, at))),
-            and(eq(e.status, "processing"), lte(e.lockedUntil, at)),
-          ),
-          sql`not exists (
-            select 1 from trigger_events p
-            where p.trigger_id = ${e.triggerId} and p.session_key = ${e.sessionKey} and p.id <> ${e.id}
-              and p.status in ('queued', 'processing')
-              and ((p.status = 'processing' and p.locked_until > ${tsParam(at)}) or (p.status = 'queued' and p.id < ${e.id})))`,
-        ),
-      )
-      .orderBy(e.id)
-      .limit(limit)
+      .where(and(inArray(e.id, candidates), runnable, sessionFree))
       .for("update", { skipLocked: true });
     if (!ids.length) return [];
-    const rows = await tx
+    return tx
       .update(e)
-      .set({
-        status: "processing",
-        attempts: sql`${e.attempts} + 1`,
-        lockedUntil: leaseUntil,
-        startedAt: sql`coalesce(${e.startedAt}, ${tsParam(at)})`,
-        updatedAt: at,
-      })
+      .set(claimSet())
       .where(
         inArray(
           e.id,
@@ -56,44 +68,139 @@ export async function claimBatch(limit: number): Promise<TriggerEvent[]> {
         ),
       )
       .returning();
-    return rows.sort((a, b) => a.id.localeCompare(b.id));
   });
-}
-
-/** Claims one event by id (the Inngest path, where Inngest decides when it runs). */
-export async function claimEvent(id: string): Promise<TriggerEvent | null> {
-  const db = await getDb();
-  const at = new Date();
-  const [row] = await db
-    .update(e)
-    .set({
-      status: "processing",
-      attempts: sql`${e.attempts} + 1`,
-      lockedUntil: new Date(at.getTime() + LEASE_MS),
-      startedAt: sql`coalesce(${e.startedAt}, ${tsParam(at)})`,
-      updatedAt: at,
-    })
-    .where(
-      and(
-        eq(e.id, id),
-        or(eq(e.status, "queued"), and(eq(e.status, "processing"), lte(e.lockedUntil, at))),
-      ),
-    )
-    .returning();
-  return row ?? null;
+  const order = new Map(candidates.map((id, i) => [id, i]));
+  return { claimed: claimed.sort((a, b) => order.get(a.id)! - order.get(b.id)!), poisoned };
 }
 
 /**
- * Extends a claim (while a long bot run is going, or before starting an event
- * that waited in a runner's buffer); false when the claim is no longer this
- * holder's: completed, or taken over by another claim after the lease ended.
+ * Up to `perOwner` runnable event ids of each owner with pending events,
+ * interleaved round-robin. Owners are walked with a skip scan of the pending
+ * index, so the cost follows the number of owners, not the backlog.
  */
-export async function renewLease(event: Pick<TriggerEvent, "id" | "attempts">): Promise<boolean> {
+async function fairCandidates(
+  db: Db,
+  limit: number,
+  perOwner: number,
+  skipOwners: string[],
+): Promise<string[]> {
+  const skip = skipOwners.length
+    ? sql`and ${e.ownerId} not in (${sql.join(
+        skipOwners.map((o) => sql`${o}`),
+        sql`, `,
+      )})`
+    : sql``;
+  const result = await db.execute(sql`
+    with recursive owners as (
+      (select owner_id from trigger_events where status in ('queued', 'processing') order by owner_id limit 1)
+      union all
+      select (select t.owner_id from trigger_events t
+              where t.status in ('queued', 'processing') and t.owner_id > o.owner_id
+              order by t.owner_id limit 1)
+      from owners o where o.owner_id is not null
+    )
+    select c.id, c.owner_id from owners o cross join lateral (
+      select ${e.id} as id, ${e.ownerId} as owner_id from ${e}
+      where ${e.ownerId} = o.owner_id ${skip} and ${e.status} in ('queued', 'processing') and ${runnable} and ${sessionFree}
+      order by ${e.id} limit ${perOwner}
+    ) c where o.owner_id is not null`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+    id: string;
+    owner_id: string;
+  }[];
+  const byOwner = new Map<string, string[]>();
+  for (const r of rows) byOwner.set(r.owner_id, [...(byOwner.get(r.owner_id) ?? []), r.id]);
+  // oldest first within each round, so a single owner's events keep their order
+  const queues = [...byOwner.values()].sort((a, b) => a[0].localeCompare(b[0]));
+  const out: string[] = [];
+  for (let round = 0; out.length < limit && queues.some((q) => q.length > round); round++)
+    for (const q of queues) if (q[round] && out.length < limit) out.push(q[round]);
+  return out;
+}
+
+/** Processing events whose lease ran out after their last allowed attempt: failed, never re-run. */
+export async function failPoisoned(db: Db, where?: SQL): Promise<TriggerEvent[]> {
+  return db
+    .update(e)
+    .set({
+      status: "failed",
+      error: sql`'gave up after ' || ${e.attempts} || ' attempts: the process running it stopped each time'`,
+      lockedUntil: null,
+      completedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(e.status, "processing"),
+        sql`${e.lockedUntil} <= now()`,
+        sql`${e.attempts} >= ${MAX_ATTEMPTS}`,
+        where,
+      ),
+    )
+    .returning();
+}
+
+/**
+ * Claims one event by id (the Inngest path, where Inngest decides when it
+ * runs). Null when it is not runnable: finished, held by a live claim, or a
+ * poison event (then failed here and returned as `poisoned`).
+ */
+export async function claimEvent(
+  id: string,
+): Promise<{ event: TriggerEvent | null; poisoned: TriggerEvent | null }> {
+  const db = await getDb();
+  const [poisoned] = await failPoisoned(db, eq(e.id, id));
+  if (poisoned) return { event: null, poisoned };
+  const [row] = await db
+    .update(e)
+    .set(claimSet())
+    .where(and(eq(e.id, id), runnable))
+    .returning();
+  return { event: row ?? null, poisoned: null };
+}
+
+export type LeaseState = "held" | "lost" | "cancelled";
+
+/**
+ * Extends a claim (while a run is going, or before starting an event that
+ * waited in a runner's buffer). "lost": the claim is no longer this holder's
+ * (taken over after the lease ended, or finished by someone else);
+ * "cancelled": the event was cancelled while it ran.
+ */
+export async function renewLease(
+  event: Pick<TriggerEvent, "id" | "attempts">,
+): Promise<LeaseState> {
   const db = await getDb();
   const rows = await db
     .update(e)
-    .set({ lockedUntil: new Date(Date.now() + LEASE_MS) })
+    .set({ lockedUntil: leaseUntil() })
     .where(and(eq(e.id, event.id), eq(e.attempts, event.attempts), eq(e.status, "processing")))
     .returning({ id: e.id });
-  return rows.length > 0;
+  if (rows.length) return "held";
+  const [row] = await db.select({ status: e.status }).from(e).where(eq(e.id, event.id));
+  return row?.status === "cancelled" ? "cancelled" : "lost";
+}
+
+/**
+ * Gives a claimed event back without charging the attempt (a server shutting
+ * down): queued and runnable at once, for this or any other server.
+ */
+export async function handBack(events: Pick<TriggerEvent, "id" | "attempts">[]): Promise<number> {
+  if (!events.length) return 0;
+  const db = await getDb();
+  let n = 0;
+  for (const event of events) {
+    const rows = await db
+      .update(e)
+      .set({
+        status: "queued",
+        attempts: sql`greatest(${e.attempts} - 1, 0)`,
+        lockedUntil: null,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(e.id, event.id), eq(e.attempts, event.attempts), eq(e.status, "processing")))
+      .returning({ id: e.id });
+    n += rows.length;
+  }
+  return n;
 }

@@ -111,11 +111,11 @@ export async function resolveConversation(
         eventId: event.id,
         type: "user",
         text: description.text,
+        // the payload itself stays on the event (stored once); message lists join it back in
         meta: {
           step: "event",
           kind: event.kind,
           contentType: event.contentType,
-          payload: event.payload,
           contact: event.contact,
           session: sessionLabel(event.sessionKey),
           scheduledFor: event.scheduledFor?.toISOString() ?? null,

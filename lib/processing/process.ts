@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb, type Db } from "@/db/client";
 import {
   abilities,
   bots,
@@ -10,14 +10,16 @@ import {
   triggers,
   type TriggerEvent,
 } from "@/db/schema";
+import { isDatabaseUnavailable } from "@/lib/api/errors";
 import { now } from "@/lib/clock";
 import { newId } from "@/lib/ids";
-import { MAX_ATTEMPTS, renewLease } from "./claim";
+import { handBack, MAX_ATTEMPTS } from "./claim";
 import { loadHistory, resolveConversation } from "./conversation";
 import { describeEvent } from "./describe";
 import { touchTrigger } from "./last-trigger";
 import { PermanentError } from "./errors";
 import { runBot } from "./run-bot";
+import { RunControl, type StopReason } from "./run-control";
 
 export { PermanentError };
 
@@ -30,7 +32,10 @@ const BACKOFF_MS = [2_000, 10_000, 30_000];
  * retried; the final write is fenced on the claim (attempts), so a run that
  * lost its claim records nothing.
  */
-export async function processClaimedEvent(event: TriggerEvent): Promise<"completed" | "gone"> {
+export async function processClaimedEvent(
+  event: TriggerEvent,
+  control: RunControl,
+): Promise<"completed" | "gone" | StopReason> {
   const db = await getDb();
   const [row] = await db
     .select({ trigger: triggers, bot: bots })
@@ -46,7 +51,7 @@ export async function processClaimedEvent(event: TriggerEvent): Promise<"complet
     ? await db.select().from(abilities).where(eq(abilities.skillsetId, bot.skillsetId))
     : [];
   const history = await loadHistory(db, conversation.id, event.id);
-  const heartbeat = setInterval(() => void renewLease(event).catch(() => {}), 10_000);
+  control.start();
   let reply: { text: string };
   try {
     reply = await runBot({
@@ -56,6 +61,8 @@ export async function processClaimedEvent(event: TriggerEvent): Promise<"complet
       userText: describeEvent(event).text,
       history,
       abilities: tools,
+      signal: control.signal,
+      checkpoint: () => control.checkpoint(),
       onToolCall: async (call, index) => {
         await db
           .insert(messages)
@@ -80,20 +87,20 @@ export async function processClaimedEvent(event: TriggerEvent): Promise<"complet
       },
     });
   } finally {
-    clearInterval(heartbeat);
+    control.finish();
   }
 
   const at = now();
-  await db
+  const finished = await db
     .transaction(async (tx) => {
       const done = await tx
         .update(triggerEvents)
         .set({
           status: "completed",
-          completedAt: new Date(),
+          completedAt: sql`now()`,
           error: null,
           lockedUntil: null,
-          updatedAt: new Date(),
+          updatedAt: sql`now()`,
         })
         .where(
           and(
@@ -121,11 +128,14 @@ export async function processClaimedEvent(event: TriggerEvent): Promise<"complet
         .update(conversations)
         .set({ lastActivityAt: at, updatedAt: at })
         .where(eq(conversations.id, conversation.id));
+      return true;
     })
     .catch((error) => {
-      if (error instanceof LostClaimError) return; // another worker owns the event now
+      if (error instanceof LostClaimError) return false; // another run owns the event now
       throw error;
     });
+  // A run that lost its claim leaves the trigger's lastTriggerAt to the run that holds it.
+  if (!finished) return "lost";
   touchTrigger(trigger.id, event.createdAt);
   return "completed";
 }
@@ -140,7 +150,8 @@ class LostClaimError extends Error {}
 export async function recordFailure(
   event: TriggerEvent,
   error: unknown,
-  options: { final?: boolean } = {},
+  /** backoff: false when the job engine does the back-off itself (Inngest). */
+  options: { final?: boolean; backoff?: boolean } = {},
 ): Promise<"retry" | "failed"> {
   const db = await getDb();
   const message = error instanceof Error ? error.message : String(error);
@@ -151,70 +162,121 @@ export async function recordFailure(
     sql`${triggerEvents.status} in ('queued', 'processing')`,
   );
   if (!final) {
-    const delay = BACKOFF_MS[Math.min(event.attempts - 1, BACKOFF_MS.length - 1)];
+    const delay =
+      options.backoff === false
+        ? 0
+        : BACKOFF_MS[Math.min(event.attempts - 1, BACKOFF_MS.length - 1)];
     await db
       .update(triggerEvents)
       .set({
         status: "queued",
         error: message,
-        lockedUntil: new Date(Date.now() + delay),
-        updatedAt: new Date(),
+        lockedUntil: sql`now() + ${delay} * interval '1 millisecond'`,
+        updatedAt: sql`now()`,
       })
       .where(fence);
     return "retry";
   }
-  // Make sure the event shows in a conversation even if it failed before one was made.
-  let conversationId = event.conversationId;
-  if (!conversationId) {
-    try {
-      const [t] = await db.select().from(triggers).where(eq(triggers.id, event.triggerId));
-      if (t) conversationId = (await resolveConversation(db, event, t, t.botId)).id;
-    } catch (e) {
-      console.error("[processing] could not record the failed event in a conversation", e);
-    }
-  }
+  const conversationId = await conversationFor(event);
   await db.transaction(async (tx) => {
     const updated = await tx
       .update(triggerEvents)
       .set({
         status: "failed",
         error: message,
-        completedAt: new Date(),
+        completedAt: sql`now()`,
         lockedUntil: null,
-        updatedAt: new Date(),
+        updatedAt: sql`now()`,
         conversationId,
       })
       .where(fence)
       .returning({ id: triggerEvents.id });
-    if (!updated.length || !conversationId) return;
-    await tx
-      .insert(messages)
-      .values({
-        id: newId("message"),
-        ownerId: event.ownerId,
-        conversationId,
-        eventId: event.id,
-        type: "activity",
-        text: `Processing failed after ${event.attempts} attempt${event.attempts === 1 ? "" : "s"}: ${message}`,
-        meta: { step: "failure", error: message, attempts: event.attempts },
-        createdAt: now(),
-      })
-      .onConflictDoNothing();
+    if (updated.length && conversationId)
+      await insertFailureNote(tx, event, conversationId, failureText(event.attempts, message));
   });
   return "failed";
 }
 
-/** One attempt: process, and on error record the failure (retry or failed). */
+const failureText = (attempts: number, message: string) =>
+  `Processing failed after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${message}`;
+
+/** The event's conversation, made now if it failed before one was (so the failure shows somewhere). */
+async function conversationFor(event: TriggerEvent): Promise<string | null> {
+  if (event.conversationId) return event.conversationId;
+  const db = await getDb();
+  try {
+    const [t] = await db.select().from(triggers).where(eq(triggers.id, event.triggerId));
+    return t ? (await resolveConversation(db, event, t, t.botId)).id : null;
+  } catch (e) {
+    console.error("[processing] could not record the failed event in a conversation", e);
+    return null;
+  }
+}
+
+async function insertFailureNote(
+  tx: Pick<Db, "insert">,
+  event: TriggerEvent,
+  conversationId: string,
+  text: string,
+) {
+  await tx
+    .insert(messages)
+    .values({
+      id: newId("message"),
+      ownerId: event.ownerId,
+      conversationId,
+      eventId: event.id,
+      type: "activity",
+      text,
+      meta: { step: "failure", error: event.error ?? text, attempts: event.attempts },
+      createdAt: now(),
+    })
+    .onConflictDoNothing();
+}
+
+/** Poison events (their runs kept dying with the process) were failed when claimed: say so in their conversations. */
+export async function notePoisoned(events: TriggerEvent[]) {
+  const db = await getDb();
+  for (const event of events) {
+    console.warn(`[processing] ${event.id}: ${event.error}`);
+    const conversationId = await conversationFor(event);
+    if (!conversationId) continue;
+    await db.update(triggerEvents).set({ conversationId }).where(eq(triggerEvents.id, event.id));
+    await insertFailureNote(db, event, conversationId, `Processing failed: ${event.error}`);
+  }
+}
+
+/**
+ * One attempt: process, and on error record the failure (retry or failed). A
+ * stopped run records nothing of its own: a lost claim belongs to the run
+ * that took it over, a shut-down server hands the event back uncharged, and a
+ * cancelled event stays cancelled. "orphaned": the database went away in the
+ * middle (nothing could be recorded, not even the failure); the event is not
+ * at fault, so the runner hands it back uncharged once the database answers.
+ */
 export async function attemptEvent(
   event: TriggerEvent,
-): Promise<"completed" | "gone" | "retry" | "failed"> {
+  control = new RunControl(event),
+): Promise<"completed" | "gone" | "retry" | "failed" | "orphaned" | StopReason> {
   try {
-    return await processClaimedEvent(event);
+    const outcome = await processClaimedEvent(event, control);
+    return control.stopped === "unreachable" ? "orphaned" : (control.stopped ?? outcome);
   } catch (error) {
+    const stopped = control.stopped;
+    if (stopped === "shutdown") await handBack([event]).catch(() => {});
+    if (stopped === "unreachable") return "orphaned";
+    if (stopped) return stopped;
     console.warn(
       `[processing] ${event.id} attempt ${event.attempts} failed:`,
       error instanceof Error ? error.message : error,
     );
-    return recordFailure(event, error);
+    try {
+      return await recordFailure(event, error);
+    } catch (recording) {
+      if (!isDatabaseUnavailable(recording)) throw recording;
+      return "orphaned";
+    }
+  } finally {
+    control.finish();
   }
 }

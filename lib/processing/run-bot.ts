@@ -25,6 +25,10 @@ type RunInput = {
   abilities: Pick<Ability, "name" | "description" | "kind" | "config" | "secretsEnc">[];
   /** Called as each tool call finishes, so it is recorded even if the run fails later. */
   onToolCall: (record: ToolCallRecord, index: number) => Promise<void>;
+  /** Stops the run (lost claim, cancel, shutdown): reaches the model call and every ability request. */
+  signal: AbortSignal;
+  /** Runs before each tool call; throws when the run may not cause side effects any more. */
+  checkpoint: () => Promise<void>;
 };
 
 function systemPrompt({ bot, trigger, event }: RunInput): string {
@@ -60,6 +64,7 @@ export async function runBot(input: RunInput): Promise<{ text: string }> {
         additionalProperties: true,
       }),
       execute: async (args) => {
+        await input.checkpoint();
         const index = calls++;
         const started = Date.now();
         const scope = {
@@ -75,6 +80,7 @@ export async function runBot(input: RunInput): Promise<{ text: string }> {
         try {
           const output = await runAbility(ability, scope, {
             idempotencyKey: `${input.event.id}-${index}`,
+            signal: input.signal,
           });
           await input.onToolCall(
             { name: ability.name, input: args, output, durationMs: Date.now() - started },
@@ -82,6 +88,7 @@ export async function runBot(input: RunInput): Promise<{ text: string }> {
           );
           return output;
         } catch (error) {
+          if (input.signal.aborted) throw input.signal.reason; // a stopped run records nothing
           const message = error instanceof Error ? error.message : String(error);
           await input.onToolCall(
             { name: ability.name, input: args, error: message, durationMs: Date.now() - started },
@@ -106,7 +113,7 @@ export async function runBot(input: RunInput): Promise<{ text: string }> {
     tools,
     stopWhen: stepCountIs(MAX_STEPS),
     maxRetries: 0, // the event is retried with back-off as a whole
-    abortSignal: AbortSignal.timeout(RUN_TIMEOUT_MS),
+    abortSignal: AbortSignal.any([input.signal, AbortSignal.timeout(RUN_TIMEOUT_MS)]),
   });
   return { text: result.text || "(the model returned no text)" };
 }

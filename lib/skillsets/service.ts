@@ -7,6 +7,7 @@ import { ApiError, notFound, validationError } from "@/lib/api/errors";
 import { iso } from "@/lib/api/fields";
 import { assertOwnedRef, getOwnedOrThrow } from "@/lib/api/owned";
 import { cursorClauses, toPage, type ListQuery } from "@/lib/api/pagination";
+import { splitUrlTemplate } from "@/lib/abilities/template";
 import { newId } from "@/lib/ids";
 import {
   mergeCredentials,
@@ -170,7 +171,11 @@ export async function updateAbility({
   input,
 }: Owner & { skillsetId: string; id: string; input: z.infer<typeof updateAbilitySchema> }) {
   const current = await getAbilityOrThrow(ownerId, skillsetId, id);
-  const stored = readCredentials(current);
+  // Stored credentials go only where they went before: pointing the ability at another
+  // origin needs them sent again (else a changed URL would carry them to anyone).
+  const stored = sameOrigin(current.config.url, input.config?.url ?? current.config.url)
+    ? readCredentials(current)
+    : {};
   // Kind and config are validated together, against the merged record; credentials
   // the request leaves out (or sends back masked) are the stored ones.
   const merged = createAbilitySchema.safeParse({
@@ -222,6 +227,13 @@ export async function listAbilities({
     .orderBy(c.orderBy)
     .limit(c.limit);
   return toPage(rows.map(serializeAbility), query.take);
+}
+
+function sameOrigin(a: unknown, b: unknown): boolean {
+  if (typeof a !== "string" || typeof b !== "string") return a === b;
+  const x = splitUrlTemplate(a);
+  const y = splitUrlTemplate(b);
+  return x.ok && y.ok && x.origin.origin === y.origin.origin;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AccountView } from "@/components/account/account-view";
 import { auth, oauthProviders } from "@/lib/auth";
-import { REFUSAL_MESSAGES, type RefusalCode } from "@/lib/auth/linking";
+import { refusalMessage } from "@/lib/auth/linking";
 import { linkedAccounts } from "@/lib/auth/users";
 
 export const metadata: Metadata = { title: "Account" };
@@ -26,7 +26,7 @@ export default async function AccountPage({
       }))}
       notice={
         error
-          ? { kind: "error", text: REFUSAL_MESSAGES[error as RefusalCode] ?? "Could not connect." }
+          ? { kind: "error", text: refusalMessage(error) ?? "Could not connect." }
           : connected
             ? { kind: "ok", text: "Connected." }
             : password === "changed"

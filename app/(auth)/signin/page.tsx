@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { oauthProviders } from "@/lib/auth";
-import { REFUSAL_MESSAGES, type RefusalCode } from "@/lib/auth/linking";
+import { refusalMessage } from "@/lib/auth/linking";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -13,8 +13,12 @@ export default async function SignInPage({
   const { callbackUrl, error } = await searchParams;
   // Only known codes become words: the query string is anyone's to write.
   const notice = error
-    ? (REFUSAL_MESSAGES[error as RefusalCode] ??
-      (error === "CredentialsSignin" ? "Wrong email or password." : "Sign-in failed. Try again."))
+    ? (refusalMessage(error) ??
+      (error === "CredentialsSignin"
+        ? "Wrong email or password."
+        : error === "PasswordChanged"
+          ? "Your password was changed and every session ended. Sign in with the new password."
+          : "Sign-in failed. Try again."))
     : undefined;
   return (
     <SignInForm

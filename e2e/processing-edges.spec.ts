@@ -1,0 +1,219 @@
+import http from "node:http";
+import { expect, test } from "@playwright/test";
+import { userWithToken } from "./fixtures/accounts";
+import { freePort, ownServer } from "./fixtures/own-server";
+import { scenarioName, scriptLlm } from "./fixtures/pipeline";
+import { json } from "./fixtures/resources";
+
+type Row = {
+  id: string;
+  status: string;
+  attempts: number;
+  latencyMs: number | null;
+  conversationId: string | null;
+};
+
+async function allEvents(base: string, token: string, triggerId: string): Promise<Row[]> {
+  const out: Row[] = [];
+  let cursor: string | undefined;
+  do {
+    const res = await fetch(
+      `${base}/api/v1/integration/trigger/${triggerId}/event/list?take=100${cursor ? `&cursor=${cursor}` : ""}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    const page = await res.json();
+    out.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
+
+const send = (base: string, triggerId: string, body: unknown) =>
+  fetch(`${base}/v1/integration/trigger/${triggerId}/event`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+test("SIGTERM drains: running events finish, waiting ones are handed back and taken at once by the next server, none recorded twice", async () => {
+  test.setTimeout(180_000);
+  const env = { SHUTDOWN_GRACE_MS: "5000", RUNNER_CONCURRENCY: "4" };
+  const first = await ownServer(await freePort(), { env });
+  // on PostgreSQL a second server shares the database; on PGlite the next start of the same directory
+  const second = process.env.DATABASE_URL
+    ? await ownServer(await freePort(), { env, databaseUrl: first.databaseUrl })
+    : first;
+  try {
+    await first.start();
+    const { api, token } = await userWithToken(first.base);
+    const normal = scenarioName("drain");
+    const long = scenarioName("drain-long");
+    await scriptLlm(normal, [{ text: "done", delayMs: 2000 }]);
+    await scriptLlm(long, [{ text: "cut short", delayMs: 15_000 }, { text: "long done" }]);
+    const trigger = async (scenario: string) => {
+      const { id: botId } = await json(
+        await api.post("/api/v1/bot/create", {
+          data: { name: "b", model: "openai/stub", backstory: `[scenario:${scenario}]` },
+        }),
+      );
+      return (
+        await json(
+          await api.post("/api/v1/integration/trigger/create", {
+            data: { botId, authenticate: false },
+          }),
+        )
+      ).id as string;
+    };
+    const longTrigger = await trigger(long);
+    const normalTrigger = await trigger(normal);
+    expect((await send(first.base, longTrigger, { text: "long" })).status).toBe(202);
+    for (let i = 0; i < 10; i++)
+      expect((await send(first.base, normalTrigger, { text: `n${i}` })).status).toBe(202);
+    await expect
+      .poll(
+        async () =>
+          (await allEvents(first.base, token, normalTrigger)).filter(
+            (e) => e.status === "processing",
+          ).length,
+      )
+      .toBeGreaterThanOrEqual(2);
+
+    const stopping = first.terminate();
+    // draining: alive, but not ready, while running events finish
+    await expect
+      .poll(async () => (await fetch(`${first.base}/api/ready`).catch(() => null))?.status ?? 0)
+      .toBe(503);
+    await stopping;
+    const log = first.log.join("");
+    expect(log).toContain("SIGTERM: draining the runner");
+    expect(log).toMatch(/drained \(\{"handedBack":\d+\}\)/);
+
+    const restartedAt = Date.now();
+    await second.start();
+    let rows: Row[] = [];
+    await expect
+      .poll(
+        async () => {
+          rows = [
+            ...(await allEvents(second.base, token, normalTrigger)),
+            ...(await allEvents(second.base, token, longTrigger)),
+          ];
+          return rows.filter((e) => e.status === "completed").length;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(11);
+    // taken at once, not after the 30 s lease of a crashed server
+    expect(Date.now() - restartedAt).toBeLessThan(25_000);
+    // nobody was charged an attempt for the shutdown, and every event has exactly one reply
+    expect(rows.map((e) => e.attempts)).toEqual(Array(11).fill(1));
+    for (const e of rows) {
+      const res = await fetch(
+        `${second.base}/api/v1/conversation/${e.conversationId}/message/list?take=100`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      const types = (await res.json()).items.map((m: { type: string }) => m.type).sort();
+      expect(types).toEqual(["bot", "user"]);
+    }
+    const calls = async (s: string) =>
+      (await (await fetch(`http://127.0.0.1:${process.env.E2E_LLM_PORT}/__calls/${s}`)).json())
+        .calls;
+    expect(await calls(normal)).toBe(10); // each normal event's model was called once
+    expect(await calls(long)).toBe(2); // cut short at the grace period, run again after the restart
+  } finally {
+    await first.stop();
+    if (second !== first) await second.stop();
+  }
+});
+
+test("fair share: one owner's flood of slow runs does not hold up another owner's events", async () => {
+  test.setTimeout(120_000);
+  // an ability that takes 5 s
+  const slow = http.createServer((req, res) => {
+    req.resume();
+    setTimeout(() => res.end('{"ok":true}'), 5000);
+  });
+  await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+  const slowUrl = `http://127.0.0.1:${(slow.address() as { port: number }).port}`;
+  const server = await ownServer(await freePort(), {
+    env: { RUNNER_CONCURRENCY: "4", ABILITY_HTTP_ALLOW_HOSTS: "127.0.0.1" },
+  });
+  try {
+    await server.start();
+    const a = await userWithToken(server.base);
+    const b = await userWithToken(server.base);
+    const scenario = scenarioName("flood");
+    await scriptLlm(scenario, [{ tool: "slow", args: {}, perTurn: true, then: "ok" }]);
+    const { id: skillsetId } = await json(
+      await a.api.post("/api/v1/skillset/create", { data: { name: "s" } }),
+    );
+    await json(
+      await a.api.post(`/api/v1/skillset/${skillsetId}/ability/create`, {
+        data: {
+          name: "slow",
+          kind: "http_request",
+          config: { method: "POST", url: `${slowUrl}/work`, timeoutMs: 20_000 },
+        },
+      }),
+    );
+    const { id: aBot } = await json(
+      await a.api.post("/api/v1/bot/create", {
+        data: { name: "a", model: "openai/stub", skillsetId, backstory: `[scenario:${scenario}]` },
+      }),
+    );
+    const aTrigger = await json(
+      await a.api.post("/api/v1/integration/trigger/create", {
+        data: { botId: aBot, authenticate: false, rateLimitPerSecond: 1000, rateLimitBurst: 1000 },
+      }),
+    );
+    const { id: bBot } = await json(
+      await b.api.post("/api/v1/bot/create", { data: { name: "b" } }),
+    );
+    const bTrigger = await json(
+      await b.api.post("/api/v1/integration/trigger/create", {
+        data: { botId: bBot, authenticate: false },
+      }),
+    );
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => send(server.base, aTrigger.id, { text: `a${i}` })),
+    );
+    await expect
+      .poll(
+        async () =>
+          (await allEvents(server.base, a.token, aTrigger.id)).filter(
+            (e) => e.status === "processing",
+          ).length,
+      )
+      .toBeGreaterThanOrEqual(3);
+
+    for (let i = 0; i < 10; i++)
+      expect((await send(server.base, bTrigger.id, { text: `b${i}` })).status).toBe(202);
+    let rows: Row[] = [];
+    await expect
+      .poll(
+        async () => {
+          rows = await allEvents(server.base, b.token, bTrigger.id);
+          return rows.filter((e) => e.status === "completed").length;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(10);
+    const latencies = rows.map((e) => e.latencyMs!).sort((x, y) => x - y);
+    const p95 = latencies[Math.ceil(latencies.length * 0.95) - 1];
+    console.log(
+      `fair share: owner B's 10 events behind A's 200 slow runs, latency p50 ${latencies[4]} ms, p95 ${p95} ms`,
+    );
+    expect(p95).toBeLessThan(3000);
+    // and A is not starved either: its runs keep going
+    expect(
+      (await allEvents(server.base, a.token, aTrigger.id)).some(
+        (e) => e.status === "completed" || e.status === "processing",
+      ),
+    ).toBe(true);
+  } finally {
+    await server.stop();
+    await new Promise<void>((r) => slow.close(() => r()));
+  }
+});

@@ -1,0 +1,203 @@
+import net from "node:net";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { bots, messages, triggerEvents } from "@/db/schema";
+import { startLlmStub } from "@/e2e/fixtures/llm-stub.mjs";
+import { setEnv } from "@/test/env";
+import { startReceiver } from "@/test/http";
+import { seedEvent, seedSkillset, seedTrigger } from "@/test/seed";
+import { claimBatch, claimEvent, handBack, MAX_ATTEMPTS } from "./claim";
+import { attemptEvent } from "./process";
+import { RunControl } from "./run-control";
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+let llm: { close: () => Promise<void> };
+let llmUrl = "";
+beforeAll(async () => {
+  const port = await freePort();
+  llm = await startLlmStub(port);
+  llmUrl = `http://127.0.0.1:${port}`;
+  setEnv({ OPENAI_BASE_URL: `${llmUrl}/v1`, ABILITY_HTTP_ALLOW_HOSTS: "127.0.0.1" });
+});
+afterAll(async () => {
+  await llm.close();
+  setEnv({ OPENAI_BASE_URL: undefined, ABILITY_HTTP_ALLOW_HOSTS: undefined });
+});
+
+async function script(scenario: string, replies: unknown[]) {
+  await fetch(`${llmUrl}/__script`, {
+    method: "POST",
+    body: JSON.stringify({ scenario, replies }),
+  });
+}
+const callsOf = async (scenario: string) =>
+  (await (await fetch(`${llmUrl}/__calls/${scenario}`)).json()).calls as number;
+
+const eventRow = async (id: string) => {
+  const db = await getDb();
+  return (await db.select().from(triggerEvents).where(eq(triggerEvents.id, id)))[0];
+};
+const messagesOf = async (eventId: string) => {
+  const db = await getDb();
+  return db.select().from(messages).where(eq(messages.eventId, eventId)).orderBy(messages.id);
+};
+
+/** A trigger whose bot (the stub model, scripted by `scenario`) has one ability calling `url`. */
+async function triggerWithTool(scenario: string, url: string) {
+  const trigger = await seedTrigger(
+    "openai/gpt-4o-mini",
+    {},
+    { backstory: `[scenario:${scenario}]` },
+  );
+  const skillsetId = await seedSkillset(trigger.ownerId, {
+    name: "ship",
+    config: { method: "POST", url: `${url}/ship`, timeoutMs: 5000 },
+  });
+  const db = await getDb();
+  await db.update(bots).set({ skillsetId }).where(eq(bots.id, trigger.botId));
+  return trigger;
+}
+
+describe("a run that lost its claim", () => {
+  it("stops before its next side effect: the ability is called by one holder only, the loser records nothing", async () => {
+    const receiver = await startReceiver();
+    const scenario = `lease-${Date.now()}`;
+    // holder 1's model call stalls; holder 2 (after the lease ran out) gets an answer at once
+    await script(scenario, [
+      { tool: "ship", args: { n: 1 }, delayMs: 2500 },
+      { tool: "ship", args: { n: 2 } },
+      { text: "shipped" },
+      { text: "too late" },
+    ]);
+    const trigger = await triggerWithTool(scenario, receiver.url);
+    const id = await seedEvent(trigger);
+    const db = await getDb();
+
+    const first = (await claimBatch(10)).claimed.find((e) => e.id === id)!;
+    const loser = attemptEvent(first);
+    await expect.poll(() => callsOf(scenario)).toBe(1); // holder 1 waits for its model
+    // holder 1 stalls past its lease (a paused process, say): another server takes the event over
+    await db
+      .update(triggerEvents)
+      .set({ lockedUntil: new Date(Date.now() - 60_000) })
+      .where(eq(triggerEvents.id, id));
+    const second = (await claimEvent(id)).event!;
+    expect(second.attempts).toBe(2);
+    expect(await attemptEvent(second)).toBe("completed");
+
+    // holder 1's model answers with a tool call now: it must not reach the receiver
+    expect(await loser).toBe("lost");
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0].headers["idempotency-key"]).toBe(`${id}-0`);
+    const recorded = await messagesOf(id);
+    expect(recorded.map((m) => [m.type, m.meta.step])).toEqual([
+      ["user", "event"],
+      ["activity", "tool:0"],
+      ["bot", "reply"],
+    ]);
+    expect(recorded[2].text).toBe("shipped");
+    expect(await eventRow(id)).toMatchObject({ status: "completed", attempts: 2 });
+    await receiver.close();
+  });
+
+  it("a refused renewal aborts the model call at once (one signal reaches it)", async () => {
+    const scenario = `abort-${Date.now()}`;
+    await script(scenario, [{ text: "slow", delayMs: 20_000 }]);
+    const trigger = await seedTrigger(
+      "openai/gpt-4o-mini",
+      {},
+      { backstory: `[scenario:${scenario}]` },
+    );
+    const id = await seedEvent(trigger);
+    const event = (await claimBatch(10)).claimed.find((e) => e.id === id)!;
+    const control = new RunControl(event);
+    const started = Date.now();
+    const run = attemptEvent(event, control);
+    await expect.poll(() => callsOf(scenario)).toBe(1);
+    control.stop("lost");
+    expect(await run).toBe("lost");
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await messagesOf(id)).toHaveLength(1); // the user message only: no failure, no reply
+    expect((await eventRow(id)).status).toBe("processing"); // left to whoever holds it
+  });
+});
+
+describe("poison events", () => {
+  it("an event whose runs keep dying is not claimed again after the last attempt: failed, with the reason in its conversation", async () => {
+    const trigger = await seedTrigger();
+    const id = await seedEvent(trigger, {
+      status: "processing",
+      attempts: MAX_ATTEMPTS,
+      lockedUntil: new Date(Date.now() - 1000),
+    });
+    const { claimed, poisoned } = await claimBatch(100);
+    expect(claimed.find((e) => e.id === id)).toBeUndefined();
+    expect(poisoned.map((e) => e.id)).toContain(id);
+    const row = await eventRow(id);
+    expect(row).toMatchObject({
+      status: "failed",
+      error: `gave up after ${MAX_ATTEMPTS} attempts: the process running it stopped each time`,
+    });
+    // a crash before the last attempt is simply re-claimed
+    const retried = await seedEvent(trigger, {
+      status: "processing",
+      attempts: MAX_ATTEMPTS - 1,
+      lockedUntil: new Date(Date.now() - 1000),
+    });
+    expect((await claimBatch(100)).claimed.find((e) => e.id === retried)?.attempts).toBe(
+      MAX_ATTEMPTS,
+    );
+  });
+});
+
+describe("hand-back on shutdown", () => {
+  it("a run stopped for shutdown goes back to queued with its attempt not charged, runnable at once", async () => {
+    const scenario = `shutdown-${Date.now()}`;
+    await script(scenario, [{ text: "slow", delayMs: 20_000 }, { text: "done" }]);
+    const trigger = await seedTrigger(
+      "openai/gpt-4o-mini",
+      {},
+      { backstory: `[scenario:${scenario}]` },
+    );
+    const id = await seedEvent(trigger);
+    const event = (await claimBatch(10)).claimed.find((e) => e.id === id)!;
+    const control = new RunControl(event);
+    const run = attemptEvent(event, control);
+    await expect.poll(() => callsOf(scenario)).toBe(1);
+    control.stop("shutdown");
+    expect(await run).toBe("shutdown");
+    expect(await eventRow(id)).toMatchObject({ status: "queued", attempts: 0, lockedUntil: null });
+    const again = (await claimBatch(10)).claimed.find((e) => e.id === id)!;
+    expect(again.attempts).toBe(1);
+    expect(await attemptEvent(again)).toBe("completed");
+    // an event claimed but never started is handed back the same way
+    const waiting = await seedEvent(trigger);
+    const claimed = (await claimBatch(10)).claimed.find((e) => e.id === waiting)!;
+    expect(await handBack([claimed])).toBe(1);
+    expect(await eventRow(waiting)).toMatchObject({ status: "queued", attempts: 0 });
+  });
+});
+
+describe("fair claims", () => {
+  it("owners are served in turn: one owner's backlog does not fill a claim", async () => {
+    const a = await seedTrigger();
+    const b = await seedTrigger();
+    for (let i = 0; i < 30; i++) await seedEvent(a);
+    const bIds = [await seedEvent(b), await seedEvent(b)];
+    const { claimed } = await claimBatch(8, 4);
+    const fromA = claimed.filter((e) => e.ownerId === a.ownerId).length;
+    expect(fromA).toBeLessThanOrEqual(4);
+    expect(claimed.filter((e) => bIds.includes(e.id))).toHaveLength(2);
+    // owners already holding their share can be left out of a claim
+    const next = await claimBatch(8, 4, [a.ownerId]);
+    expect(next.claimed.every((e) => e.ownerId !== a.ownerId)).toBe(true);
+  });
+});
