@@ -105,6 +105,18 @@ export const skillsets = pgTable(
 
 export type AbilityKind = "http_request" | "webhook";
 
+export type VerificationType =
+  "bearer" | "github" | "stripe" | "slack" | "standard-webhooks" | "shopify" | "hmac";
+
+/** A trigger's delivery check (lib/triggers/verification.ts); its secret is stored apart, encrypted. */
+export type Verification = {
+  type: VerificationType;
+  header?: string | null;
+  algorithm?: "sha256" | "sha1" | null;
+  encoding?: "hex" | "base64" | null;
+  prefix?: string | null;
+};
+
 export const abilities = pgTable(
   "abilities",
   {
@@ -161,6 +173,11 @@ export const triggers = pgTable(
     previousSecretEnc: text("previous_secret_enc"),
     previousSecretExpiresAt: ts("previous_secret_expires_at"),
     authenticate: boolean("authenticate").notNull().default(true),
+    /** How deliveries are checked (lib/triggers/verification.ts); the provider's secret is apart, encrypted. */
+    verification: jsonb("verification").$type<Verification>().notNull().default({ type: "bearer" }),
+    verificationSecretEnc: text("verification_secret_enc"),
+    /** A CEL expression an event must satisfy to reach the bot (lib/events/filter.ts). */
+    filter: text("filter"),
     schedule: text("schedule"),
     timezone: text("timezone").notNull().default("UTC"),
     sessionDuration: bigint("session_duration", { mode: "number" }),
@@ -266,12 +283,7 @@ export const messages = pgTable(
 
 export type EventKind = "event" | "invoke" | "schedule";
 export type EventStatus =
-  | "queued"
-  | "processing"
-  | "completed"
-  | "failed"
-  | "cancelled"
-  | "filtered";
+  "queued" | "processing" | "completed" | "failed" | "cancelled" | "filtered";
 
 export const triggerEvents = pgTable(
   "trigger_events",
@@ -315,6 +327,10 @@ export const triggerEvents = pgTable(
     index("trigger_events_session_pending_idx")
       .on(t.triggerId, t.sessionKey, t.id)
       .where(sql`${t.status} in ('queued', 'processing')`),
+    // bulk replay leaves out events replayed already
+    index("trigger_events_replay_of_idx")
+      .on(t.replayOf)
+      .where(sql`${t.replayOf} is not null`),
     uniqueIndex("trigger_events_idempotency_uq")
       .on(t.triggerId, t.idempotencyKey)
       .where(sql`${t.idempotencyKey} is not null`),

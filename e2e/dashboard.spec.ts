@@ -92,7 +92,7 @@ test("the whole story: bot with an ability, authenticated trigger, secret once, 
   await expect(conversation.getByTestId("message-bot")).toContainText(
     "Told the shop about order 77.",
   );
-  await conversation.getByText("Payload").click();
+  await conversation.getByText("Event data the bot read").click();
   await expect(conversation.getByText('"amount": 12')).toBeVisible();
   expect(JSON.parse(receiver.requests[0].body)).toEqual({ order: "77", said: "Order 77 paid" });
   expect(receiver.requests[0].headers["x-shop"]).toBe("demo");

@@ -18,6 +18,50 @@ function Json({ value, label }: { value: unknown; label: string }) {
   );
 }
 
+/** The data the bot read with the message: the event's headers (a fixed, safe set) and payload. */
+function EventCard({ meta }: { meta: Message["meta"] }) {
+  const headers = (meta.headers ?? {}) as Record<string, string>;
+  const names = Object.keys(headers);
+  if (
+    !names.length &&
+    (meta.payload === null || meta.payload === undefined) &&
+    !meta.payloadDeleted
+  )
+    return null;
+  return (
+    <details className="mt-1" data-testid="event-card">
+      <summary className="text-muted-foreground cursor-pointer text-xs">
+        Event data the bot read
+      </summary>
+      <div className="bg-muted mt-1 rounded p-2 text-xs">
+        {names.length > 0 && (
+          <dl className="mb-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5">
+            {names.map((n) => (
+              <div key={n} className="contents">
+                <dt className="text-muted-foreground font-mono">{n}</dt>
+                <dd className="font-mono break-all">{headers[n]}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
+        {meta.payloadDeleted ? (
+          <p className="text-muted-foreground">
+            The payload was deleted with its event (EVENT_RETENTION_DAYS).
+          </p>
+        ) : (
+          <pre className="max-h-80 overflow-auto break-all whitespace-pre-wrap">
+            {meta.payload === null || meta.payload === undefined
+              ? "(no payload)"
+              : typeof meta.payload === "string"
+                ? meta.payload
+                : JSON.stringify(meta.payload, null, 2)}
+          </pre>
+        )}
+      </div>
+    </details>
+  );
+}
+
 export function MessageView({ message }: { message: Message }) {
   const m = message.meta;
   if (message.type === "user") {
@@ -38,7 +82,7 @@ export function MessageView({ message }: { message: Message }) {
             <RelativeTime value={message.createdAt} />
           </div>
           <p className="mt-1 text-sm break-words whitespace-pre-wrap">{message.text}</p>
-          <Json value={m.payload} label="Payload" />
+          <EventCard meta={m} />
         </div>
       </li>
     );

@@ -58,6 +58,8 @@ export function AbilityForm({
     secret: typeof c.secret === "string" ? c.secret : "",
     headers: headersToText(c.headers),
     timeoutMs: typeof c.timeoutMs === "number" ? String(c.timeoutMs) : "10000",
+    inputSchema:
+      ability?.inputSchemaSource === "custom" ? JSON.stringify(ability.inputSchema, null, 2) : "",
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const set = (k: keyof typeof v, value: string) => setV((s) => ({ ...s, [k]: value }));
@@ -68,6 +70,16 @@ export function AbilityForm({
     e.preventDefault();
     const headers = parseHeaders(v.headers);
     if (typeof headers === "string") return setErrors({ headers });
+    let inputSchema: Record<string, unknown> | null = null;
+    if (v.inputSchema.trim()) {
+      try {
+        inputSchema = JSON.parse(v.inputSchema);
+      } catch (error) {
+        return setErrors({
+          inputSchema: `Not JSON: ${error instanceof Error ? error.message : "parse error"}`,
+        });
+      }
+    }
     const timeoutMs = Number(v.timeoutMs);
     const common = {
       ...(Object.keys(headers).length && { headers }),
@@ -77,7 +89,13 @@ export function AbilityForm({
       v.kind === "http_request"
         ? { method: v.method, url: v.url, ...(v.body && { body: v.body }), ...common }
         : { url: v.url, ...(v.secret && { secret: v.secret }), ...common };
-    const input = { name: v.name, description: v.description || null, kind: v.kind, config };
+    const input = {
+      name: v.name,
+      description: v.description || null,
+      kind: v.kind,
+      config,
+      inputSchema,
+    };
     try {
       if (ability) await updateAbility.mutateAsync({ skillsetId, id: ability.id, input });
       else await addAbility.mutateAsync({ skillsetId, input });
@@ -88,7 +106,10 @@ export function AbilityForm({
         setErrors(
           Object.fromEntries(
             error.issues.map((i) => [
-              i.path.replace(/^config\./, "").replace(/^headers\..*/, "headers"),
+              i.path
+                .replace(/^config\./, "")
+                .replace(/^headers\..*/, "headers")
+                .replace(/^inputSchema\..*/, "inputSchema"),
               i.message,
             ]),
           ),
@@ -180,8 +201,11 @@ export function AbilityForm({
           <Label htmlFor={id("secret")}>Signing secret (optional)</Label>
           <Input
             id={id("secret")}
+            type="password"
+            autoComplete="off"
             value={v.secret}
             onChange={(e) => set("secret", e.target.value)}
+            placeholder={c.secretSet ? "A secret is set; leave empty to keep it" : ""}
           />
         </div>
       )}
@@ -212,6 +236,23 @@ export function AbilityForm({
           />
           {errors.timeoutMs && <p className="text-destructive text-xs">{errors.timeoutMs}</p>}
         </div>
+      </div>
+      <div className="grid gap-1">
+        <Label htmlFor={id("input-schema")}>Input schema (JSON Schema, optional)</Label>
+        <Textarea
+          id={id("input-schema")}
+          value={v.inputSchema}
+          onChange={(e) => set("inputSchema", e.target.value)}
+          rows={3}
+          className="font-mono text-xs"
+          placeholder={
+            ability
+              ? `Empty: derived from the templates:\n${JSON.stringify(ability.inputSchema)}`
+              : 'Empty: derived from the templates ({{input.id}} becomes a required "id")'
+          }
+          aria-invalid={Boolean(errors.inputSchema)}
+        />
+        {errors.inputSchema && <p className="text-destructive text-xs">{errors.inputSchema}</p>}
       </div>
       <div className="flex gap-2">
         <Button type="submit" size="sm" disabled={pending}>

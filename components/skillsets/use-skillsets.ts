@@ -11,12 +11,15 @@ export type Ability = {
   description: string | null;
   kind: "http_request" | "webhook";
   config: Record<string, unknown>;
+  inputSchema: Record<string, unknown>;
+  inputSchemaSource: "derived" | "custom";
 };
 export type AbilityInput = {
   name: string;
   description?: string | null;
   kind: Ability["kind"];
   config: Record<string, unknown>;
+  inputSchema?: Record<string, unknown> | null;
 };
 
 export const skillsetsQuery = () =>

@@ -1,5 +1,5 @@
 "use client";
-import { RotateCcwIcon } from "lucide-react";
+import { RotateCcwIcon, XIcon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
 import { LoadMore } from "@/components/common/load-more";
@@ -24,19 +24,23 @@ import {
   TableRow,
 } from "@/components/ui/table";
 import type { Trigger, TriggerEvent } from "./types";
-import { useReplayEvent, useTriggerEvents } from "./use-triggers";
+import { useCancelEvent, useReplayAll, useReplayEvent, useTriggerEvents } from "./use-triggers";
 
 const STATUS_VARIANT = {
   queued: "outline",
   processing: "secondary",
   completed: "success",
   failed: "destructive",
+  cancelled: "outline",
+  filtered: "outline",
 } as const;
 
 export function TriggerEvents({ trigger }: { trigger: Trigger }) {
   const [status, setStatus] = useState("all");
   const events = useTriggerEvents(trigger.id, status === "all" ? undefined : status);
   const replay = useReplayEvent(trigger.id);
+  const cancel = useCancelEvent(trigger.id);
+  const replayAll = useReplayAll(trigger.id);
   const items = events.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <div className="flex flex-col gap-3">
@@ -58,8 +62,28 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
             <SelectItem value="processing">Processing</SelectItem>
             <SelectItem value="completed">Completed</SelectItem>
             <SelectItem value="failed">Failed</SelectItem>
+            <SelectItem value="cancelled">Cancelled</SelectItem>
+            <SelectItem value="filtered">Filtered</SelectItem>
           </SelectContent>
         </Select>
+        <Button
+          variant="outline"
+          size="sm"
+          disabled={replayAll.isPending}
+          onClick={() =>
+            replayAll.mutate("failed", {
+              onSuccess: (r) =>
+                r.replayed
+                  ? toast.success(
+                      `Replaying ${r.replayed} failed event${r.replayed === 1 ? "" : "s"}`,
+                    )
+                  : toast.info("No failed events to replay"),
+              onError: (err) => toast.error(err.message),
+            })
+          }
+        >
+          <RotateCcwIcon /> Replay all failed
+        </Button>
       </div>
       {events.isPending ? (
         <ListSkeleton />
@@ -105,7 +129,23 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
                   <TableCell className="max-w-96">
                     <PayloadViewer event={e} />
                   </TableCell>
-                  <TableCell className="text-right">
+                  <TableCell className="text-right whitespace-nowrap">
+                    {(e.status === "queued" || e.status === "processing") && (
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        aria-label={`Cancel event ${e.id}`}
+                        disabled={cancel.isPending}
+                        onClick={() =>
+                          cancel.mutate(e.id, {
+                            onSuccess: () => toast.success("Event cancelled"),
+                            onError: (err) => toast.error(err.message),
+                          })
+                        }
+                      >
+                        <XIcon /> Cancel
+                      </Button>
+                    )}
                     <Button
                       variant="ghost"
                       size="sm"

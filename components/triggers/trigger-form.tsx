@@ -17,7 +17,10 @@ import {
 import { Switch } from "@/components/ui/switch";
 import { Textarea } from "@/components/ui/textarea";
 import { ApiClientError } from "@/lib/api-client";
+import { FilterField } from "./filter-field";
+import { PromptField } from "./prompt-field";
 import { ScheduleField } from "./schedule-field";
+import { SourceField, type SourceValue } from "./source-field";
 import type { Trigger, TriggerInput } from "./types";
 
 const NONE = "none";
@@ -40,6 +43,21 @@ function browserTimezone() {
 }
 
 type Errors = Partial<Record<string, string>>;
+const FIELDS = [
+  "name",
+  "description",
+  "botId",
+  "schedule",
+  "timezone",
+  "sessionDuration",
+  "blueprintId",
+  "prompt",
+  "filter",
+  "verification.header",
+  "verification.secret",
+  "maxIterations",
+  "maxTime",
+];
 
 export function TriggerForm({
   initial,
@@ -70,6 +88,18 @@ export function TriggerForm({
       : "custom",
     sessionMinutes: String(Math.round(initialSession / MINUTE)),
     blueprintId: initial?.blueprintId ?? NONE,
+    prompt: initial?.prompt ?? "",
+    filter: initial?.filter ?? "",
+    source: {
+      type: initial?.verification.type ?? "bearer",
+      secret: "",
+      header: initial?.verification.header ?? "",
+      algorithm: initial?.verification.algorithm ?? "sha256",
+      encoding: initial?.verification.encoding ?? "hex",
+      prefix: initial?.verification.prefix ?? "",
+    } as SourceValue,
+    maxIterations: String(initial?.maxIterations ?? 6),
+    maxTimeSeconds: String((initial?.maxTime ?? 60_000) / 1000),
   });
   const [errors, setErrors] = useState<Errors>({});
   const [pending, setPending] = useState(false);
@@ -97,12 +127,28 @@ export function TriggerForm({
         sessionDuration:
           v.sessionPreset === "custom" ? Math.round(minutes * MINUTE) : Number(v.sessionPreset),
         blueprintId: v.blueprintId === NONE ? null : v.blueprintId,
+        prompt: v.prompt.trim() ? v.prompt : null,
+        filter: v.filter.trim() ? v.filter : null,
+        verification: {
+          type: v.source.type,
+          ...(v.source.secret.trim() && { secret: v.source.secret.trim() }),
+          ...(v.source.type === "hmac" && {
+            header: v.source.header.trim(),
+            algorithm: v.source.algorithm,
+            encoding: v.source.encoding,
+            prefix: v.source.prefix || null,
+          }),
+        },
+        maxIterations: Number(v.maxIterations),
+        maxTime: Math.round(Number(v.maxTimeSeconds) * 1000),
       });
     } catch (error) {
       if (error instanceof ApiClientError && error.issues?.length) {
         const fieldErrors: Errors = {};
         for (const issue of error.issues)
           fieldErrors[issue.path === "triggerSchedule" ? "schedule" : issue.path] = issue.message;
+        if (Object.keys(fieldErrors).some((k) => !FIELDS.includes(k)))
+          fieldErrors.form = error.message;
         setErrors(fieldErrors);
       } else
         setErrors({ form: error instanceof Error ? error.message : "Could not save the trigger" });
@@ -159,7 +205,7 @@ export function TriggerForm({
         <div>
           <Label htmlFor="trigger-authenticate">Require authentication</Label>
           <p className="text-muted-foreground text-xs">
-            Senders must present the secret (Bearer) or a GitHub-style signature.
+            Senders must prove who they are, the way the chosen source signs its deliveries.
           </p>
         </div>
         <Switch
@@ -168,6 +214,20 @@ export function TriggerForm({
           onCheckedChange={(c) => set("authenticate", c)}
         />
       </div>
+      {v.authenticate && (
+        <SourceField
+          value={v.source}
+          onChange={(source) => set("source", source)}
+          secretSet={Boolean(initial?.verification.secretSet)}
+          errors={errors}
+        />
+      )}
+      <FilterField
+        value={v.filter}
+        onChange={(f) => set("filter", f)}
+        triggerId={initial?.id}
+        error={errors.filter}
+      />
       <ScheduleField
         value={v.schedule}
         timezone={v.timezone}
@@ -219,6 +279,40 @@ export function TriggerForm({
           Events with the same session key inside this window continue one conversation.
         </p>
       </FieldRow>
+      <PromptField
+        value={v.prompt}
+        onChange={(p) => set("prompt", p)}
+        trigger={initial}
+        error={errors.prompt}
+      />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <FieldRow
+          id="trigger-max-iterations"
+          label="Model steps per run"
+          error={errors.maxIterations}
+        >
+          <Input
+            id="trigger-max-iterations"
+            type="number"
+            min={1}
+            max={20}
+            value={v.maxIterations}
+            onChange={(e) => set("maxIterations", e.target.value)}
+            aria-invalid={Boolean(errors.maxIterations)}
+          />
+        </FieldRow>
+        <FieldRow id="trigger-max-time" label="Time per run (seconds)" error={errors.maxTime}>
+          <Input
+            id="trigger-max-time"
+            type="number"
+            min={1}
+            max={300}
+            value={v.maxTimeSeconds}
+            onChange={(e) => set("maxTimeSeconds", e.target.value)}
+            aria-invalid={Boolean(errors.maxTime)}
+          />
+        </FieldRow>
+      </div>
       <FieldRow id="trigger-blueprint" label="Blueprint" error={errors.blueprintId}>
         <OptionSelect
           id="trigger-blueprint"

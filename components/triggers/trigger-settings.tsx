@@ -17,6 +17,7 @@ import {
   DialogTitle,
 } from "@/components/ui/dialog";
 import { maskSecret, SecretDialog } from "./secret-dialog";
+import { TestConsole } from "./test-console";
 import type { Trigger } from "./types";
 import {
   useDeleteTrigger,
@@ -59,6 +60,7 @@ export function TriggerSettings({ trigger: t }: { trigger: Trigger }) {
         />
       </Card>
       <div className="flex flex-col gap-4">
+        <TestConsole trigger={t} />
         <Card>
           <CardTitle>Secret</CardTitle>
           <CardDescription>

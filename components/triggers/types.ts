@@ -1,3 +1,5 @@
+import type { VerificationType } from "@/lib/triggers/verification";
+
 export type Trigger = {
   id: string;
   name: string | null;
@@ -5,6 +7,15 @@ export type Trigger = {
   botId: string;
   secret: string;
   authenticate: boolean;
+  verification: {
+    type: VerificationType;
+    header: string | null;
+    algorithm: "sha256" | "sha1" | null;
+    encoding: "hex" | "base64" | null;
+    prefix: string | null;
+    secretSet: boolean;
+  };
+  filter: string | null;
   triggerSchedule: string | null;
   schedule: string | null;
   scheduleDescription: string | null;
@@ -12,6 +23,9 @@ export type Trigger = {
   sessionDuration: number | null;
   blueprintId: string | null;
   meta: Record<string, unknown>;
+  prompt: string | null;
+  maxIterations: number;
+  maxTime: number;
   lastTriggerAt: string | null;
   nextTriggerAt: string | null;
   rejectedCount: number;
@@ -25,9 +39,10 @@ export type TriggerEvent = {
   id: string;
   triggerId: string;
   kind: "event" | "invoke" | "schedule";
-  status: "queued" | "processing" | "completed" | "failed";
+  status: "queued" | "processing" | "completed" | "failed" | "cancelled" | "filtered";
   payload: unknown;
   contentType: string | null;
+  headers: Record<string, string>;
   sessionKey: string | null;
   contact: { name?: string; email?: string; phone?: string } | null;
   replayOf: string | null;
@@ -48,4 +63,16 @@ export type TriggerInput = {
   timezone?: string;
   sessionDuration?: number;
   blueprintId?: string | null;
+  prompt?: string | null;
+  filter?: string | null;
+  verification?: {
+    type: VerificationType;
+    secret?: string | null;
+    header?: string | null;
+    algorithm?: "sha256" | "sha1" | null;
+    encoding?: "hex" | "base64" | null;
+    prefix?: string | null;
+  };
+  maxIterations?: number;
+  maxTime?: number;
 };

@@ -57,6 +57,39 @@ export const eventsQuery = (triggerId: string, status?: string) =>
     },
   });
 
+/** The newest event the trigger received from outside (what a prompt preview renders against). */
+export const latestEventQuery = (triggerId: string) =>
+  queryOptions({
+    queryKey: ["triggers", "events", triggerId, { kind: "event", take: 1 }],
+    queryFn: ({ signal }) =>
+      fetchPage<TriggerEvent>(
+        `${BASE}/${triggerId}/event/list`,
+        { take: 1, kind: "event" },
+        signal,
+      ),
+  });
+
+export type FilterPreview =
+  | { valid: false; problem: { message: string; line: number; column: number } }
+  | {
+      valid: true;
+      matched: number;
+      total: number;
+      events: { id: string; matched: boolean; error?: string }[];
+    };
+
+/** How a filter decides on the trigger's last 20 events (the server evaluates it). */
+export const filterPreviewQuery = (triggerId: string, filter: string) =>
+  queryOptions({
+    queryKey: ["triggers", "filter-preview", triggerId, filter],
+    queryFn: ({ signal }) =>
+      apiFetch<FilterPreview>(`${BASE}/${triggerId}/filter/preview`, {
+        body: { filter },
+        signal,
+      }),
+    placeholderData: keepPreviousData,
+  });
+
 export const statsQuery = (triggerId: string) =>
   queryOptions({
     queryKey: ["triggers", "stats", triggerId],
@@ -75,6 +108,8 @@ export const useTrigger = (id: string) => useQuery(triggerQuery(id));
 export const useTriggerEvents = (id: string, status?: string) =>
   useInfiniteQuery(eventsQuery(id, status));
 export const useTriggerStats = (id: string) => useQuery(statsQuery(id));
+export const useLatestEvent = (id: string | undefined, enabled: boolean) =>
+  useQuery({ ...latestEventQuery(id ?? ""), enabled: Boolean(id) && enabled });
 
 function useInvalidate() {
   const qc = useQueryClient();
@@ -132,6 +167,40 @@ export function useInvokeTrigger(id: string) {
     mutationFn: () =>
       apiFetch<{ id: string; eventId: string }>(`${BASE}/${id}/invoke`, { body: {} }),
     onSuccess: () => invalidate(["triggers", "events", id], ["conversations"]),
+  });
+}
+
+export function useCancelEvent(triggerId: string) {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (eventId: string) =>
+      apiFetch<{ id: string; eventId: string }>(`${BASE}/${triggerId}/event/${eventId}/cancel`, {
+        body: {},
+      }),
+    onSuccess: () => invalidate(["triggers", "events", triggerId], ["conversations"]),
+  });
+}
+
+export function useReplayAll(triggerId: string) {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (status: "failed" | "cancelled") =>
+      apiFetch<{ replayed: number }>(`${BASE}/${triggerId}/event/replay`, { body: { status } }),
+    onSuccess: () => invalidate(["triggers", "events", triggerId], ["conversations"]),
+  });
+}
+
+export type TestEventResult = {
+  request: { url: string; headers: Record<string, string> };
+  response: { status: number; body: unknown };
+};
+
+export function useSendTestEvent(triggerId: string) {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (input: { body: string; contentType: string; query?: string }) =>
+      apiFetch<TestEventResult>(`${BASE}/${triggerId}/test-event`, { body: input }),
+    onSuccess: () => invalidate(["triggers", "events", triggerId], ["conversations"]),
   });
 }
 

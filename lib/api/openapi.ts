@@ -23,9 +23,18 @@ import {
   rotateSecretSchema,
   updateTriggerSchema,
 } from "@/lib/triggers/schema";
-import { listEventsQuerySchema } from "@/lib/events/schema";
+import {
+  bulkReplaySchema,
+  filterPreviewSchema,
+  listEventsQuerySchema,
+  testEventSchema,
+} from "@/lib/events/schema";
 import { ERROR_STATUS } from "./errors";
-import { listQuerySchema, listWithBlueprintQuerySchema } from "./pagination";
+import {
+  listWithBlueprintQuerySchema,
+  listWithMetaQuerySchema,
+  listWithoutMetaQuerySchema,
+} from "./pagination";
 
 // The document is generated from the very zod schemas the route handlers parse
 // with; a test checks every route file under app/api/v1 appears here.
@@ -117,7 +126,7 @@ export const ROUTES: Route[] = [
     method: "post",
     path: "/integration/trigger/{id}/event",
     summary:
-      "Send an event (any content type, up to 1 MiB; Bearer secret or X-Hub-Signature-256 when authenticate is on)",
+      "Send an event (any content type, up to 1 MiB; checked by the trigger's verification preset when authenticate is on)",
     consumes: "*/*",
   },
   {
@@ -127,14 +136,48 @@ export const ROUTES: Route[] = [
     query: listEventsQuerySchema,
   },
   {
+    method: "get",
+    path: "/integration/trigger/{id}/execution/list",
+    summary: "List a trigger's events (the name newer ChatBotKit SDKs use)",
+    query: listEventsQuerySchema,
+  },
+  {
     method: "post",
     path: "/integration/trigger/{id}/event/{eventId}/replay",
     summary: "Queue a copy of an event",
   },
   {
+    method: "post",
+    path: "/integration/trigger/{id}/event/replay",
+    summary: "Replay up to 1,000 of the trigger's events with a status (since a time)",
+    body: bulkReplaySchema,
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/event/{eventId}/cancel",
+    summary: "Cancel a queued event, or stop a running one before its next step",
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/execution/{executionId}/cancel",
+    summary: "Cancel an event (the name newer ChatBotKit SDKs use)",
+  },
+  {
     method: "get",
     path: "/integration/trigger/{id}/event/stats",
     summary: "Events per hour over the last 24 hours",
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/filter/preview",
+    summary: "How a filter expression decides on the trigger's last 20 events",
+    body: filterPreviewSchema,
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/test-event",
+    summary: "Send a test event signed exactly as the trigger's sender would, and see the answer",
+    body: testEventSchema,
   },
   { method: "get", path: "/model/list", summary: "Models available to bots on this server" },
   ...crud("/bot", "bot", createBotSchema, updateBotSchema),
@@ -149,7 +192,7 @@ export const ROUTES: Route[] = [
     method: "get",
     path: "/skillset/{id}/ability/list",
     summary: "List a skillset's abilities",
-    query: listQuerySchema,
+    query: listWithMetaQuerySchema,
   },
   { method: "get", path: "/skillset/{id}/ability/{abilityId}/fetch", summary: "Fetch an ability" },
   {
@@ -163,7 +206,13 @@ export const ROUTES: Route[] = [
     path: "/skillset/{id}/ability/{abilityId}/delete",
     summary: "Delete an ability",
   },
-  ...crud("/blueprint", "blueprint", createBlueprintSchema, updateBlueprintSchema, listQuerySchema),
+  ...crud(
+    "/blueprint",
+    "blueprint",
+    createBlueprintSchema,
+    updateBlueprintSchema,
+    listWithMetaQuerySchema,
+  ),
   {
     method: "get",
     path: "/conversation/list",
@@ -176,9 +225,14 @@ export const ROUTES: Route[] = [
     method: "get",
     path: "/conversation/{id}/message/list",
     summary: "List a conversation's messages",
-    query: listQuerySchema,
+    query: listWithoutMetaQuerySchema,
   },
-  { method: "get", path: "/contact/list", summary: "List contacts", query: listQuerySchema },
+  {
+    method: "get",
+    path: "/contact/list",
+    summary: "List contacts",
+    query: listWithMetaQuerySchema,
+  },
   { method: "get", path: "/contact/{id}/fetch", summary: "Fetch a contact" },
   {
     method: "post",

@@ -1,5 +1,6 @@
-import { asc, desc, gt, lt, type AnyColumn, type SQL } from "drizzle-orm";
+import { and, asc, desc, gt, lt, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { metaFilter } from "./fields";
 
 export const listQuerySchema = z.object({
   cursor: z.string().max(100).optional(),
@@ -77,6 +78,24 @@ export function jsonlStream<T>(
   return new Response(stream, { headers: { "content-type": "application/jsonl; charset=utf-8" } });
 }
 
-export const listWithBlueprintQuerySchema = listQuerySchema.extend({
+/** Lists of records that carry `meta` filter on it: `?meta.team=ops` (every pair must match). */
+export const listWithMetaQuerySchema = listQuerySchema.extend({ meta: metaFilter.optional() });
+
+export const listWithBlueprintQuerySchema = listWithMetaQuerySchema.extend({
   blueprintId: z.string().max(100).optional(),
 });
+
+/** Lists whose records have no `meta`: a meta.* filter is refused, never silently ignored. */
+export const listWithoutMetaQuerySchema = listQuerySchema.extend({
+  meta: z
+    .record(z.string(), z.string())
+    .refine((m) => !Object.keys(m).length, "meta.* filters are not supported on this list")
+    .optional(),
+});
+
+/** The `meta.KEY=VALUE` filters as SQL on a jsonb `meta` column. */
+export function metaMatches(column: AnyColumn, meta?: Record<string, string>): SQL | undefined {
+  const pairs = Object.entries(meta ?? {});
+  if (!pairs.length) return undefined;
+  return and(...pairs.map(([key, value]) => sql`${column}->>${key} = ${value}`));
+}

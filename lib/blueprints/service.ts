@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import { blueprints, type Blueprint } from "@/db/schema";
 import { iso } from "@/lib/api/fields";
 import { getOwnedOrThrow } from "@/lib/api/owned";
-import { cursorClauses, toPage, type ListQuery } from "@/lib/api/pagination";
+import { cursorClauses, metaMatches, toPage, type ListQuery } from "@/lib/api/pagination";
 import { newId } from "@/lib/ids";
 import type { createBlueprintSchema, updateBlueprintSchema } from "./schema";
 
@@ -63,10 +63,17 @@ export async function deleteBlueprint({ ownerId, id }: Owner & { id: string }) {
   return { id };
 }
 
-export async function listBlueprints({ ownerId, query }: Owner & { query: ListQuery }) {
+export async function listBlueprints({
+  ownerId,
+  query,
+}: Owner & { query: ListQuery & { meta?: Record<string, string> } }) {
   const db = await getDb();
   const c = cursorClauses(blueprints.id, query);
-  const where: (SQL | undefined)[] = [eq(blueprints.ownerId, ownerId), c.where];
+  const where: (SQL | undefined)[] = [
+    eq(blueprints.ownerId, ownerId),
+    c.where,
+    metaMatches(blueprints.meta, query.meta),
+  ];
   const rows = await db
     .select()
     .from(blueprints)

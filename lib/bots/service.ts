@@ -6,7 +6,7 @@ import { blueprints, bots, skillsets, triggers, type Bot } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
 import { iso } from "@/lib/api/fields";
 import { assertOwnedRef, getOwnedOrThrow } from "@/lib/api/owned";
-import { cursorClauses, toPage, type ListQuery } from "@/lib/api/pagination";
+import { cursorClauses, metaMatches, toPage, type ListQuery } from "@/lib/api/pagination";
 import { newId } from "@/lib/ids";
 import { modelChoiceError } from "@/lib/processing/models";
 import type { createBotSchema, updateBotSchema } from "./schema";
@@ -105,7 +105,7 @@ export async function deleteBot({ ownerId, id }: Owner & { id: string }) {
 export async function listBots({
   ownerId,
   query,
-}: Owner & { query: ListQuery & { blueprintId?: string } }) {
+}: Owner & { query: ListQuery & { blueprintId?: string; meta?: Record<string, string> } }) {
   const db = await getDb();
   const c = cursorClauses(bots.id, query);
   const rows = await db
@@ -116,6 +116,7 @@ export async function listBots({
         eq(bots.ownerId, ownerId),
         c.where,
         query.blueprintId ? eq(bots.blueprintId, query.blueprintId) : undefined,
+        metaMatches(bots.meta, query.meta),
       ),
     )
     .orderBy(c.orderBy)

@@ -13,9 +13,15 @@ import {
 } from "@/db/schema";
 import { idRef, iso } from "@/lib/api/fields";
 import { getOwnedOrThrow } from "@/lib/api/owned";
-import { cursorClauses, listQuerySchema, toPage, type ListQuery } from "@/lib/api/pagination";
+import {
+  cursorClauses,
+  listWithMetaQuerySchema,
+  metaMatches,
+  toPage,
+  type ListQuery,
+} from "@/lib/api/pagination";
 
-export const listConversationsQuerySchema = listQuerySchema.extend({
+export const listConversationsQuerySchema = listWithMetaQuerySchema.extend({
   triggerId: idRef.optional(),
   botId: idRef.optional(),
   contactId: idRef.optional(),
@@ -66,6 +72,7 @@ export async function listConversations({
   if (query.triggerId) filters.push(eq(conversations.triggerId, query.triggerId));
   if (query.botId) filters.push(eq(conversations.botId, query.botId));
   if (query.contactId) filters.push(eq(conversations.contactId, query.contactId));
+  filters.push(metaMatches(conversations.meta, query.meta));
   const rows = await db
     .select()
     .from(conversations)
@@ -123,13 +130,16 @@ function withPayload(m: Message, payload: unknown, stored: boolean): Message {
   return { ...m, meta: { ...m.meta, payload, ...(!stored && { payloadDeleted: true }) } };
 }
 
-export async function listContacts({ ownerId, query }: Owner & { query: ListQuery }) {
+export async function listContacts({
+  ownerId,
+  query,
+}: Owner & { query: ListQuery & { meta?: Record<string, string> } }) {
   const db = await getDb();
   const c = cursorClauses(contacts.id, query);
   const rows = await db
     .select()
     .from(contacts)
-    .where(and(eq(contacts.ownerId, ownerId), c.where))
+    .where(and(eq(contacts.ownerId, ownerId), c.where, metaMatches(contacts.meta, query.meta)))
     .orderBy(c.orderBy)
     .limit(c.limit);
   return toPage(rows.map(serializeContact), query.take);

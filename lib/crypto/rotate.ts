@@ -6,6 +6,7 @@ import { decryptSecret, encryptSecret, isCurrentKey } from "./secrets";
 export const ENCRYPTED_COLUMNS = [
   ["triggers", "secret_enc"],
   ["triggers", "previous_secret_enc"],
+  ["triggers", "verification_secret_enc"],
   ["abilities", "secrets_enc"],
 ] as const;
 

@@ -1,9 +1,12 @@
 import "server-only";
 import { inArray, sql } from "drizzle-orm";
+import type { PgInsertValue } from "drizzle-orm/pg-core";
 import { getDb, type Db } from "@/db/client";
 import { triggerEvents, type TriggerEvent } from "@/db/schema";
 
-type Row = typeof triggerEvents.$inferInsert & { id: string };
+/** An event row to insert; values may be SQL (completed_at = now()). */
+export type EventRow = PgInsertValue<typeof triggerEvents> & { id: string };
+type Row = EventRow;
 type Waiter = {
   row: Row;
   resolve: (e: TriggerEvent) => void;

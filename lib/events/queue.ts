@@ -4,20 +4,22 @@ import { getDb, type Db } from "@/db/client";
 import { triggerEvents, type EventKind, type Trigger, type TriggerEvent } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { dispatchEvents } from "@/lib/jobs";
-import { insertEventBatched, type WithdrawOptions } from "./batch-insert";
+import { insertEventBatched, type EventRow, type WithdrawOptions } from "./batch-insert";
+import { TRIGGER_SESSION_KEY } from "./session-key";
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
-
-/** Schedule and invoke runs continue the trigger's own conversation. */
-export const TRIGGER_SESSION_KEY = "trigger";
 
 export type QueueEventInput = {
   /** A reserved id (the retry of a request answered 503); new otherwise. */
   id?: string;
   trigger: Pick<Trigger, "id" | "ownerId">;
   kind: EventKind;
+  /** `filtered` (the trigger's filter said no) or `failed` (it could not decide) are stored finished, never run. */
+  status?: "queued" | "filtered" | "failed";
+  error?: string | null;
   payload: unknown;
   contentType?: string | null;
+  headers?: Record<string, string> | null;
   sessionKey?: string | null;
   contact?: { name?: string; email?: string; phone?: string } | null;
   idempotencyKey?: string | null;
@@ -27,15 +29,18 @@ export type QueueEventInput = {
 
 type Executor = Pick<Db, "insert">;
 
-function eventRow(input: QueueEventInput): typeof triggerEvents.$inferInsert & { id: string } {
+export function eventRow(input: QueueEventInput): EventRow {
   return {
     id: input.id ?? newId("event"),
     ownerId: input.trigger.ownerId,
     triggerId: input.trigger.id,
     kind: input.kind,
-    status: "queued",
+    status: input.status ?? "queued",
+    error: input.error ?? null,
+    ...(input.status && input.status !== "queued" && { completedAt: sql`now()` }),
     payload: input.payload ?? null,
     contentType: input.contentType ?? null,
+    headers: input.headers ?? null,
     sessionKey: input.sessionKey ?? (input.kind === "event" ? null : TRIGGER_SESSION_KEY),
     contact: input.contact ?? null,
     idempotencyKey: input.idempotencyKey ?? null,
@@ -66,7 +71,7 @@ export async function insertEvent(
 export async function queueEvent(
   input: QueueEventInput,
   options: WithdrawOptions = {},
-): Promise<{ id: string; duplicate: boolean }> {
+): Promise<{ id: string; duplicate: boolean; status?: TriggerEvent["status"] }> {
   const db = await getDb();
   const key = input.idempotencyKey;
   if (key) {
@@ -89,13 +94,13 @@ export async function queueEvent(
   if (!row) {
     if (!key) throw new Error("Event insert conflicted without an idempotency key");
     const [existing] = await db
-      .select({ id: triggerEvents.id })
+      .select({ id: triggerEvents.id, status: triggerEvents.status })
       .from(triggerEvents)
       .where(
         and(eq(triggerEvents.triggerId, input.trigger.id), eq(triggerEvents.idempotencyKey, key)),
       );
-    return { id: existing.id, duplicate: true };
+    return { id: existing.id, duplicate: true, status: existing.status };
   }
-  await dispatchEvents([row]);
-  return { id: row.id, duplicate: false };
+  if (row.status === "queued") await dispatchEvents([row]);
+  return { id: row.id, duplicate: false, status: row.status };
 }

@@ -1,6 +1,34 @@
 import { z } from "zod";
-import { listQuerySchema } from "@/lib/api/pagination";
+import { listWithoutMetaQuerySchema } from "@/lib/api/pagination";
 
-export const listEventsQuerySchema = listQuerySchema.extend({
-  status: z.enum(["queued", "processing", "completed", "failed"]).optional(),
+export const EVENT_STATUSES = [
+  "queued",
+  "processing",
+  "completed",
+  "failed",
+  "cancelled",
+  "filtered",
+] as const;
+export const EVENT_KINDS = ["event", "invoke", "schedule"] as const;
+
+export const listEventsQuerySchema = listWithoutMetaQuerySchema.extend({
+  status: z.enum(EVENT_STATUSES).optional(),
+  kind: z.enum(EVENT_KINDS).optional(),
+});
+
+export const MAX_BULK_REPLAY = 1000;
+
+/** Replay every event of a trigger with this status (received since `since`), up to 1,000. */
+export const bulkReplaySchema = z.object({
+  status: z.enum(["failed", "completed", "cancelled", "filtered"]).default("failed"),
+  since: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const filterPreviewSchema = z.object({ filter: z.string().max(2000) });
+
+/** "Send test event": a body the console signs as the trigger's sender would. */
+export const testEventSchema = z.object({
+  body: z.string().max(64 * 1024, "must be at most 64 KiB"),
+  contentType: z.string().max(200).default("application/json"),
+  query: z.string().max(1000).optional(),
 });

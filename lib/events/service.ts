@@ -1,14 +1,16 @@
 import "server-only";
-import { and, count, eq, gte, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
-import { triggerEvents, type TriggerEvent } from "@/db/schema";
-import { notFound } from "@/lib/api/errors";
+import { messages, triggerEvents, type Trigger, type TriggerEvent } from "@/db/schema";
+import { ApiError, notFound } from "@/lib/api/errors";
 import { iso } from "@/lib/api/fields";
 import { cursorClauses, toPage } from "@/lib/api/pagination";
 import { getTriggerOrThrow } from "@/lib/triggers/service";
-import { queueEvent } from "./queue";
-import type { listEventsQuerySchema } from "./schema";
+import { eventRow, queueEvent } from "./queue";
+import { idBefore, newId } from "@/lib/ids";
+import { dispatchEvents } from "@/lib/jobs";
+import { MAX_BULK_REPLAY, type bulkReplaySchema, type listEventsQuerySchema } from "./schema";
 
 export const serializeEvent = (e: TriggerEvent) => ({
   id: e.id,
@@ -17,6 +19,7 @@ export const serializeEvent = (e: TriggerEvent) => ({
   status: e.status,
   payload: e.payload,
   contentType: e.contentType,
+  headers: e.headers ?? {},
   sessionKey: e.sessionKey,
   contact: e.contact,
   idempotencyKey: e.idempotencyKey,
@@ -47,6 +50,7 @@ export async function listEvents({
     c.where,
   ];
   if (query.status) filters.push(eq(triggerEvents.status, query.status));
+  if (query.kind) filters.push(eq(triggerEvents.kind, query.kind));
   const rows = await db
     .select()
     .from(triggerEvents)
@@ -75,16 +79,108 @@ export async function replayEvent({
       ),
     );
   if (!original) throw notFound("Event");
-  const { id } = await queueEvent({
-    trigger,
-    kind: original.kind,
-    payload: original.payload,
-    contentType: original.contentType,
-    sessionKey: original.sessionKey,
-    contact: original.contact,
-    replayOf: original.id,
-  });
+  const { id } = await queueEvent(replayOfEvent(trigger, original));
   return { id: triggerId, eventId: id };
+}
+
+const replayOfEvent = (trigger: Trigger, original: TriggerEvent) => ({
+  trigger,
+  kind: original.kind,
+  payload: original.payload,
+  contentType: original.contentType,
+  headers: original.headers,
+  sessionKey: original.sessionKey,
+  contact: original.contact,
+  replayOf: original.id,
+});
+
+/**
+ * Replays up to MAX_BULK_REPLAY of the trigger's events with `status` (since
+ * `since`), oldest first, in one insert. An event replayed already is left out,
+ * so pressing "Replay all failed" twice (or a client's retry) replays nothing twice.
+ */
+export async function replayEvents({
+  ownerId,
+  triggerId,
+  input,
+}: Owner & { triggerId: string; input: z.infer<typeof bulkReplaySchema> }) {
+  const trigger = await getTriggerOrThrow({ ownerId, id: triggerId });
+  const db = await getDb();
+  const originals = await db
+    .select()
+    .from(triggerEvents)
+    .where(
+      and(
+        eq(triggerEvents.triggerId, triggerId),
+        eq(triggerEvents.ownerId, ownerId),
+        eq(triggerEvents.status, input.status),
+        // ids sort by arrival: the primary key bounds `since` without another index
+        input.since ? gte(triggerEvents.id, idBefore("event", new Date(input.since))) : undefined,
+        sql`not exists (select 1 from trigger_events r where r.replay_of = ${triggerEvents.id})`,
+      ),
+    )
+    .orderBy(asc(triggerEvents.id))
+    .limit(MAX_BULK_REPLAY);
+  if (!originals.length) return { id: triggerId, replayed: 0, eventIds: [] };
+  const rows = await db
+    .insert(triggerEvents)
+    .values(originals.map((o) => eventRow(replayOfEvent(trigger, o))))
+    .returning();
+  await dispatchEvents(rows);
+  return { id: triggerId, replayed: rows.length, eventIds: rows.map((r) => r.id) };
+}
+
+/**
+ * Cancels an event: a queued one never runs; a processing one is stopped
+ * before its next step (the run sees the status when it renews its claim) and
+ * records nothing more. Finished events cannot be cancelled (409).
+ */
+export async function cancelEvent({
+  ownerId,
+  triggerId,
+  eventId,
+}: Owner & { triggerId: string; eventId: string }) {
+  await getTriggerOrThrow({ ownerId, id: triggerId });
+  const db = await getDb();
+  const where = and(
+    eq(triggerEvents.id, eventId),
+    eq(triggerEvents.triggerId, triggerId),
+    eq(triggerEvents.ownerId, ownerId),
+  );
+  const [cancelled] = await db
+    .update(triggerEvents)
+    .set({
+      status: "cancelled",
+      error: "Cancelled",
+      lockedUntil: null,
+      completedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(where, inArray(triggerEvents.status, ["queued", "processing"])))
+    .returning();
+  if (!cancelled) {
+    const [row] = await db
+      .select({ status: triggerEvents.status })
+      .from(triggerEvents)
+      .where(where);
+    if (!row) throw notFound("Event");
+    throw new ApiError("CONFLICT", `The event is ${row.status} already and cannot be cancelled`);
+  }
+  if (cancelled.conversationId) {
+    await db
+      .insert(messages)
+      .values({
+        id: newId("message"),
+        ownerId,
+        conversationId: cancelled.conversationId,
+        eventId,
+        type: "activity",
+        text: "Cancelled while it ran; nothing more is recorded for this event",
+        meta: { step: "cancel" },
+      })
+      .onConflictDoNothing();
+  }
+  return { id: triggerId, eventId, status: "cancelled" as const };
 }
 
 /** Events per hour over the last 24 hours, oldest first, for the trigger's overview chart. */
@@ -109,12 +205,16 @@ export async function eventStats({ ownerId, triggerId }: Owner & { triggerId: st
     hour: new Date(start + i * hour).toISOString(),
     total: 0,
     failed: 0,
+    cancelled: 0,
+    filtered: 0,
   }));
   for (const r of rows) {
     const i = Number(r.bucket) - start / hour;
     if (i < 0 || i >= 24) continue;
     hours[i].total += Number(r.n);
     if (r.status === "failed") hours[i].failed += Number(r.n);
+    if (r.status === "cancelled") hours[i].cancelled += Number(r.n);
+    if (r.status === "filtered") hours[i].filtered += Number(r.n);
   }
   return { hours, rejectedCount: trigger.rejectedCount };
 }

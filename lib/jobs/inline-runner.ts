@@ -1,7 +1,7 @@
 import "server-only";
 import type { TriggerEvent } from "@/db/schema";
 import { env } from "@/lib/env";
-import { claimBatch, handBack, leaseMs, renewLease } from "@/lib/processing/claim";
+import { claimBatch, handBack, leaseMs, renewLease, renewLeases } from "@/lib/processing/claim";
 import { attemptEvent, notePoisoned } from "@/lib/processing/process";
 import { RunControl } from "@/lib/processing/run-control";
 
@@ -170,7 +170,13 @@ export class InlineRunner {
       .filter(([, queue]) => queue.length >= this.perOwner)
       .map(([owner]) => owner);
     try {
-      const { claimed, poisoned } = await claimBatch(this.concurrency, this.perOwner, full);
+      await this.renewBuffered();
+      const held = [...this.buffer.values()].flat().map((b) => b.event.id);
+      // a few claims that each bring several events cost the database less than many small ones
+      const { claimed, poisoned } = await claimBatch(this.concurrency * 2, this.concurrency, {
+        owners: full,
+        ids: held,
+      });
       if (poisoned.length) await notePoisoned(poisoned);
       const at = Date.now();
       for (const event of claimed) {
@@ -188,6 +194,25 @@ export class InlineRunner {
       );
       await this.waitIdle(); // the database is unreachable: do not spin
       return false;
+    }
+  }
+
+  /**
+   * Claims waiting in the buffer are renewed before they run out (a claim that
+   * lapsed while waiting would be taken again, and charged again); one that
+   * was lost meanwhile is dropped.
+   */
+  private async renewBuffered() {
+    const due = [...this.buffer.values()].flat().filter((b) => Date.now() - b.at > leaseMs() / 3);
+    if (!due.length) return;
+    const held = await renewLeases(due.map((b) => b.event));
+    const at = Date.now();
+    for (const [owner, queue] of this.buffer) {
+      const kept = queue
+        .filter((b) => !due.includes(b) || held.has(b.event.id))
+        .map((b) => (due.includes(b) ? { ...b, at } : b));
+      if (kept.length) this.buffer.set(owner, kept);
+      else this.buffer.delete(owner);
     }
   }
 

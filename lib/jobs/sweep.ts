@@ -64,7 +64,22 @@ export async function redispatchStale(olderThanMs = 5 * 60_000, limit = BATCH) {
  * created more than EVENT_RETENTION_DAYS ago (conversations and their messages
  * stay), and with CONVERSATION_RETENTION_DAYS conversations idle that long.
  */
-export async function deleteExpired(at = now()) {
+export async function deleteExpired(at = now(), budgetMs = 10_000) {
+  const started = Date.now();
+  const total = { events: 0, conversations: 0 };
+  // batch after batch while there is more and the minute's budget lasts
+  for (;;) {
+    const round = await deleteExpiredBatch(at);
+    total.events += round.events;
+    total.conversations += round.conversations;
+    if ((round.events < BATCH && round.conversations < BATCH) || Date.now() - started > budgetMs)
+      break;
+  }
+  await pruneThrottle();
+  return total;
+}
+
+async function deleteExpiredBatch(at: Date) {
   const e = env();
   const db = await getDb();
   let events = 0;
@@ -108,6 +123,5 @@ export async function deleteExpired(at = now()) {
       .returning({ id: conversations.id });
     convs = deleted.length;
   }
-  await pruneThrottle();
   return { events, conversations: convs };
 }

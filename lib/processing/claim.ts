@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { triggerEvents as e, type TriggerEvent } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -19,12 +19,16 @@ const runnable = sql`(
   (${e.status} = 'queued' and (${e.lockedUntil} is null or ${e.lockedUntil} <= now()))
   or (${e.status} = 'processing' and ${e.lockedUntil} <= now()))`;
 
-/** An event waits while an earlier event of its session is pending: one at a time, in order. */
+/**
+ * An event waits while another event of its session is pending before it (or
+ * runs under a live claim): one at a time, in order. An earlier event whose
+ * claim ran out is still pending: it is re-run first, never beside a later one.
+ */
 const sessionFree = sql`not exists (
   select 1 from trigger_events p
   where p.trigger_id = ${e.triggerId} and p.session_key = ${e.sessionKey} and p.id <> ${e.id}
     and p.status in ('queued', 'processing')
-    and ((p.status = 'processing' and p.locked_until > now()) or (p.status = 'queued' and p.id < ${e.id})))`;
+    and (p.id < ${e.id} or (p.status = 'processing' and p.locked_until > now())))`;
 
 const claimSet = () => ({
   status: "processing" as const,
@@ -45,11 +49,15 @@ const claimSet = () => ({
 export async function claimBatch(
   limit: number,
   perOwner = limit,
-  skipOwners: string[] = [],
+  skip: { owners?: string[]; ids?: string[] } = {},
 ): Promise<{ claimed: TriggerEvent[]; poisoned: TriggerEvent[] }> {
   const db = await getDb();
   const poisoned = await failPoisoned(db);
-  const candidates = await fairCandidates(db, limit, perOwner, skipOwners);
+  const candidates = (
+    await fairCandidates(db, limit + (skip.ids?.length ?? 0), perOwner, skip.owners ?? [])
+  )
+    .filter((id) => !skip.ids?.includes(id))
+    .slice(0, limit);
   if (!candidates.length) return { claimed: [], poisoned };
   const claimed = await db.transaction(async (tx) => {
     const ids = await tx
@@ -74,9 +82,18 @@ export async function claimBatch(
 }
 
 /**
+ * How many of an owner's oldest pending events a claim looks at: a backlog of
+ * one session (only its first event is runnable) costs a bounded scan, and the
+ * rest wait their turn.
+ */
+const SCAN_PER_OWNER = 100;
+
+/**
  * Up to `perOwner` runnable event ids of each owner with pending events,
  * interleaved round-robin. Owners are walked with a skip scan of the pending
- * index, so the cost follows the number of owners, not the backlog.
+ * index, so the cost follows the number of owners, not the backlog; within an
+ * owner, only each session's head is a candidate (no per-row subquery). The
+ * claim itself checks the full conditions again under the row locks.
  */
 async function fairCandidates(
   db: Db,
@@ -100,9 +117,20 @@ async function fairCandidates(
       from owners o where o.owner_id is not null
     )
     select c.id, c.owner_id from owners o cross join lateral (
-      select ${e.id} as id, ${e.ownerId} as owner_id from ${e}
-      where ${e.ownerId} = o.owner_id ${skip} and ${e.status} in ('queued', 'processing') and ${runnable} and ${sessionFree}
-      order by ${e.id} limit ${perOwner}
+      -- the head of each session (its earliest pending event) is the only one that may run;
+      -- an event without a session is its own head
+      select heads.id, heads.owner_id from (
+        select distinct on (${e.triggerId}, coalesce(${e.sessionKey}, ${e.id})) ${e.id} as id,
+          ${e.ownerId} as owner_id, ${e.status} as status, ${e.lockedUntil} as locked_until
+        from (select * from trigger_events t
+              where t.owner_id = o.owner_id and t.status in ('queued', 'processing')
+              order by t.id limit ${SCAN_PER_OWNER}) as ${e}
+        where true ${skip}
+        order by ${e.triggerId}, coalesce(${e.sessionKey}, ${e.id}), ${e.id}
+      ) heads
+      where (heads.status = 'queued' and (heads.locked_until is null or heads.locked_until <= now()))
+         or (heads.status = 'processing' and heads.locked_until <= now())
+      order by heads.id limit ${perOwner}
     ) c where o.owner_id is not null`);
   const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
     id: string;
@@ -179,6 +207,25 @@ export async function renewLease(
   if (rows.length) return "held";
   const [row] = await db.select({ status: e.status }).from(e).where(eq(e.id, event.id));
   return row?.status === "cancelled" ? "cancelled" : "lost";
+}
+
+/** Renews the claims on events waiting in a runner's buffer; returns the ids still held. */
+export async function renewLeases(
+  events: Pick<TriggerEvent, "id" | "attempts">[],
+): Promise<Set<string>> {
+  if (!events.length) return new Set();
+  const db = await getDb();
+  const held = await db
+    .update(e)
+    .set({ lockedUntil: leaseUntil() })
+    .where(
+      and(
+        eq(e.status, "processing"),
+        or(...events.map((ev) => and(eq(e.id, ev.id), eq(e.attempts, ev.attempts)))),
+      ),
+    )
+    .returning({ id: e.id });
+  return new Set(held.map((r) => r.id));
 }
 
 /**

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, gte, sql } from "drizzle-orm";
+import { and, desc, eq, gte, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
   contacts,
@@ -11,11 +11,13 @@ import {
   type TriggerEvent,
 } from "@/db/schema";
 import { now } from "@/lib/clock";
+import { sessionLabel } from "@/lib/events/session-key";
 import { newId } from "@/lib/ids";
 import { DEFAULT_SESSION_DURATION_MS } from "@/lib/triggers/schema";
 import { describeEvent } from "./describe";
+import { RunStopped } from "./run-control";
 
-/** Found or created, unique per owner by email, else by phone. */
+/** Found or created, unique per owner by email, else by phone, else (known by nothing else) by name. */
 async function upsertContact(
   db: Db,
   ownerId: string,
@@ -23,15 +25,23 @@ async function upsertContact(
 ): Promise<string | null> {
   const email = c.email?.trim().toLowerCase() || null;
   const phone = c.phone?.trim() || null;
-  if (!email && !phone) return null;
+  const name = c.name?.trim() || null;
+  if (!email && !phone && !name) return null;
   const where = email
     ? and(eq(contacts.ownerId, ownerId), eq(contacts.email, email))
-    : and(eq(contacts.ownerId, ownerId), eq(contacts.phone, phone!));
+    : phone
+      ? and(eq(contacts.ownerId, ownerId), eq(contacts.phone, phone))
+      : and(
+          eq(contacts.ownerId, ownerId),
+          eq(contacts.name, name!),
+          isNull(contacts.email),
+          isNull(contacts.phone),
+        );
   const [found] = await db.select({ id: contacts.id }).from(contacts).where(where).limit(1);
   if (found) return found.id;
   const [created] = await db
     .insert(contacts)
-    .values({ id: newId("contact"), ownerId, name: c.name?.trim() || null, email, phone })
+    .values({ id: newId("contact"), ownerId, name, email, phone })
     .onConflictDoNothing()
     .returning({ id: contacts.id });
   if (created) return created.id;
@@ -47,8 +57,9 @@ async function upsertContact(
 export async function resolveConversation(
   db: Db,
   event: TriggerEvent,
-  trigger: Pick<Trigger, "id" | "ownerId" | "name" | "sessionDuration">,
+  trigger: Pick<Trigger, "id" | "ownerId" | "name" | "sessionDuration" | "prompt">,
   botId: string | null,
+  options: { run?: boolean } = {},
 ): Promise<Conversation> {
   if (event.conversationId) {
     const [existing] = await db
@@ -75,7 +86,7 @@ export async function resolveConversation(
       .orderBy(desc(conversations.lastActivityAt))
       .limit(1);
   }
-  const description = describeEvent(event);
+  const description = describeEvent(event, trigger);
   return db.transaction(async (tx) => {
     if (!conversation) {
       [conversation] = await tx
@@ -98,10 +109,25 @@ export async function resolveConversation(
         .set({ lastActivityAt: at, updatedAt: at })
         .where(eq(conversations.id, conversation.id));
     }
-    await tx
+    const linked = await tx
       .update(triggerEvents)
       .set({ conversationId: conversation.id })
-      .where(eq(triggerEvents.id, event.id));
+      .where(
+        and(
+          eq(triggerEvents.id, event.id),
+          // for a run: only while the claim is its own (an event cancelled in a runner's buffer stops here)
+          options.run ? eq(triggerEvents.status, "processing") : undefined,
+          options.run ? eq(triggerEvents.attempts, event.attempts) : undefined,
+        ),
+      )
+      .returning({ id: triggerEvents.id });
+    if (!linked.length) {
+      const [now] = await tx
+        .select({ status: triggerEvents.status })
+        .from(triggerEvents)
+        .where(eq(triggerEvents.id, event.id));
+      throw new RunStopped(now?.status === "cancelled" ? "cancelled" : "lost");
+    }
     await tx
       .insert(messages)
       .values({
@@ -116,6 +142,7 @@ export async function resolveConversation(
           step: "event",
           kind: event.kind,
           contentType: event.contentType,
+          headers: description.headers,
           contact: event.contact,
           session: sessionLabel(event.sessionKey),
           scheduledFor: event.scheduledFor?.toISOString() ?? null,
@@ -123,11 +150,26 @@ export async function resolveConversation(
         createdAt: at,
       })
       .onConflictDoNothing();
+    if (description.missing.length) {
+      // say why part of the prompt came out empty
+      const list = description.missing.map((p) => `{{${p}}}`).join(", ");
+      await tx
+        .insert(messages)
+        .values({
+          id: newId("message"),
+          ownerId: trigger.ownerId,
+          conversationId: conversation.id,
+          eventId: event.id,
+          type: "activity",
+          text: `The prompt's ${list} had no value in this event and rendered empty`,
+          meta: { step: "prompt", missing: description.missing },
+          createdAt: at,
+        })
+        .onConflictDoNothing();
+    }
     return conversation;
   });
 }
-
-const sessionLabel = (key: string | null) => (key?.startsWith("session:") ? key.slice(8) : key);
 
 /** The conversation so far (user and bot turns before this event), oldest first, for the model. */
 export async function loadHistory(db: Db, conversationId: string, eventId: string, limit = 20) {

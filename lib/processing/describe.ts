@@ -1,39 +1,92 @@
-import type { TriggerEvent } from "@/db/schema";
+import type { Trigger, TriggerEvent } from "@/db/schema";
+import { modelHeaders } from "@/lib/events/headers";
+import { sessionLabel } from "@/lib/events/session-key";
+import { renderPrompt } from "@/lib/triggers/prompt";
 
+/** How much of a payload the model sees; beyond it the block says it was cut. */
+export const MAX_PAYLOAD_CHARS = 16 * 1024;
 const MAX_TEXT = 8000;
 
-/**
- * The user message for an event: the payload's `text` when it is a string,
- * otherwise the payload rendered readably (pretty JSON, or the raw text body).
- */
-export function describeEvent(event: Pick<TriggerEvent, "kind" | "payload" | "scheduledFor">): {
+type EventLike = Pick<
+  TriggerEvent,
+  "id" | "kind" | "payload" | "contentType" | "headers" | "contact" | "sessionKey" | "scheduledFor"
+>;
+
+export type EventMessage = {
+  /** The user message: the trigger's prompt, else the payload's `text`, else a short description. */
   text: string;
-} {
+  /** The data card: the event block the model reads after the message. */
+  block: string;
+  /** The headers shown with it (a fixed, safe set). */
+  headers: Record<string, string>;
+  /** Prompt placeholders that had no value in this event. */
+  missing: string[];
+};
+
+/**
+ * What the bot is told about an event. The payload and headers come from
+ * whoever knows the event URL, so they travel as data: a delimited block the
+ * system prompt names as untrusted, never part of the instructions.
+ */
+export function describeEvent(
+  event: EventLike,
+  trigger: Pick<Trigger, "name" | "prompt"> = { name: null, prompt: null },
+): EventMessage {
   const p = event.payload;
   let text: string;
-  if (
+  let missing: string[] = [];
+  if (trigger.prompt) {
+    ({ text, missing } = renderPrompt(trigger.prompt, {
+      payload: p,
+      contact: event.contact,
+      session: sessionLabel(event.sessionKey),
+      trigger: { name: trigger.name },
+    }));
+  } else if (
     p &&
     typeof p === "object" &&
     !Array.isArray(p) &&
     typeof (p as { text?: unknown }).text === "string"
   ) {
     text = (p as { text: string }).text;
-  } else if (typeof p === "string") {
+  } else if (typeof p === "string" && p.trim()) {
     text = p;
-  } else if (p === null || p === undefined) {
+  } else {
     text =
       event.kind === "schedule"
         ? `Scheduled run${event.scheduledFor ? ` for ${event.scheduledFor.toISOString()}` : ""}`
         : event.kind === "invoke"
           ? "Manual invocation"
-          : "Event with an empty body";
-  } else {
-    text = JSON.stringify(p, null, 2);
+          : p === null || p === undefined
+            ? "Event with an empty body"
+            : `Event received (${event.contentType ?? "no content type"})`;
   }
-  return {
-    text:
-      text.length > MAX_TEXT
-        ? `${text.slice(0, MAX_TEXT)}\n… (truncated, ${text.length} characters)`
-        : text,
-  };
+  if (text.length > MAX_TEXT)
+    text = `${text.slice(0, MAX_TEXT)}\n… (truncated, ${text.length} characters)`;
+  const headers = modelHeaders(event.headers);
+  return { text, block: eventBlock(event, headers), headers, missing };
+}
+
+function eventBlock(event: EventLike, headers: Record<string, string>): string {
+  const lines = [`<event id="${event.id}" kind="${event.kind}">`];
+  if (Object.keys(headers).length) {
+    lines.push("Headers:");
+    for (const [k, v] of Object.entries(headers)) lines.push(`  ${k}: ${v}`);
+  }
+  if (event.contact) lines.push(`Contact: ${JSON.stringify(event.contact)}`);
+  const session = sessionLabel(event.sessionKey);
+  if (session && event.kind === "event") lines.push(`Session: ${session}`);
+  if (event.payload === null || event.payload === undefined) lines.push("Payload: (none)");
+  else {
+    let body =
+      typeof event.payload === "string" ? event.payload : JSON.stringify(event.payload, null, 2);
+    if (body.length > MAX_PAYLOAD_CHARS)
+      body = `${body.slice(0, MAX_PAYLOAD_CHARS)}\n… (payload cut at 16 KiB; ${body.length} characters in all)`;
+    lines.push("Payload:", body);
+  }
+  // the block ends where we say it does, whatever the payload contains
+  return [
+    ...lines.map((l) => (l === lines[0] ? l : l.replace(/<\/event/gi, "<\\/event"))),
+    "</event>",
+  ].join("\n");
 }

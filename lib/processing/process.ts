@@ -19,7 +19,7 @@ import { describeEvent } from "./describe";
 import { touchTrigger } from "./last-trigger";
 import { PermanentError } from "./errors";
 import { runBot } from "./run-bot";
-import { RunControl, type StopReason } from "./run-control";
+import { RunControl, RunStopped, type StopReason } from "./run-control";
 
 export { PermanentError };
 
@@ -46,7 +46,13 @@ export async function processClaimedEvent(
   const { trigger, bot } = row;
   if (!bot) throw new PermanentError("The trigger's bot no longer exists");
 
-  const conversation = await resolveConversation(db, event, trigger, bot.id);
+  const conversation = await resolveConversation(db, event, trigger, bot.id, { run: true }).catch(
+    (error) => {
+      if (error instanceof RunStopped) control.stop(error.reason);
+      throw error;
+    },
+  );
+  const message = describeEvent(event, trigger);
   const tools = bot.skillsetId
     ? await db.select().from(abilities).where(eq(abilities.skillsetId, bot.skillsetId))
     : [];
@@ -58,7 +64,7 @@ export async function processClaimedEvent(
       bot,
       trigger,
       event,
-      userText: describeEvent(event).text,
+      message,
       history,
       abilities: tools,
       signal: control.signal,
@@ -260,6 +266,8 @@ export async function attemptEvent(
 ): Promise<"completed" | "gone" | "retry" | "failed" | "orphaned" | StopReason> {
   try {
     const outcome = await processClaimedEvent(event, control);
+    // a renewal still in flight when the final write committed changes nothing: it completed
+    if (outcome === "completed") return outcome;
     return control.stopped === "unreachable" ? "orphaned" : (control.stopped ?? outcome);
   } catch (error) {
     const stopped = control.stopped;

@@ -46,9 +46,13 @@ const abilityName = z
   .trim()
   .regex(/^[a-zA-Z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -");
 
+/** The tool's inputs as a JSON Schema object; null: derived from the templates. Checked as JSON Schema by the service. */
+const inputSchemaField = z.record(z.string(), z.unknown()).nullish();
+
 const abilityBase = {
   name: abilityName,
   description: descriptionField.nullish(),
+  inputSchema: inputSchemaField,
   meta: metaField.optional(),
 };
 
@@ -60,6 +64,7 @@ export const createAbilitySchema = z.discriminatedUnion("kind", [
 export const updateAbilitySchema = z.object({
   name: abilityName.optional(),
   description: descriptionField.nullish(),
+  inputSchema: inputSchemaField,
   meta: metaField.optional(),
   kind: z.enum(["http_request", "webhook"]).optional(),
   config: z.record(z.string(), z.unknown()).optional(),

@@ -6,7 +6,8 @@ import { abilities, blueprints, skillsets, type Ability, type Skillset } from "@
 import { ApiError, notFound, validationError } from "@/lib/api/errors";
 import { iso } from "@/lib/api/fields";
 import { assertOwnedRef, getOwnedOrThrow } from "@/lib/api/owned";
-import { cursorClauses, toPage, type ListQuery } from "@/lib/api/pagination";
+import { cursorClauses, metaMatches, toPage, type ListQuery } from "@/lib/api/pagination";
+import { effectiveInputSchema, inputSchemaIssues } from "@/lib/abilities/input-schema";
 import { splitUrlTemplate } from "@/lib/abilities/template";
 import { newId } from "@/lib/ids";
 import {
@@ -41,6 +42,9 @@ export const serializeAbility = (a: Ability) => ({
   description: a.description,
   kind: a.kind,
   config: publicConfig(a),
+  /** The tool's parameters as the model sees them: the user's schema, or one derived from the templates. */
+  inputSchema: effectiveInputSchema(a),
+  inputSchemaSource: a.inputSchema ? ("custom" as const) : ("derived" as const),
   meta: a.meta,
   createdAt: iso(a.createdAt),
   updatedAt: iso(a.updatedAt),
@@ -97,7 +101,7 @@ export async function deleteSkillset({ ownerId, id }: Owner & { id: string }) {
 export async function listSkillsets({
   ownerId,
   query,
-}: Owner & { query: ListQuery & { blueprintId?: string } }) {
+}: Owner & { query: ListQuery & { blueprintId?: string; meta?: Record<string, string> } }) {
   const db = await getDb();
   const c = cursorClauses(skillsets.id, query);
   const rows = await db
@@ -108,6 +112,7 @@ export async function listSkillsets({
         eq(skillsets.ownerId, ownerId),
         c.where,
         query.blueprintId ? eq(skillsets.blueprintId, query.blueprintId) : undefined,
+        metaMatches(skillsets.meta, query.meta),
       ),
     )
     .orderBy(c.orderBy)
@@ -133,6 +138,7 @@ export async function createAbility({
     );
   }
   mergeCredentials(input.config, {}); // a masked value has nothing to stand for here: 422
+  checkInputSchema(input.inputSchema);
   const { config, credentials } = splitCredentials(input.config);
   const id = newId("ability");
   await db.insert(abilities).values({
@@ -143,6 +149,7 @@ export async function createAbility({
     description: input.description ?? null,
     kind: input.kind,
     config,
+    inputSchema: input.inputSchema ?? null,
     secretsEnc: sealCredentials(credentials),
     meta: input.meta ?? {},
   });
@@ -184,6 +191,7 @@ export async function updateAbility({
     config: mergeCredentials(input.config ?? splitCredentials(current.config).config, stored),
   });
   if (!merged.success) throw validationError(merged.error);
+  checkInputSchema(input.inputSchema);
   const { config, credentials } = splitCredentials(merged.data.config);
   const db = await getDb();
   await db
@@ -194,6 +202,7 @@ export async function updateAbility({
       config,
       secretsEnc: sealCredentials(credentials),
       ...(input.description !== undefined && { description: input.description }),
+      ...(input.inputSchema !== undefined && { inputSchema: input.inputSchema }),
       ...(input.meta && { meta: input.meta }),
       updatedAt: new Date(),
     })
@@ -216,17 +225,38 @@ export async function listAbilities({
   ownerId,
   skillsetId,
   query,
-}: Owner & { skillsetId: string; query: ListQuery }) {
+}: Owner & { skillsetId: string; query: ListQuery & { meta?: Record<string, string> } }) {
   const db = await getDb();
   await getOwnedOrThrow(db, skillsets, skillsetId, ownerId, "Skillset");
   const c = cursorClauses(abilities.id, query);
   const rows = await db
     .select()
     .from(abilities)
-    .where(and(eq(abilities.skillsetId, skillsetId), eq(abilities.ownerId, ownerId), c.where))
+    .where(
+      and(
+        eq(abilities.skillsetId, skillsetId),
+        eq(abilities.ownerId, ownerId),
+        c.where,
+        metaMatches(abilities.meta, query.meta),
+      ),
+    )
     .orderBy(c.orderBy)
     .limit(c.limit);
   return toPage(rows.map(serializeAbility), query.take);
+}
+
+/** A user-written input schema must be a usable JSON Schema object: else 422 at the mistake's path. */
+function checkInputSchema(schema: Record<string, unknown> | null | undefined) {
+  if (!schema) return;
+  const issues = inputSchemaIssues(schema);
+  if (issues.length)
+    throw new ApiError(
+      "VALIDATION_ERROR",
+      `Invalid body: ${issues[0].path}: ${issues[0].message}`,
+      {
+        issues,
+      },
+    );
 }
 
 function sameOrigin(a: unknown, b: unknown): boolean {

@@ -2,6 +2,11 @@ import { z } from "zod";
 import { descriptionField, idRef, metaField, metaFilter, nameField } from "@/lib/api/fields";
 import { listQuerySchema } from "@/lib/api/pagination";
 import { isValidTimezone, MAX_SCHEDULE_LENGTH } from "@/lib/schedules/parse";
+import { MAX_PROMPT_LENGTH, promptPlaceholderIssue } from "./prompt";
+import { verificationSchema } from "./verification";
+
+/** As lib/events/filter.ts (which needs a CEL parser; this file is loaded by the browser too). */
+export const MAX_FILTER_LENGTH = 2000;
 
 export const MAX_SESSION_DURATION_MS = 90 * 24 * 60 * 60 * 1000;
 export const DEFAULT_SESSION_DURATION_MS = 60 * 60 * 1000;
@@ -18,6 +23,19 @@ const sessionDurationField = z
   .min(0, "must not be negative")
   .max(MAX_SESSION_DURATION_MS, "must be at most 90 days (7776000000 ms)");
 
+const promptField = z
+  .string()
+  .max(MAX_PROMPT_LENGTH, `must be at most ${MAX_PROMPT_LENGTH} characters`)
+  .superRefine((p, ctx) => {
+    const issue = promptPlaceholderIssue(p);
+    if (issue) ctx.addIssue({ code: "custom", message: issue });
+  });
+
+export const LIMIT_RANGES = {
+  maxIterations: { min: 1, max: 20, default: 6 },
+  maxTime: { min: 1000, max: 300_000, default: 60_000 },
+} as const;
+
 const fields = {
   name: nameField.nullish(),
   description: descriptionField.nullish(),
@@ -30,6 +48,24 @@ const fields = {
   sessionDuration: sessionDurationField.nullish(),
   blueprintId: idRef.nullish(),
   meta: metaField.optional(),
+  /** The user message of every run; null: the payload's `text` (see lib/triggers/prompt.ts). */
+  prompt: promptField.nullish(),
+  /** How deliveries are checked (a preset per kind of sender); `secret` is write-only. */
+  verification: verificationSchema.optional(),
+  /** A CEL expression an event must satisfy to reach the bot; null: every event does. */
+  filter: z
+    .string()
+    .max(MAX_FILTER_LENGTH, `must be at most ${MAX_FILTER_LENGTH} characters`)
+    .nullish(),
+  /** Model steps (calls) per run. */
+  maxIterations: z
+    .number()
+    .int()
+    .min(LIMIT_RANGES.maxIterations.min)
+    .max(LIMIT_RANGES.maxIterations.max)
+    .nullish(),
+  /** Milliseconds per run. */
+  maxTime: z.number().int().min(LIMIT_RANGES.maxTime.min).max(LIMIT_RANGES.maxTime.max).nullish(),
   // null: the server default (RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST)
   rateLimitPerSecond: z.number().int().min(1).max(100_000).nullish(),
   rateLimitBurst: z.number().int().min(1).max(1_000_000).nullish(),

@@ -3,6 +3,7 @@ import { iso } from "@/lib/api/fields";
 import { now } from "@/lib/clock";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { describeSchedule } from "@/lib/schedules/describe";
+import { publicVerification } from "./verification";
 
 export const eventUrlFor = (baseUrl: string, id: string) =>
   `${baseUrl}/v1/integration/trigger/${id}/event`;
@@ -16,6 +17,8 @@ export function serializeTrigger(t: Trigger, baseUrl: string) {
     botId: t.botId,
     secret: decryptSecret(t.secretEnc),
     authenticate: t.authenticate,
+    verification: publicVerification(t.verification, Boolean(t.verificationSecretEnc)),
+    filter: t.filter,
     triggerSchedule: t.schedule,
     schedule: t.schedule,
     /** The schedule in words, e.g. "At 09:00, Monday through Friday (Europe/Berlin)". */
@@ -24,6 +27,9 @@ export function serializeTrigger(t: Trigger, baseUrl: string) {
     sessionDuration: t.sessionDuration,
     blueprintId: t.blueprintId,
     meta: t.meta,
+    prompt: t.prompt,
+    maxIterations: t.maxIterations,
+    maxTime: t.maxTime,
     lastTriggerAt: iso(t.lastTriggerAt),
     nextTriggerAt: iso(t.nextTriggerAt),
     rateLimitPerSecond: t.rateLimitPerSecond,

@@ -1,13 +1,15 @@
 import "server-only";
 import { and, count, eq, ilike, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { blueprints, bots, triggers } from "@/db/schema";
+import { blueprints, bots, triggers, type Trigger } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
 import { assertOwnedRef, getOwnedOrThrow } from "@/lib/api/owned";
-import { cursorClauses, toPage } from "@/lib/api/pagination";
+import { cursorClauses, metaMatches, toPage } from "@/lib/api/pagination";
 import { now } from "@/lib/clock";
 import { encryptSecret, generateTriggerSecret } from "@/lib/crypto/secrets";
 import { env } from "@/lib/env";
+import { Webhook } from "standardwebhooks";
+import { compileFilter } from "@/lib/events/filter";
 import { queueEvent } from "@/lib/events/queue";
 import { forgetTrigger } from "@/lib/events/trigger-cache";
 import { newId } from "@/lib/ids";
@@ -15,11 +17,13 @@ import { nextRunAfter } from "@/lib/schedules/parse";
 import { computeNextTriggerAt, validateTriggerSchedule } from "./schedule";
 import {
   DEFAULT_SESSION_DURATION_MS,
+  LIMIT_RANGES,
   type CreateTriggerInput,
   type ListTriggersQuery,
   type UpdateTriggerInput,
 } from "./schema";
 import { eventUrlFor, serializeTrigger } from "./serialize";
+import type { VerificationInput } from "./verification";
 
 type Owner = { ownerId: string };
 
@@ -42,6 +46,56 @@ function pickSchedule(input: {
   const value = a !== undefined ? a : b;
   if (value === undefined) return undefined;
   return value?.trim() ? value.trim() : null;
+}
+
+/** A filter must compile: else 422 naming the line and column of the mistake. */
+function checkFilter(filter: string | null | undefined) {
+  if (!filter?.trim()) return;
+  const c = compileFilter(filter);
+  if (!c.ok) {
+    const message = `line ${c.problem.line}, column ${c.problem.column}: ${c.problem.message}`;
+    throw new ApiError("VALIDATION_ERROR", `Invalid body: filter: ${message}`, {
+      issues: [{ path: "filter", message }],
+    });
+  }
+}
+
+/** A Standard Webhooks secret is base64 (after whsec_): one that is not could never verify. */
+function checkStandardWebhooksSecret(secret: string) {
+  try {
+    new Webhook(secret);
+  } catch {
+    throw new ApiError(
+      "VALIDATION_ERROR",
+      "Invalid body: verification.secret: is not a Standard Webhooks secret (whsec_ followed by base64)",
+      { issues: [{ path: "verification.secret", message: "must be whsec_ followed by base64" }] },
+    );
+  }
+}
+
+/**
+ * The stored verification and its encrypted secret after a create or update:
+ * an omitted secret is kept while the preset stays the same, `null` removes it.
+ */
+function verificationColumns(
+  input: VerificationInput | undefined,
+  current?: Pick<Trigger, "verification" | "verificationSecretEnc">,
+) {
+  if (!input) return {};
+  const { secret, ...rest } = input;
+  if (secret && input.type === "standard-webhooks") checkStandardWebhooksSecret(secret);
+  const verification = Object.fromEntries(
+    Object.entries(rest).filter(([, v]) => v !== undefined && v !== null),
+  ) as Trigger["verification"];
+  const keep = secret === undefined && current?.verification.type === input.type;
+  return {
+    verification,
+    verificationSecretEnc: secret
+      ? encryptSecret(secret)
+      : keep
+        ? current.verificationSecretEnc
+        : null,
+  };
 }
 
 /** A trigger's own rate limit may not pass the operator's ceiling (MAX_RATE_LIMIT_*). */
@@ -80,6 +134,7 @@ export async function createTrigger({
   baseUrl,
 }: Owner & { input: CreateTriggerInput; baseUrl: string }) {
   checkRateLimits(input);
+  checkFilter(input.filter);
   const db = await getDb();
   await assertOwnedRef(db, bots, input.botId, ownerId, "botId");
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
@@ -110,6 +165,11 @@ export async function createTrigger({
     sessionDuration: input.sessionDuration ?? DEFAULT_SESSION_DURATION_MS,
     blueprintId: input.blueprintId ?? null,
     meta: input.meta ?? {},
+    prompt: input.prompt?.trim() ? input.prompt : null,
+    filter: input.filter?.trim() ? input.filter : null,
+    ...verificationColumns(input.verification),
+    maxIterations: input.maxIterations ?? LIMIT_RANGES.maxIterations.default,
+    maxTime: input.maxTime ?? LIMIT_RANGES.maxTime.default,
     rateLimitPerSecond: input.rateLimitPerSecond ?? null,
     rateLimitBurst: input.rateLimitBurst ?? null,
     nextTriggerAt: computeNextTriggerAt(schedule, timezone, now()),
@@ -131,6 +191,7 @@ export async function updateTrigger({
   input,
 }: Owner & { id: string; input: UpdateTriggerInput }) {
   checkRateLimits(input);
+  checkFilter(input.filter);
   const db = await getDb();
   const current = await getTriggerOrThrow({ ownerId, id });
   await assertOwnedRef(db, bots, input.botId, ownerId, "botId");
@@ -158,6 +219,15 @@ export async function updateTrigger({
       }),
       ...(input.blueprintId !== undefined && { blueprintId: input.blueprintId }),
       ...(input.meta !== undefined && { meta: input.meta }),
+      ...(input.prompt !== undefined && { prompt: input.prompt?.trim() ? input.prompt : null }),
+      ...(input.filter !== undefined && { filter: input.filter?.trim() ? input.filter : null }),
+      ...verificationColumns(input.verification, current),
+      ...(input.maxIterations !== undefined && {
+        maxIterations: input.maxIterations ?? LIMIT_RANGES.maxIterations.default,
+      }),
+      ...(input.maxTime !== undefined && {
+        maxTime: input.maxTime ?? LIMIT_RANGES.maxTime.default,
+      }),
       ...(input.rateLimitPerSecond !== undefined && {
         rateLimitPerSecond: input.rateLimitPerSecond,
       }),
@@ -194,9 +264,7 @@ export async function listTriggers({
   if (query.blueprintId) filters.push(eq(triggers.blueprintId, query.blueprintId));
   if (query.search)
     filters.push(ilike(triggers.name, `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
-  for (const [key, value] of Object.entries(query.meta ?? {})) {
-    filters.push(sql`${triggers.meta}->>${key} = ${value}`);
-  }
+  filters.push(metaMatches(triggers.meta, query.meta));
   const rows = await db
     .select()
     .from(triggers)

@@ -1,9 +1,9 @@
-import { listResponse, listQuerySchema } from "@/lib/api/pagination";
+import { listResponse, listWithMetaQuerySchema } from "@/lib/api/pagination";
 import { apiRoute, methodNotAllowed } from "@/lib/api/route";
 import { listBlueprints } from "@/lib/blueprints/service";
 
 // GET /api/v1/blueprint/list - the caller's blueprints, a page at a time or all as JSONL
-export const GET = apiRoute({ query: listQuerySchema }, ({ req, query, owner }) =>
+export const GET = apiRoute({ query: listWithMetaQuerySchema }, ({ req, query, owner }) =>
   listResponse(req, query, (q) => listBlueprints({ ownerId: owner.id, query: { ...query, ...q } })),
 );
 

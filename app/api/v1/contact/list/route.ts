@@ -1,9 +1,9 @@
-import { listQuerySchema, listResponse } from "@/lib/api/pagination";
+import { listWithMetaQuerySchema, listResponse } from "@/lib/api/pagination";
 import { apiRoute, methodNotAllowed } from "@/lib/api/route";
 import { listContacts } from "@/lib/conversations/service";
 
 // GET /api/v1/contact/list - contacts that events named (contact.email, contact.phone)
-export const GET = apiRoute({ query: listQuerySchema }, ({ req, query, owner }) =>
+export const GET = apiRoute({ query: listWithMetaQuerySchema }, ({ req, query, owner }) =>
   listResponse(req, query, (q) => listContacts({ ownerId: owner.id, query: q })),
 );
 

@@ -1,12 +1,14 @@
-import { listQuerySchema, listResponse } from "@/lib/api/pagination";
+import { listWithoutMetaQuerySchema, listResponse } from "@/lib/api/pagination";
 import { apiRoute, methodNotAllowed } from "@/lib/api/route";
 import { listMessages } from "@/lib/conversations/service";
 
 // GET /api/v1/conversation/{id}/message/list - a conversation's messages (user, activity, bot)
-export const GET = apiRoute({ query: listQuerySchema }, ({ req, params, query, owner }) =>
-  listResponse(req, query, (q) =>
-    listMessages({ ownerId: owner.id, conversationId: params.id, query: q }),
-  ),
+export const GET = apiRoute(
+  { query: listWithoutMetaQuerySchema },
+  ({ req, params, query, owner }) =>
+    listResponse(req, query, (q) =>
+      listMessages({ ownerId: owner.id, conversationId: params.id, query: q }),
+    ),
 );
 
 export {

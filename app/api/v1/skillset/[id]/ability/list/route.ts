@@ -1,9 +1,9 @@
-import { listQuerySchema, listResponse } from "@/lib/api/pagination";
+import { listWithMetaQuerySchema, listResponse } from "@/lib/api/pagination";
 import { apiRoute, methodNotAllowed } from "@/lib/api/route";
 import { listAbilities } from "@/lib/skillsets/service";
 
 // GET /api/v1/skillset/{id}/ability/list - a skillset's abilities
-export const GET = apiRoute({ query: listQuerySchema }, ({ req, params, query, owner }) =>
+export const GET = apiRoute({ query: listWithMetaQuerySchema }, ({ req, params, query, owner }) =>
   listResponse(req, query, (q) =>
     listAbilities({ ownerId: owner.id, skillsetId: params.id, query: q }),
   ),

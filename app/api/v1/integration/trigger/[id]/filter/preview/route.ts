@@ -1,0 +1,15 @@
+import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { previewFilter } from "@/lib/events/console";
+import { filterPreviewSchema } from "@/lib/events/schema";
+
+// POST /api/v1/integration/trigger/{id}/filter/preview - how a filter decides on the last 20 events
+export const POST = apiRoute({ body: filterPreviewSchema }, ({ params, owner, body }) =>
+  previewFilter({ ownerId: owner.id, id: params.id, filter: body.filter }),
+);
+
+export {
+  methodNotAllowed as GET,
+  methodNotAllowed as PUT,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as DELETE,
+};

@@ -1,0 +1,432 @@
+import { createHmac, randomUUID } from "node:crypto";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { Webhook } from "standardwebhooks";
+import Stripe from "stripe";
+import { userWithToken } from "./fixtures/accounts";
+import { listEvents, scenarioName, scriptLlm } from "./fixtures/pipeline";
+import { createBot, createTrigger, expectError, json } from "./fixtures/resources";
+import { signUpInBrowser } from "./fixtures/ui";
+
+const stripe = new Stripe("sk_test_unused");
+const now = () => Math.floor(Date.now() / 1000);
+const hmac = (alg: string, secret: string, data: string) => createHmac(alg, secret).update(data);
+
+async function deliver(
+  request: APIRequestContext,
+  triggerId: string,
+  body: string,
+  headers: Record<string, string>,
+) {
+  const res = await request.post(`/v1/integration/trigger/${triggerId}/event`, {
+    headers: { "content-type": "application/json", ...headers },
+    data: body,
+  });
+  return { status: res.status(), body: await res.json().catch(() => null) };
+}
+
+type Preset = {
+  verification: Record<string, unknown>;
+  sign: (body: string, at: number) => Record<string, string>;
+  stale: boolean;
+};
+
+const STRIPE_SECRET = "whsec_test_stripe_signing_secret_0001";
+const SLACK_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+const SVIX_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const SHOPIFY_SECRET = "shpss_test_shopify_secret_0002";
+const CUSTOM_SECRET = "custom-sender-secret-0003";
+
+const PRESETS: Record<string, Preset> = {
+  stripe: {
+    verification: { type: "stripe", secret: STRIPE_SECRET },
+    sign: (payload, timestamp) => ({
+      "stripe-signature": stripe.webhooks.generateTestHeaderString({
+        payload,
+        secret: STRIPE_SECRET,
+        timestamp,
+      }),
+    }),
+    stale: true,
+  },
+  slack: {
+    verification: { type: "slack", secret: SLACK_SECRET },
+    sign: (body, t) => ({
+      "x-slack-request-timestamp": String(t),
+      "x-slack-signature": `v0=${hmac("sha256", SLACK_SECRET, `v0:${t}:${body}`).digest("hex")}`,
+    }),
+    stale: true,
+  },
+  "standard-webhooks": {
+    verification: { type: "standard-webhooks", secret: SVIX_SECRET },
+    sign: (body, t) => {
+      const id = `msg_${randomUUID()}`;
+      return {
+        "webhook-id": id,
+        "webhook-timestamp": String(t),
+        "webhook-signature": new Webhook(SVIX_SECRET).sign(id, new Date(t * 1000), body),
+      };
+    },
+    stale: true,
+  },
+  shopify: {
+    verification: { type: "shopify", secret: SHOPIFY_SECRET },
+    sign: (body) => ({
+      "x-shopify-hmac-sha256": hmac("sha256", SHOPIFY_SECRET, body).digest("base64"),
+    }),
+    stale: false,
+  },
+  hmac: {
+    verification: {
+      type: "hmac",
+      secret: CUSTOM_SECRET,
+      header: "X-Acme-Signature",
+      algorithm: "sha1",
+      encoding: "base64",
+      prefix: "sha1=",
+    },
+    sign: (body) => ({
+      "x-acme-signature": `sha1=${hmac("sha1", CUSTOM_SECRET, body).digest("base64")}`,
+    }),
+    stale: false,
+  },
+};
+
+test.describe("verification presets", () => {
+  for (const [name, preset] of Object.entries(PRESETS)) {
+    test(`${name}: a good delivery is accepted; a tampered body${preset.stale ? " and a stale timestamp are" : " is"} refused`, async ({
+      request,
+    }) => {
+      const { api } = await userWithToken();
+      const t = await createTrigger(api, { verification: preset.verification });
+      const fetched = await json(await api.get(`/api/v1/integration/trigger/${t.id}/fetch`));
+      expect(fetched.verification).toMatchObject({ type: name, secretSet: true });
+      expect(JSON.stringify(fetched.verification)).not.toContain(
+        String(preset.verification.secret),
+      );
+      const body = JSON.stringify({ id: `evt_${randomUUID()}`, text: `from ${name}` });
+      const good = await deliver(request, t.id, body, preset.sign(body, now()));
+      expect(good.status, JSON.stringify(good.body)).toBe(202);
+      const tampered = await deliver(
+        request,
+        t.id,
+        body.replace(name, "someone else"),
+        preset.sign(body, now()),
+      );
+      expect(tampered.status).toBe(401);
+      expect(tampered.body).toMatchObject({ code: "UNAUTHORIZED" });
+      if (preset.stale) {
+        const old = now() - 600;
+        const stale = await deliver(request, t.id, body, preset.sign(body, old));
+        expect(stale.status).toBe(401);
+        expect(stale.body.message).toContain("too old");
+      }
+      expect(await deliver(request, t.id, body, {}).then((r) => r.status)).toBe(401);
+      expect(await listEvents(api, t.id)).toHaveLength(1);
+    });
+  }
+
+  test("github: the trigger's own secret signs when no provider secret is given; bearer still takes both; off checks nothing", async ({
+    request,
+  }) => {
+    const { api } = await userWithToken();
+    const gh = await createTrigger(api, { verification: { type: "github" } });
+    const body = JSON.stringify({ action: "opened" });
+    const sig = `sha256=${hmac("sha256", gh.secret, body).digest("hex")}`;
+    expect((await deliver(request, gh.id, body, { "x-hub-signature-256": sig })).status).toBe(202);
+    // GitHub's preset wants the signature: a bearer secret alone is not what GitHub sends
+    expect(
+      (await deliver(request, gh.id, body, { authorization: `Bearer ${gh.secret}` })).status,
+    ).toBe(401);
+    const bearer = await createTrigger(api);
+    const bsig = `sha256=${hmac("sha256", bearer.secret, body).digest("hex")}`;
+    expect((await deliver(request, bearer.id, body, { "x-hub-signature-256": bsig })).status).toBe(
+      202,
+    );
+    expect(
+      (await deliver(request, bearer.id, body, { authorization: `Bearer ${bearer.secret}` }))
+        .status,
+    ).toBe(202);
+    const open = await createTrigger(api, {
+      authenticate: false,
+      verification: { type: "stripe", secret: STRIPE_SECRET },
+    });
+    expect((await deliver(request, open.id, body, {})).status).toBe(202);
+  });
+
+  test("standard-webhooks: a signed body that is not JSON is accepted; a secret that is not base64 is refused when saved", async ({
+    request,
+  }) => {
+    const { api } = await userWithToken();
+    await expectError(
+      await api.post("/api/v1/integration/trigger/create", {
+        data: {
+          botId: await createBot(api),
+          verification: { type: "standard-webhooks", secret: "whsec_%%%" },
+        },
+      }),
+      422,
+      "VALIDATION_ERROR",
+    );
+    const t = await createTrigger(api, { verification: PRESETS["standard-webhooks"].verification });
+    const body = "plain text, not JSON";
+    const res = await request.post(`/v1/integration/trigger/${t.id}/event`, {
+      headers: { "content-type": "text/plain", ...PRESETS["standard-webhooks"].sign(body, now()) },
+      data: body,
+    });
+    expect(res.status()).toBe(202);
+  });
+
+  test("the provider secret is write-only: kept by an update that leaves it out, dropped when the preset changes", async () => {
+    const { api } = await userWithToken();
+    const t = await createTrigger(api, { verification: { type: "slack", secret: SLACK_SECRET } });
+    const T = `/api/v1/integration/trigger/${t.id}`;
+    await json(await api.post(`${T}/update`, { data: { verification: { type: "slack" } } }));
+    expect((await json(await api.get(`${T}/fetch`))).verification.secretSet).toBe(true);
+    await json(await api.post(`${T}/update`, { data: { verification: { type: "shopify" } } }));
+    expect((await json(await api.get(`${T}/fetch`))).verification).toMatchObject({
+      type: "shopify",
+      secretSet: false,
+    });
+    const bad = await expectError(
+      await api.post(`${T}/update`, { data: { verification: { type: "hmac" } } }),
+      422,
+      "VALIDATION_ERROR",
+    );
+    expect(bad.issues?.[0].path).toBe("verification.header");
+  });
+});
+
+test.describe("handshakes and delivery ids", () => {
+  test("Slack's url_verification challenge and Microsoft Graph's validationToken are answered on the spot, nothing stored", async ({
+    request,
+  }) => {
+    const { api } = await userWithToken();
+    const t = await createTrigger(api, { verification: { type: "slack", secret: SLACK_SECRET } });
+    const body = JSON.stringify({
+      token: "x",
+      challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+      type: "url_verification",
+    });
+    const res = await deliver(request, t.id, body, PRESETS.slack.sign(body, now()));
+    expect(res).toEqual({
+      status: 200,
+      body: { challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" },
+    });
+    // an unsigned challenge is refused like any unsigned delivery
+    expect((await deliver(request, t.id, body, {})).status).toBe(401);
+    const graph = await request.post(
+      `/v1/integration/trigger/${t.id}/event?validationToken=Validation%3A%20Testing%20client`,
+    );
+    expect(graph.status()).toBe(200);
+    expect(graph.headers()["content-type"]).toContain("text/plain");
+    expect(await graph.text()).toBe("Validation: Testing client");
+    expect(await listEvents(api, t.id)).toHaveLength(0);
+  });
+
+  test("a provider's retry of the same delivery (its own delivery id) is one event", async ({
+    request,
+  }) => {
+    const { api } = await userWithToken();
+    type Send = (id: string) => Promise<{ status: number; body: { id: string } }>;
+    const cases: { send: Send }[] = [];
+    const gh = await createTrigger(api, { verification: { type: "github" } });
+    cases.push({
+      send: (id) => {
+        const body = JSON.stringify({ action: "opened" });
+        return deliver(request, gh.id, body, {
+          "x-github-delivery": id,
+          "x-hub-signature-256": `sha256=${hmac("sha256", gh.secret, body).digest("hex")}`,
+        });
+      },
+    });
+    const sw = await createTrigger(api, {
+      verification: PRESETS["standard-webhooks"].verification,
+    });
+    cases.push({
+      send: (id) => {
+        const body = JSON.stringify({ type: "user.created" });
+        return deliver(request, sw.id, body, {
+          "webhook-id": id,
+          "webhook-timestamp": String(now()),
+          "webhook-signature": new Webhook(SVIX_SECRET).sign(id, new Date(), body),
+        });
+      },
+    });
+    const shop = await createTrigger(api, { verification: PRESETS.shopify.verification });
+    cases.push({
+      send: (id) => {
+        const body = JSON.stringify({ order: 1 });
+        return deliver(request, shop.id, body, {
+          "x-shopify-webhook-id": id,
+          ...PRESETS.shopify.sign(body, now()),
+        });
+      },
+    });
+    const st = await createTrigger(api, { verification: PRESETS.stripe.verification });
+    cases.push({
+      // Stripe re-signs a retry with a new timestamp; the event id stays
+      send: (id) => {
+        const body = JSON.stringify({ id, type: "invoice.paid" });
+        return deliver(request, st.id, body, PRESETS.stripe.sign(body, now()));
+      },
+    });
+    const sl = await createTrigger(api, { verification: PRESETS.slack.verification });
+    cases.push({
+      send: (id) => {
+        const body = JSON.stringify({
+          type: "event_callback",
+          event_id: id,
+          event: { type: "message" },
+        });
+        return deliver(request, sl.id, body, PRESETS.slack.sign(body, now()));
+      },
+    });
+    for (const c of cases) {
+      const id = `delivery-${randomUUID()}`;
+      const first = await c.send(id);
+      expect(first.status, JSON.stringify(first.body)).toBe(202);
+      const again = await c.send(id);
+      expect(again).toMatchObject({ status: 200, body: { id: first.body.id, duplicate: true } });
+      expect((await c.send(`other-${randomUUID()}`)).status).toBe(202);
+    }
+    for (const t of [gh, sw, shop, st, sl]) expect(await listEvents(api, t.id)).toHaveLength(2);
+  });
+});
+
+test.describe("filters", () => {
+  test("a CEL filter lets matching events reach the bot; the rest are stored as filtered with no model call", async ({
+    request,
+  }) => {
+    const { api } = await userWithToken();
+    const scenario = scenarioName("filter");
+    await scriptLlm(scenario, [{ text: "triaged" }]);
+    const botId = await createBot(api, {
+      model: "openai/stub",
+      backstory: `[scenario:${scenario}]`,
+    });
+    const invalid = await expectError(
+      await api.post("/api/v1/integration/trigger/create", {
+        data: { botId, filter: 'headers["x-github-event"] == ' },
+      }),
+      422,
+      "VALIDATION_ERROR",
+    );
+    expect(invalid.issues?.[0]).toMatchObject({ path: "filter" });
+    expect(invalid.issues?.[0].message).toMatch(/^line 1, column \d+: /);
+    await expectError(
+      await api.post("/api/v1/integration/trigger/create", {
+        data: { botId, filter: 'payload.name.matches("^(a+)+$")' },
+      }),
+      422,
+      "VALIDATION_ERROR",
+    );
+    // quadratic in a payload's lists (minutes on a 1 MiB body): refused when saved
+    await expectError(
+      await api.post("/api/v1/integration/trigger/create", {
+        data: { botId, filter: "payload.a.exists(x, payload.a.exists(y, y == x))" },
+      }),
+      422,
+      "VALIDATION_ERROR",
+    );
+    const t = await createTrigger(api, {
+      botId,
+      verification: { type: "github" },
+      filter: 'headers["x-github-event"] == "issues" && payload.action in ["opened", "reopened"]',
+    });
+    const send = (event: string, payload: unknown) => {
+      const body = JSON.stringify(payload);
+      return deliver(request, t.id, body, {
+        "x-github-event": event,
+        "x-github-delivery": randomUUID(),
+        "x-hub-signature-256": `sha256=${hmac("sha256", t.secret, body).digest("hex")}`,
+      });
+    };
+    expect(await send("issues", { action: "opened", issue: { number: 7 } })).toMatchObject({
+      status: 202,
+      body: { status: "queued" },
+    });
+    expect(await send("issues", { action: "closed" })).toMatchObject({
+      status: 202,
+      body: { status: "filtered" },
+    });
+    expect(await send("push", { ref: "main" })).toMatchObject({ body: { status: "filtered" } });
+    let rows: Awaited<ReturnType<typeof listEvents>> = [];
+    await expect
+      .poll(async () => {
+        rows = await listEvents(api, t.id);
+        return rows.map((e) => e.status).sort();
+      })
+      .toEqual(["completed", "filtered", "filtered"]);
+    const calls = await (
+      await fetch(`http://127.0.0.1:${process.env.E2E_LLM_PORT}/__calls/${scenario}`)
+    ).json();
+    expect(calls.calls).toBe(1);
+    expect(
+      rows.filter((e) => e.status === "filtered").every((e) => e.conversationId === null),
+    ).toBe(true);
+    // how a filter would decide on those events, before saving it
+    const preview = await json(
+      await api.post(`/api/v1/integration/trigger/${t.id}/filter/preview`, {
+        data: { filter: 'headers["x-github-event"] == "issues"' },
+      }),
+    );
+    expect(preview).toMatchObject({ valid: true, matched: 2, total: 3 });
+    // a filter that fails on an event's data marks that event failed with the reason
+    await json(
+      await api.post(`/api/v1/integration/trigger/${t.id}/update`, {
+        data: { filter: "payload.issue.number > 5.0" },
+      }),
+    );
+    const broken = await send("issues", { action: "opened" });
+    expect(broken).toMatchObject({ status: 202, body: { status: "failed" } });
+    const failed = (await listEvents(api, t.id)).find((e) => e.id === broken.body.id)!;
+    expect(failed.error).toContain("Filter:");
+  });
+});
+
+test("the test console signs as the chosen provider and shows the answer; the filter editor counts matches as you type", async ({
+  page,
+}) => {
+  await signUpInBrowser(page);
+  const origin = new URL(page.url()).origin;
+  const post = async (path: string, data: unknown) => {
+    const res = await page.request.post(path, { data, headers: { origin } });
+    expect(res.ok(), await res.text()).toBe(true);
+    return res.json();
+  };
+  const { id: botId } = await post("/api/v1/bot/create", { name: "Payments bot" });
+  const { id } = await post("/api/v1/integration/trigger/create", {
+    botId,
+    name: "Stripe payments",
+    verification: { type: "stripe", secret: STRIPE_SECRET },
+  });
+  await page.goto(`/triggers/${id}`);
+  await page.getByRole("tab", { name: "Settings" }).click();
+  await expect(page.getByRole("combobox", { name: "Sender" })).toContainText("Stripe");
+  await expect(page.getByRole("list", { name: "Setup steps" })).toContainText("signing secret");
+  await expect(page.getByLabel("Signing secret from the sender")).toHaveAttribute(
+    "placeholder",
+    /A signing secret is set/,
+  );
+  await page
+    .getByLabel("Test payload (JSON)")
+    .fill('{"id":"evt_console_1","type":"charge.succeeded"}');
+  await page.getByRole("button", { name: "Send test event" }).click();
+  const result = page.getByTestId("test-event-result");
+  await expect(result).toContainText("202");
+  await expect(result).toContainText('"status": "queued"');
+  await result.getByText("Headers sent").click();
+  await expect(result).toContainText("stripe-signature: t=");
+  // the same delivery again is Stripe's retry: one event
+  await page.getByRole("button", { name: "Send test event" }).click();
+  await expect(result).toContainText("200");
+  await expect(result).toContainText('"duplicate": true');
+  await page.getByLabel("Test payload (JSON)").fill('{"id":"evt_console_2","type":"invoice.paid"}');
+  await page.getByRole("button", { name: "Send test event" }).click();
+  await expect(result).toContainText("202");
+
+  await page.getByLabel("Filter (optional)").fill('payload.type == "charge.succeeded"');
+  await expect(page.getByText("Matches 1 of the last 2 events")).toBeVisible();
+  await page.getByLabel("Filter (optional)").fill("payload.type ==");
+  await expect(page.getByText(/^Line 1, column \d+:/)).toBeVisible();
+});

@@ -1,0 +1,166 @@
+import "server-only";
+import { createHmac } from "node:crypto";
+import { Webhook, WebhookVerificationError } from "standardwebhooks";
+import type { Trigger } from "@/db/schema";
+import { ApiError } from "@/lib/api/errors";
+import { now } from "@/lib/clock";
+import { decryptSecret, safeEqual } from "@/lib/crypto/secrets";
+
+/** Signed timestamps older (or newer) than this are refused: a replayed delivery. */
+export const TOLERANCE_SECONDS = 300;
+
+const unauthorized = (message: string) => new ApiError("UNAUTHORIZED", message);
+const tooOld = () =>
+  unauthorized(
+    "The signature is too old (its timestamp is more than 5 minutes from this server's time): a replayed delivery, or the sender's clock is off",
+  );
+
+const hmac = (algorithm: string, secret: string | Buffer, data: string | Uint8Array) =>
+  createHmac(algorithm, secret).update(data);
+
+/** The secrets a delivery may be signed with: the provider's, else the trigger's (and a rotated-out one in its grace). */
+function secretsOf(trigger: Trigger): string[] {
+  if (trigger.verificationSecretEnc) return [decryptSecret(trigger.verificationSecretEnc)];
+  const list = [decryptSecret(trigger.secretEnc)];
+  if (
+    trigger.previousSecretEnc &&
+    trigger.previousSecretExpiresAt &&
+    trigger.previousSecretExpiresAt > now()
+  )
+    list.push(decryptSecret(trigger.previousSecretEnc));
+  return list;
+}
+
+const fresh = (timestampSeconds: number) =>
+  Number.isFinite(timestampSeconds) &&
+  Math.abs(Date.now() / 1000 - timestampSeconds) <= TOLERANCE_SECONDS;
+
+/**
+ * Checks a delivery the way its sender signs it (the trigger's `verification`
+ * preset); throws 401 with what is wrong. A tampered body fails the signature;
+ * a stale signed timestamp is refused as too old.
+ */
+export function verifyDelivery(trigger: Trigger, headers: Headers, raw: Uint8Array) {
+  const v = trigger.verification;
+  const secrets = secretsOf(trigger);
+  const header = (name: string) => headers.get(name)?.trim() ?? "";
+  const body = Buffer.from(raw);
+  const matches = (expected: (secret: string) => string, given: string) =>
+    given !== "" && secrets.some((s) => safeEqual(expected(s), given));
+
+  switch (v.type) {
+    case "bearer": {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(header("authorization"))?.[1];
+      if (bearer && secrets.some((s) => safeEqual(s, bearer))) return;
+      const signature = header("x-hub-signature-256").toLowerCase();
+      if (matches((s) => `sha256=${hmac("sha256", s, body).digest("hex")}`, signature)) return;
+      throw unauthorized(
+        bearer || signature
+          ? "Invalid trigger secret or signature"
+          : "This trigger requires authentication: send Authorization: Bearer <secret> or X-Hub-Signature-256",
+      );
+    }
+    case "github": {
+      const signature = header("x-hub-signature-256").toLowerCase();
+      if (!signature) throw unauthorized("Missing X-Hub-Signature-256 (GitHub signs with it)");
+      if (matches((s) => `sha256=${hmac("sha256", s, body).digest("hex")}`, signature)) return;
+      throw unauthorized("Invalid X-Hub-Signature-256: the body or the secret does not match");
+    }
+    case "shopify": {
+      const signature = header("x-shopify-hmac-sha256");
+      if (!signature) throw unauthorized("Missing X-Shopify-Hmac-Sha256 (Shopify signs with it)");
+      if (matches((s) => hmac("sha256", s, body).digest("base64"), signature)) return;
+      throw unauthorized("Invalid X-Shopify-Hmac-Sha256: the body or the secret does not match");
+    }
+    case "hmac": {
+      const name = v.header ?? "x-signature";
+      const signature = header(name);
+      if (!signature) throw unauthorized(`Missing ${name}`);
+      const expected = (s: string) =>
+        `${v.prefix ?? ""}${hmac(v.algorithm ?? "sha256", s, body).digest(v.encoding ?? "hex")}`;
+      const given = v.encoding === "base64" ? signature : signature.toLowerCase();
+      if (
+        matches((s) => (v.encoding === "base64" ? expected(s) : expected(s).toLowerCase()), given)
+      )
+        return;
+      throw unauthorized(`Invalid ${name}: the body or the secret does not match`);
+    }
+    case "stripe": {
+      // Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">[,v1=...]
+      const parts = header("stripe-signature")
+        .split(",")
+        .map((p) => p.trim().split("="));
+      const t = parts.find(([k]) => k === "t")?.[1] ?? "";
+      const signatures = parts.filter(([k]) => k === "v1").map(([, sig]) => sig ?? "");
+      if (!t || !signatures.length)
+        throw unauthorized("Missing or malformed Stripe-Signature (t=... and v1=...)");
+      const signed = Buffer.concat([Buffer.from(`${t}.`), body]);
+      const ok = secrets.some((s) => {
+        const expected = hmac("sha256", s, signed).digest("hex");
+        return signatures.some((sig) => safeEqual(expected, sig));
+      });
+      if (!ok)
+        throw unauthorized(
+          "Invalid Stripe-Signature: the body or the signing secret does not match",
+        );
+      if (!fresh(Number(t))) throw tooOld();
+      return;
+    }
+    case "slack": {
+      // X-Slack-Signature: v0=<hex HMAC-SHA256 of "v0:timestamp:body">, X-Slack-Request-Timestamp
+      const t = header("x-slack-request-timestamp");
+      const signature = header("x-slack-signature");
+      if (!t || !signature)
+        throw unauthorized("Missing X-Slack-Signature or X-Slack-Request-Timestamp");
+      const signed = Buffer.concat([Buffer.from(`v0:${t}:`), body]);
+      if (!matches((s) => `v0=${hmac("sha256", s, signed).digest("hex")}`, signature))
+        throw unauthorized(
+          "Invalid X-Slack-Signature: the body or the signing secret does not match",
+        );
+      if (!fresh(Number(t))) throw tooOld();
+      return;
+    }
+    case "standard-webhooks": {
+      const wanted = ["webhook-id", "webhook-timestamp", "webhook-signature"];
+      const given = Object.fromEntries(wanted.map((n) => [n, header(n)]));
+      if (wanted.some((n) => !given[n]))
+        throw unauthorized("Missing webhook-id, webhook-timestamp or webhook-signature");
+      const payload = body.toString("utf8");
+      let stale = false;
+      for (const secret of secrets) {
+        try {
+          new Webhook(secret).verify(payload, given);
+          return;
+        } catch (error) {
+          // the library parses the body as JSON only after the signature matched
+          if (error instanceof SyntaxError) return;
+          if (!(error instanceof WebhookVerificationError)) continue; // a secret it cannot use
+          if (/timestamp too (old|new)/i.test(error.message)) stale = true;
+        }
+      }
+      throw stale
+        ? tooOld()
+        : unauthorized("Invalid webhook-signature: the body or the signing secret does not match");
+    }
+  }
+}
+
+/** Where a delivery's own id is (a provider's retry carries the same one): the idempotency key when none was sent. */
+export function deliveryId(headers: Headers, payload: unknown): string | null {
+  const h = (name: string) => headers.get(name)?.trim() || null;
+  const field = (name: string) =>
+    payload && typeof payload === "object" && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)[name]
+      : undefined;
+  const github = h("x-github-delivery");
+  if (github) return `github:${github}`;
+  const standard = h("webhook-id");
+  if (standard) return `webhook:${standard}`;
+  const shopify = h("x-shopify-webhook-id");
+  if (shopify) return `shopify:${shopify}`;
+  const stripe = field("id");
+  if (h("stripe-signature") && typeof stripe === "string") return `stripe:${stripe}`;
+  const slack = field("event_id");
+  if (h("x-slack-signature") && typeof slack === "string") return `slack:${slack}`;
+  return null;
+}
