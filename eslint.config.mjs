@@ -6,7 +6,7 @@ const config = [
   ...nextTs,
   {
     ignores: [
-      ".next/**",
+      "**/.next/**",
       ".data/**",
       "db/migrations/**",
       "test-results/**",

@@ -6,6 +6,10 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Triggers", template: "%s · Triggers" },
   description: "Event-driven bot workflows: trigger integrations, schedules and conversation logs",
+  icons: { icon: "/icon.svg", apple: "/icon.svg" },
+  manifest: "/manifest.webmanifest",
+  // a private dashboard: public/robots.txt says the same to crawlers
+  robots: { index: false, follow: false },
 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {

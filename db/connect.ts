@@ -1,7 +1,9 @@
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { PGlite } from "@electric-sql/pglite";
 import { env } from "@/lib/env";
+import { backupTo, lockDataDir, openPglite, prepareDataDir } from "./embedded";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema> & {
@@ -50,12 +52,27 @@ async function connectPostgres(url: string): Promise<Db> {
 }
 
 async function connectPglite(dir: string): Promise<Db> {
-  const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   const inMemory = dir === "memory://";
-  const client = inMemory ? new PGlite() : new PGlite(dir);
-  await client.waitReady;
+  let lock: { release: () => Promise<void> } | null = null;
+  if (!inMemory) {
+    const dataDir = path.dirname(dir);
+    prepareDataDir(dataDir);
+    // `npm run db:backup` while this server runs asks it, through the lock's socket
+    lock = await lockDataDir(dataDir, async (request) =>
+      request.cmd === "backup" && request.file
+        ? backupTo(client, request.file)
+        : { ok: false, message: `unknown command ${request.cmd}` },
+    );
+  }
+  let client: PGlite;
+  try {
+    client = await openPglite(inMemory ? "memory://" : dir);
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
   if (!inMemory) {
@@ -65,7 +82,10 @@ async function connectPglite(dir: string): Promise<Db> {
     );
   }
   return Object.assign(db, {
-    $close: () => client.close(),
+    $close: async () => {
+      await client.close();
+      await lock?.release();
+    },
     $dialect: "pglite" as const,
   }) as unknown as Db;
 }

@@ -29,6 +29,8 @@ const optionalString = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
+const DEFAULT_DATA_DIR = ".data";
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: optionalString.pipe(
@@ -37,7 +39,7 @@ const schema = z.object({
       .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
       .optional(),
   ),
-  DATA_DIR: z.string().default(".data"),
+  DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
   APP_SECRET: optionalString.pipe(
     z.string().min(32, "must be at least 32 characters (try: openssl rand -hex 32)").optional(),
   ),
@@ -122,6 +124,11 @@ function loadDevSecret(dataDir: string): string {
       "Set APP_SECRET in production (openssl rand -hex 32).",
   );
   return secret;
+}
+
+/** DATA_DIR as an absolute path, for the command-line tools that need nothing else. */
+export function configuredDataDir() {
+  return path.resolve(process.env.DATA_DIR || DEFAULT_DATA_DIR);
 }
 
 /** Parses the environment once per process; a bad value fails with a sentence saying how to fix it. */
