@@ -15,6 +15,12 @@ if (!process.env.E2E_PORT) {
 }
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 
+// The browser: the system's Chromium when there is one, else the one inside the
+// @sparticuz/chromium package (e2e/fixtures/chromium.mjs); resolved once, workers inherit it.
+process.env.CHROMIUM_PATH ||= execFileSync(process.execPath, ["e2e/fixtures/chromium.mjs"], {
+  stdio: ["ignore", "pipe", "inherit"],
+}).toString();
+
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
@@ -29,7 +35,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: process.env.CHROMIUM_PATH,
       args: [
         "--no-sandbox",
         "--disable-gpu",

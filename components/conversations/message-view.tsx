@@ -11,7 +11,10 @@ function Json({ value, label }: { value: unknown; label: string }) {
   return (
     <details className="mt-1">
       <summary className="text-muted-foreground cursor-pointer text-xs">{label}</summary>
-      <pre className="bg-muted mt-1 max-h-80 overflow-auto rounded p-2 text-xs break-all whitespace-pre-wrap">
+      <pre
+        tabIndex={0}
+        className="bg-muted mt-1 max-h-80 overflow-auto rounded p-2 text-xs break-all whitespace-pre-wrap"
+      >
         {text}
       </pre>
     </details>
@@ -49,7 +52,7 @@ function EventCard({ meta }: { meta: Message["meta"] }) {
             The payload was deleted with its event (EVENT_RETENTION_DAYS).
           </p>
         ) : (
-          <pre className="max-h-80 overflow-auto break-all whitespace-pre-wrap">
+          <pre tabIndex={0} className="max-h-80 overflow-auto break-all whitespace-pre-wrap">
             {meta.payload === null || meta.payload === undefined
               ? "(no payload)"
               : typeof meta.payload === "string"

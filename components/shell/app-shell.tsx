@@ -1,4 +1,4 @@
-import { NavLinks } from "./nav-links";
+import { NavLinks, NavMenu } from "./nav-links";
 import { ThemeToggle } from "./theme-toggle";
 import { UserMenu } from "./user-menu";
 
@@ -12,9 +12,10 @@ export function AppShell({
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       <aside className="bg-muted/30 flex shrink-0 flex-col gap-2 border-b p-3 md:w-56 md:border-r md:border-b-0">
-        <div className="flex items-center justify-between px-2 py-1">
-          <span className="font-semibold">Triggers</span>
-          <div className="flex items-center gap-1 md:hidden">
+        <div className="flex min-w-0 items-center justify-between gap-2 px-2 py-1">
+          <span className="hidden font-semibold md:inline">Triggers</span>
+          <NavMenu />
+          <div className="flex min-w-0 items-center gap-1 md:hidden">
             <ThemeToggle />
             <UserMenu user={user} />
           </div>

@@ -1,6 +1,7 @@
 "use client";
 import {
   BotIcon,
+  MenuIcon,
   KeyRoundIcon,
   LayersIcon,
   MessagesSquareIcon,
@@ -9,6 +10,13 @@ import {
 } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { Button } from "@/components/ui/button";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuTrigger,
+} from "@/components/ui/dropdown-menu";
 import { cn } from "@/lib/utils";
 
 const LINKS = [
@@ -20,12 +28,16 @@ const LINKS = [
   { href: "/tokens", label: "API tokens", icon: KeyRoundIcon },
 ];
 
+const isActive = (pathname: string, href: string) =>
+  pathname === href || pathname.startsWith(`${href}/`);
+
+/** The side navigation, from md up. */
 export function NavLinks() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className="flex gap-1 overflow-x-auto md:flex-col">
+    <nav aria-label="Main" className="hidden flex-col gap-1 md:flex">
       {LINKS.map(({ href, label, icon: Icon }) => {
-        const active = pathname === href || pathname.startsWith(`${href}/`);
+        const active = isActive(pathname, href);
         return (
           <Link
             key={href}
@@ -42,5 +54,32 @@ export function NavLinks() {
         );
       })}
     </nav>
+  );
+}
+
+/** Below md: the same links behind one button, so the header fits a phone. */
+export function NavMenu() {
+  const pathname = usePathname();
+  const current = LINKS.find(({ href }) => isActive(pathname, href));
+  return (
+    <DropdownMenu>
+      <DropdownMenuTrigger asChild>
+        <Button variant="ghost" size="sm" className="md:hidden">
+          <MenuIcon aria-hidden />
+          <span className="sr-only">Open navigation:</span>
+          <span>{current?.label ?? "Menu"}</span>
+        </Button>
+      </DropdownMenuTrigger>
+      <DropdownMenuContent align="start">
+        {LINKS.map(({ href, label, icon: Icon }) => (
+          <DropdownMenuItem key={href} asChild>
+            <Link href={href} aria-current={isActive(pathname, href) ? "page" : undefined}>
+              <Icon aria-hidden />
+              {label}
+            </Link>
+          </DropdownMenuItem>
+        ))}
+      </DropdownMenuContent>
+    </DropdownMenu>
   );
 }

@@ -57,7 +57,7 @@ export function SecretDialog({
                   label="Copy curl command"
                 />
               </div>
-              <pre className="bg-muted overflow-x-auto rounded p-3 text-xs">
+              <pre tabIndex={0} className="bg-muted overflow-x-auto rounded p-3 text-xs">
                 {curlCommand(value.eventUrl, value.secret)}
               </pre>
             </div>

@@ -94,12 +94,18 @@ export function TestConsole({ trigger }: { trigger: Trigger }) {
               {result.response.status}
             </span>
           </p>
-          <pre className="bg-muted max-h-48 overflow-auto rounded p-2 break-all whitespace-pre-wrap">
+          <pre
+            tabIndex={0}
+            className="bg-muted max-h-48 overflow-auto rounded p-2 break-all whitespace-pre-wrap"
+          >
             {JSON.stringify(result.response.body, null, 2)}
           </pre>
           <details>
             <summary className="text-muted-foreground cursor-pointer">Headers sent</summary>
-            <pre className="bg-muted mt-1 overflow-auto rounded p-2 break-all whitespace-pre-wrap">
+            <pre
+              tabIndex={0}
+              className="bg-muted mt-1 overflow-auto rounded p-2 break-all whitespace-pre-wrap"
+            >
               {Object.entries(result.request.headers)
                 .map(([k, v]) => `${k}: ${v}`)
                 .join("\n")}

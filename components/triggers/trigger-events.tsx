@@ -185,7 +185,10 @@ function PayloadViewer({ event: e }: { event: TriggerEvent }) {
         <summary className="text-muted-foreground cursor-pointer">
           {e.contentType ?? "no body"}
         </summary>
-        <pre className="bg-muted mt-1 max-h-64 overflow-auto rounded p-2 break-all whitespace-pre-wrap">
+        <pre
+          tabIndex={0}
+          className="bg-muted mt-1 max-h-64 overflow-auto rounded p-2 break-all whitespace-pre-wrap"
+        >
           {e.payload === null
             ? "(empty)"
             : typeof e.payload === "string"

@@ -28,7 +28,7 @@ export function TriggerOverview({ trigger: t }: { trigger: Trigger }) {
     ? `${Math.round(t.sessionDuration / 60_000)} minutes`
     : "none (new conversation per event)";
   return (
-    <div className="grid gap-4 lg:grid-cols-2">
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
       <Card className="lg:col-span-2">
         <CardTitle>Event URL</CardTitle>
         <div className="flex items-center gap-2">
@@ -49,7 +49,10 @@ export function TriggerOverview({ trigger: t }: { trigger: Trigger }) {
           {(["curl", "js", "github"] as const).map((k) => (
             <TabsContent key={k} value={k}>
               <div className="flex items-start gap-2">
-                <pre className="bg-muted min-w-0 flex-1 overflow-x-auto rounded p-3 text-xs">
+                <pre
+                  tabIndex={0}
+                  className="bg-muted min-w-0 flex-1 overflow-x-auto rounded p-3 text-xs"
+                >
                   {s[k]}
                 </pre>
                 <CopyButton value={s[k]} label={`Copy ${k === "js" ? "JavaScript" : k} snippet`} />

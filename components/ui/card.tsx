@@ -4,7 +4,7 @@ import { cn } from "@/lib/utils";
 export const Card = ({ className, ...p }: React.ComponentProps<"div">) => (
   <div
     className={cn(
-      "bg-card text-card-foreground flex flex-col gap-4 rounded-lg border p-6 shadow-xs",
+      "bg-card text-card-foreground flex min-w-0 flex-col gap-4 rounded-lg border p-4 shadow-xs sm:p-6",
       className,
     )}
     {...p}
