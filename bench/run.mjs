@@ -316,7 +316,7 @@ if (only === undefined || only === "web") {
     const sendMany = (amount) =>
       cannon({ url: trigger.eventUrl, connections: 16, amount, headers });
     const sentSoFar = ingestSent + fixed.requests + bursts.requests;
-    await sendMany(Math.max(1, MEMORY_EVENTS / 2 - sentSoFar));
+    await sendMany(Math.max(16, MEMORY_EVENTS / 2 - sentSoFar));
     const rssHalf = server.rssMb();
     await sendMany(MEMORY_EVENTS / 2);
     const rssFull = server.rssMb();
