@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
@@ -78,6 +79,39 @@ describe("the embedded database as a one-box install", () => {
     // closed: the directory is free again
     const again = await createDb({ databaseUrl: "", pgliteDir: pgdata });
     await again.$close();
+  });
+
+  it("answers socket commands only with the key from DATA_DIR; a long DATA_DIR still locks", async () => {
+    const dataDir = path.join(root, "keyed", "x".repeat(90));
+    const { socket, pgdata } = embeddedPaths(dataDir);
+    expect(socket.startsWith("\0"), "past the socket path limit: the abstract namespace").toBe(
+      true,
+    );
+    const db = await createDb({ databaseUrl: "", pgliteDir: pgdata });
+    try {
+      await expect(createDb({ databaseUrl: "", pgliteDir: pgdata })).rejects.toBeInstanceOf(
+        DataDirError,
+      );
+      const target = path.join(root, "stolen.tar.gz");
+      const reply = await new Promise<string>((resolve, reject) => {
+        const c = net.connect(socket);
+        let text = "";
+        c.on("data", (d) => (text += d));
+        c.on("end", () => resolve(text));
+        c.on("error", reject);
+        c.write(`${JSON.stringify({ cmd: "backup", file: target, key: "guess" })}\n`);
+      });
+      expect(JSON.parse(reply)).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/not allowed/),
+      });
+      expect(existsSync(target)).toBe(false);
+      // with the key (askServer reads it) the same command works
+      expect(await askServer(dataDir, { cmd: "backup", file: target })).toMatchObject({ ok: true });
+      expect(existsSync(target)).toBe(true);
+    } finally {
+      await db.$close();
+    }
   });
 
   it("refuses a DATA_DIR it cannot create, saying what to do", async () => {

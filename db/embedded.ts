@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -11,12 +12,21 @@ import type { PGlite, PGliteOptions } from "@electric-sql/pglite";
  * finds out, and how `db:backup` asks a running server for a consistent copy.
  */
 export function embeddedPaths(dataDir: string) {
+  const file = path.join(dataDir, "server.sock");
   return {
     pgdata: path.join(dataDir, "pglite"),
-    socket: path.join(dataDir, "server.sock"),
+    // a socket path has a 107-byte limit; past it, Linux's abstract namespace (no file at all)
+    socket:
+      Buffer.byteLength(file) <= 100
+        ? file
+        : `\0trigdash-${createHash("sha256").update(dataDir).digest("hex").slice(0, 32)}`,
     pidfile: path.join(dataDir, "server.pid"),
+    // commands on the socket must carry this (readable by the server's user only)
+    keyfile: path.join(dataDir, "server.key"),
   };
 }
+
+const isFile = (socket: string) => !socket.startsWith("\0");
 
 /** A sentence for the person starting the process; printed without a stack trace. */
 export class DataDirError extends Error {}
@@ -92,17 +102,19 @@ type Handler = (request: { cmd: string; file?: string }) => Promise<Record<strin
  * included), so a socket nobody answers on is left over and taken over.
  */
 export async function lockDataDir(dataDir: string, handle: Handler = unknownCommand) {
-  const { socket, pidfile } = embeddedPaths(dataDir);
+  const { socket, pidfile, keyfile } = embeddedPaths(dataDir);
   if (await answers(socket)) throw busy(dataDir, readPid(pidfile));
   try {
     // atomic: of two processes taking over the same leftover socket, one renames it away
     const stale = `${socket}.stale-${process.pid}`;
-    fs.renameSync(socket, stale);
+    if (isFile(socket)) fs.renameSync(socket, stale);
     fs.rmSync(stale, { force: true });
   } catch {
     // nothing left over
   }
-  const server = net.createServer((conn) => serve(conn, handle));
+  const key = randomBytes(24).toString("hex");
+  fs.writeFileSync(keyfile, key, { mode: 0o600 });
+  const server = net.createServer((conn) => serve(conn, key, handle));
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(
@@ -116,12 +128,13 @@ export async function lockDataDir(dataDir: string, handle: Handler = unknownComm
     server.listen(socket, () => resolve());
   });
   server.unref();
-  fs.chmodSync(socket, 0o600);
+  if (isFile(socket)) fs.chmodSync(socket, 0o600);
   fs.writeFileSync(pidfile, String(process.pid));
   return {
     release: () =>
       new Promise<void>((resolve) => {
         fs.rmSync(pidfile, { force: true });
+        fs.rmSync(keyfile, { force: true });
         server.close(() => resolve());
       }),
   };
@@ -131,20 +144,28 @@ async function unknownCommand(request: { cmd: string }) {
   return { ok: false, message: `unknown command ${request.cmd}` };
 }
 
-function serve(conn: net.Socket, handle: Handler) {
+function serve(conn: net.Socket, key: string, handle: Handler) {
   let buffer = "";
+  let answered = false;
   conn.setEncoding("utf8");
   conn.on("error", () => {});
   conn.on("data", async (chunk) => {
+    if (answered) return;
     buffer += chunk;
     const newline = buffer.indexOf("\n");
     if (newline < 0) {
       if (buffer.length > 4096) conn.destroy();
       return;
     }
+    answered = true;
     let reply: Record<string, unknown>;
     try {
-      reply = await handle(JSON.parse(buffer.slice(0, newline)));
+      const { key: sent, ...request } = JSON.parse(buffer.slice(0, newline));
+      const given = Buffer.from(String(sent ?? ""));
+      reply =
+        given.length === key.length && timingSafeEqual(given, Buffer.from(key))
+          ? await handle(request)
+          : { ok: false, message: "not allowed: the command did not carry DATA_DIR/server.key" };
     } catch (error) {
       reply = { ok: false, message: error instanceof Error ? error.message : String(error) };
     }
@@ -157,8 +178,16 @@ export async function askServer(
   dataDir: string,
   request: { cmd: string; file?: string },
 ): Promise<Record<string, unknown> | null> {
-  const { socket } = embeddedPaths(dataDir);
+  const { socket, keyfile } = embeddedPaths(dataDir);
   if (!(await answers(socket))) return null;
+  let key: string;
+  try {
+    key = fs.readFileSync(keyfile, "utf8");
+  } catch (error) {
+    throw new DataDirError(
+      `Cannot read ${keyfile} (${(error as NodeJS.ErrnoException).code}): run this as the user that runs the server.`,
+    );
+  }
   return new Promise((resolve, reject) => {
     const c = net.connect(socket);
     let text = "";
@@ -172,7 +201,7 @@ export async function askServer(
       }
     });
     c.on("error", reject);
-    c.write(`${JSON.stringify(request)}\n`);
+    c.write(`${JSON.stringify({ ...request, key })}\n`);
   });
 }
 
