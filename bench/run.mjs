@@ -12,6 +12,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -22,6 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import postgres from "postgres";
 import { ensureBuild, freshDatabase } from "../e2e/fixtures/server-utils.mjs";
 import { pacedLoad } from "./paced.mjs";
 
@@ -46,6 +48,16 @@ const freePort = () =>
 // the product's server runs with the Node options `npm start` gives it (package.json "config")
 const serverNodeOptions = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).config
   .nodeOptions;
+
+function dirBytes(dir) {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "pg_wal") continue;
+    const p = path.join(dir, entry.name);
+    total += entry.isDirectory() ? dirBytes(p) : statSync(p).size;
+  }
+  return total;
+}
 
 const rssOf = (pid) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
@@ -131,6 +143,14 @@ async function startServer({ inlineRunner, databaseUrl = process.env.DATABASE_UR
   return {
     base,
     rssMb: () => rssOf(child.pid),
+    /** Bytes the database holds, WAL left out (PostgreSQL's own size, or PGlite's files). */
+    async diskBytes() {
+      if (!db) return dirBytes(path.join(dataDir, "pglite"));
+      const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+      const [{ size }] = await sql`select pg_database_size(current_database())::bigint as size`;
+      await sql.end();
+      return Number(size);
+    },
     async stop() {
       child.kill("SIGKILL");
       await new Promise((r) => setTimeout(r, 300));
@@ -446,6 +466,8 @@ if (only === undefined || only === "footprint") {
       await settle();
       const atStart = server.rssMb();
       const { trigger, api } = await setup(server.base);
+      const diskBefore = await server.diskBytes();
+      const started = Date.now();
       const sent = await send(trigger.eventUrl, {
         "content-type": "application/json",
         authorization: `Bearer ${trigger.secret}`,
@@ -456,8 +478,17 @@ if (only === undefined || only === "footprint") {
           .items.length;
       while ((await pending("queued")) + (await pending("processing")) > 0)
         await new Promise((r) => setTimeout(r, 500));
+      const seconds = (Date.now() - started) / 1000;
+      const diskAfter = await server.diskBytes();
       await settle();
-      f.footprint[name] = { atStart: Math.round(atStart), after: Math.round(server.rssMb()) };
+      f.footprint[name] = {
+        atStart: Math.round(atStart),
+        after: Math.round(server.rssMb()),
+        // accepted and completed as fast as 16 senders and the runner go: the single-box rate
+        completedPerSecond: +(FOOTPRINT_EVENTS / seconds).toFixed(1),
+        // the event (1 KiB payload) with its conversation's user and bot messages
+        bytesPerEvent: Math.round((diskAfter - diskBefore) / FOOTPRINT_EVENTS),
+      };
     } finally {
       await server.stop();
     }
@@ -516,6 +547,18 @@ const rows = [
       .join("; "),
     f.footprint.target,
     f.footprint.embedded.atStart <= 400 && f.footprint.embedded.after <= 400,
+  ],
+  f.footprint && [
+    `Single box: ${f.footprint.events} events sent at full speed, accepted and completed (echo model)`,
+    ["embedded", "postgres"]
+      .filter((k) => f.footprint[k])
+      .map(
+        (k) =>
+          `${k === "embedded" ? "embedded" : "PostgreSQL"} ${f.footprint[k].completedPerSecond} events/s, ${f.footprint[k].bytesPerEvent} bytes on disk per event`,
+      )
+      .join("; "),
+    "reported (aim: >= 150 events/s on 2 cores)",
+    null,
   ],
 ].filter(Boolean);
 const table = [
