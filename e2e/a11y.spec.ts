@@ -44,7 +44,7 @@ test("every page: no serious or critical axe violations, in light and dark; scre
     schedule: "0 9 * * 1-5",
     timezone: "Europe/Berlin",
   });
-  await apiAs(page, `/api/v1/integration/trigger/${id}/invoke`, {});
+  const { eventId } = await apiAs(page, `/api/v1/integration/trigger/${id}/invoke`, {});
   await apiAs(page, "/api/v1/token/create", { name: "ci" });
 
   for (const theme of ["light", "dark"] as const) {
@@ -70,6 +70,10 @@ test("every page: no serious or critical axe violations, in light and dark; scre
       await page.waitForLoadState("networkidle");
       await audit(page, `trigger-${tab.toLowerCase()}-${theme}`);
     }
+    await page.goto(`/triggers/${id}/events/${eventId}`);
+    await expect(page.getByRole("list", { name: "Run timeline" })).toContainText("Finished");
+    await page.waitForLoadState("networkidle");
+    await audit(page, `event-inspector-${theme}`);
   }
   await page.goto("/triggers");
   await page.getByRole("button", { name: "New trigger" }).first().click();

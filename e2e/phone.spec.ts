@@ -39,6 +39,7 @@ test("every page fits a 390 px phone: no sideways scroll, navigation through a m
     meta: { team: "platform-infrastructure-and-tooling" },
   });
   const origin = new URL(page.url()).origin;
+  let eventId = "";
   for (let i = 0; i < 3; i++) {
     const res = await page.request.post(
       `${origin}/v1/integration/trigger/${trigger.id}/event?session=issue-${i}`,
@@ -51,6 +52,7 @@ test("every page fits a 390 px phone: no sideways scroll, navigation through a m
       },
     );
     expect(res.status()).toBe(202);
+    eventId = (await res.json()).id;
   }
 
   // the navigation is a menu button at this width
@@ -77,4 +79,7 @@ test("every page fits a 390 px phone: no sideways scroll, navigation through a m
     await page.getByRole("tab", { name: tab }).click();
     await expectNoSidewaysScroll(page, `trigger ${tab} tab`);
   }
+  await page.goto(`/triggers/${trigger.id}/events/${eventId}`);
+  await expect(page.getByRole("list", { name: "Run timeline" })).toContainText("Finished");
+  await expectNoSidewaysScroll(page, "event inspector");
 });

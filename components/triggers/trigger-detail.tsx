@@ -1,6 +1,7 @@
 "use client";
 import { ArrowLeftIcon, PlayIcon } from "lucide-react";
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { toast } from "sonner";
@@ -15,8 +16,12 @@ import { TriggerOverview } from "./trigger-overview";
 import { TriggerSettings } from "./trigger-settings";
 import { useInvokeTrigger, useTrigger, useTriggerEvents } from "./use-triggers";
 
+const TABS = ["overview", "conversations", "events", "settings"] as const;
+
 export function TriggerDetail({ id }: { id: string }) {
   const trigger = useTrigger(id);
+  // ?tab=events opens a tab directly (the event inspector links back to it)
+  const tabParam = useSearchParams().get("tab");
   const bots = useBots();
   const invoke = useInvokeTrigger(id);
   const events = useTriggerEvents(id);
@@ -81,7 +86,7 @@ export function TriggerDetail({ id }: { id: string }) {
           <PlayIcon /> Invoke
         </Button>
       </div>
-      <Tabs defaultValue="overview">
+      <Tabs defaultValue={TABS.find((tab) => tab === tabParam) ?? "overview"}>
         <TabsList className="max-w-full overflow-x-auto">
           <TabsTrigger value="overview">Overview</TabsTrigger>
           <TabsTrigger value="conversations">Conversations</TabsTrigger>

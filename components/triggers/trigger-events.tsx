@@ -1,5 +1,6 @@
 "use client";
-import { RotateCcwIcon, XIcon } from "lucide-react";
+import { RotateCcwIcon, SearchIcon, XIcon } from "lucide-react";
+import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
 import { LoadMore } from "@/components/common/load-more";
@@ -26,7 +27,7 @@ import {
 import type { Trigger, TriggerEvent } from "./types";
 import { useCancelEvent, useReplayAll, useReplayEvent, useTriggerEvents } from "./use-triggers";
 
-const STATUS_VARIANT = {
+export const STATUS_VARIANT = {
   queued: "outline",
   processing: "secondary",
   completed: "success",
@@ -38,8 +39,6 @@ const STATUS_VARIANT = {
 export function TriggerEvents({ trigger }: { trigger: Trigger }) {
   const [status, setStatus] = useState("all");
   const events = useTriggerEvents(trigger.id, status === "all" ? undefined : status);
-  const replay = useReplayEvent(trigger.id);
-  const cancel = useCancelEvent(trigger.id);
   const replayAll = useReplayAll(trigger.id);
   const items = events.data?.pages.flatMap((p) => p.items) ?? [];
   return (
@@ -130,36 +129,15 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
                     <PayloadViewer event={e} />
                   </TableCell>
                   <TableCell className="text-right whitespace-nowrap">
-                    {(e.status === "queued" || e.status === "processing") && (
-                      <Button
-                        variant="ghost"
-                        size="sm"
-                        aria-label={`Cancel event ${e.id}`}
-                        disabled={cancel.isPending}
-                        onClick={() =>
-                          cancel.mutate(e.id, {
-                            onSuccess: () => toast.success("Event cancelled"),
-                            onError: (err) => toast.error(err.message),
-                          })
-                        }
+                    <Button variant="ghost" size="sm" asChild>
+                      <Link
+                        href={`/triggers/${trigger.id}/events/${e.id}`}
+                        aria-label={`Inspect event ${e.id}`}
                       >
-                        <XIcon /> Cancel
-                      </Button>
-                    )}
-                    <Button
-                      variant="ghost"
-                      size="sm"
-                      aria-label={`Replay event ${e.id}`}
-                      disabled={replay.isPending}
-                      onClick={() =>
-                        replay.mutate(e.id, {
-                          onSuccess: () => toast.success("Replay queued"),
-                          onError: (err) => toast.error(err.message),
-                        })
-                      }
-                    >
-                      <RotateCcwIcon /> Replay
+                        <SearchIcon aria-hidden /> Inspect
+                      </Link>
                     </Button>
+                    <EventActions triggerId={trigger.id} event={e} withId />
                   </TableCell>
                 </TableRow>
               ))}
@@ -174,6 +152,55 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
         </>
       )}
     </div>
+  );
+}
+
+/** Cancel (while queued or running) and Replay, for a row of the list or the inspector. */
+export function EventActions({
+  triggerId,
+  event: e,
+  withId = false,
+}: {
+  triggerId: string;
+  event: Pick<TriggerEvent, "id" | "status">;
+  /** Name the buttons after the event (a list has many of them). */
+  withId?: boolean;
+}) {
+  const replay = useReplayEvent(triggerId);
+  const cancel = useCancelEvent(triggerId);
+  return (
+    <>
+      {(e.status === "queued" || e.status === "processing") && (
+        <Button
+          variant="ghost"
+          size="sm"
+          aria-label={withId ? `Cancel event ${e.id}` : undefined}
+          disabled={cancel.isPending}
+          onClick={() =>
+            cancel.mutate(e.id, {
+              onSuccess: () => toast.success("Event cancelled"),
+              onError: (err) => toast.error(err.message),
+            })
+          }
+        >
+          <XIcon aria-hidden /> Cancel
+        </Button>
+      )}
+      <Button
+        variant="ghost"
+        size="sm"
+        aria-label={withId ? `Replay event ${e.id}` : undefined}
+        disabled={replay.isPending}
+        onClick={() =>
+          replay.mutate(e.id, {
+            onSuccess: () => toast.success("Replay queued"),
+            onError: (err) => toast.error(err.message),
+          })
+        }
+      >
+        <RotateCcwIcon aria-hidden /> Replay
+      </Button>
+    </>
   );
 }
 

@@ -1,3 +1,4 @@
+import type { fetchEvent } from "@/lib/events/service";
 import type { VerificationType } from "@/lib/triggers/verification";
 
 export type Trigger = {
@@ -76,3 +77,7 @@ export type TriggerInput = {
   maxIterations?: number;
   maxTime?: number;
 };
+
+/** GET .../event/{eventId}/fetch, typed from the server's own function. */
+export type EventDetail = Awaited<ReturnType<typeof fetchEvent>>;
+export type EventStep = EventDetail["steps"][number];

@@ -10,7 +10,7 @@ import {
 } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
 import { fetchPage } from "@/lib/api-lists";
-import type { Trigger, TriggerEvent, TriggerInput } from "./types";
+import type { EventDetail, Trigger, TriggerEvent, TriggerInput } from "./types";
 
 const BASE = "/api/v1/integration/trigger";
 
@@ -56,6 +56,19 @@ export const eventsQuery = (triggerId: string, status?: string) =>
       return newest < 10 * 60_000 ? 2000 : 4000;
     },
   });
+
+/** One event with its run's recorded steps; polls while it is queued or running. */
+export const eventDetailQuery = (triggerId: string, eventId: string) =>
+  queryOptions({
+    queryKey: ["triggers", "events", triggerId, "detail", eventId],
+    queryFn: ({ signal }) =>
+      apiFetch<EventDetail>(`${BASE}/${triggerId}/event/${eventId}/fetch`, { signal }),
+    refetchInterval: (q) =>
+      q.state.data?.status === "queued" || q.state.data?.status === "processing" ? 1000 : false,
+  });
+
+export const useEventDetail = (triggerId: string, eventId: string) =>
+  useQuery(eventDetailQuery(triggerId, eventId));
 
 /** The newest event the trigger received from outside (what a prompt preview renders against). */
 export const latestEventQuery = (triggerId: string) =>

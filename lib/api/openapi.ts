@@ -142,6 +142,11 @@ export const ROUTES: Route[] = [
     query: listEventsQuerySchema,
   },
   {
+    method: "get",
+    path: "/integration/trigger/{id}/event/{eventId}/fetch",
+    summary: "One event with its run's recorded steps (user message, tool calls, reply)",
+  },
+  {
     method: "post",
     path: "/integration/trigger/{id}/event/{eventId}/replay",
     summary: "Queue a copy of an event",

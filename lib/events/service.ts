@@ -60,15 +60,14 @@ export async function listEvents({
   return toPage(rows.map(serializeEvent), query.take);
 }
 
-/** A new event with the same payload, session and contact, linked to the original. */
-export async function replayEvent({
+/** The caller's event on that trigger, or 404. */
+async function ownedEvent({
   ownerId,
   triggerId,
   eventId,
 }: Owner & { triggerId: string; eventId: string }) {
-  const trigger = await getTriggerOrThrow({ ownerId, id: triggerId });
   const db = await getDb();
-  const [original] = await db
+  const [event] = await db
     .select()
     .from(triggerEvents)
     .where(
@@ -78,7 +77,52 @@ export async function replayEvent({
         eq(triggerEvents.ownerId, ownerId),
       ),
     );
-  if (!original) throw notFound("Event");
+  if (!event) throw notFound("Event");
+  return event;
+}
+
+/**
+ * One event with what its run recorded, in order: the user message the bot
+ * read, each tool call (input, output, error, duration), activities (failed
+ * attempts, cancellation) and the reply. The event inspector's one request.
+ */
+export async function fetchEvent({
+  ownerId,
+  triggerId,
+  eventId,
+}: Owner & { triggerId: string; eventId: string }) {
+  const db = await getDb();
+  const event = await ownedEvent({ ownerId, triggerId, eventId });
+  const steps = await db
+    .select({
+      id: messages.id,
+      type: messages.type,
+      text: messages.text,
+      meta: messages.meta,
+      createdAt: messages.createdAt,
+    })
+    .from(messages)
+    .where(and(eq(messages.eventId, eventId), eq(messages.ownerId, ownerId)))
+    .orderBy(asc(messages.id));
+  return {
+    ...serializeEvent(event),
+    steps: steps.map((m) => {
+      // the payload rides on the event, not again on each step
+      const meta = { ...(m.meta as Record<string, unknown> | null) };
+      delete meta.payload;
+      return { id: m.id, type: m.type, text: m.text, meta, createdAt: iso(m.createdAt) };
+    }),
+  };
+}
+
+/** A new event with the same payload, session and contact, linked to the original. */
+export async function replayEvent({
+  ownerId,
+  triggerId,
+  eventId,
+}: Owner & { triggerId: string; eventId: string }) {
+  const trigger = await getTriggerOrThrow({ ownerId, id: triggerId });
+  const original = await ownedEvent({ ownerId, triggerId, eventId });
   const { id } = await queueEvent(replayOfEvent(trigger, original));
   return { id: triggerId, eventId: id };
 }

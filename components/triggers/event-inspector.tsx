@@ -1,0 +1,261 @@
+"use client";
+import { ArrowLeftIcon, MessagesSquareIcon } from "lucide-react";
+import Link from "next/link";
+import { CopyButton } from "@/components/common/copy-button";
+import { ErrorState, ListSkeleton } from "@/components/common/states";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardTitle } from "@/components/ui/card";
+import { EventActions, STATUS_VARIANT } from "./trigger-events";
+import type { EventDetail, EventStep } from "./types";
+import { useEventDetail } from "./use-triggers";
+
+const json = (value: unknown) =>
+  value === null || value === undefined
+    ? "(empty)"
+    : typeof value === "string"
+      ? value
+      : JSON.stringify(value, null, 2);
+
+/** Milliseconds after the event arrived, as "+120 ms" / "+1.4 s". */
+function since(start: string | null, at: string | null) {
+  if (!start || !at) return null;
+  const ms = Date.parse(at) - Date.parse(start);
+  return ms < 1000 ? `+${ms} ms` : `+${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * One event: what arrived (kept headers, payload), each attempt's outcome, and
+ * the run as a timeline of what was recorded (the message the bot read, each
+ * tool call with input, output, duration and error, the reply).
+ */
+export function EventInspector({ triggerId, eventId }: { triggerId: string; eventId: string }) {
+  const event = useEventDetail(triggerId, eventId);
+  const back = (
+    <Link
+      href={`/triggers/${triggerId}?tab=events`}
+      className="text-muted-foreground hover:text-foreground inline-flex items-center gap-1 text-sm"
+    >
+      <ArrowLeftIcon className="size-4" aria-hidden /> Events
+    </Link>
+  );
+  if (event.isPending)
+    return (
+      <div className="flex flex-col gap-4">
+        {back}
+        <ListSkeleton rows={4} />
+      </div>
+    );
+  if (event.isError)
+    return (
+      <div className="flex flex-col gap-4">
+        {back}
+        <ErrorState error={event.error} onRetry={() => event.refetch()} />
+      </div>
+    );
+  const e = event.data;
+  const running = e.status === "queued" || e.status === "processing";
+  return (
+    <div className="flex min-w-0 flex-col gap-4">
+      {back}
+      <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
+        <div className="min-w-0">
+          <h1 className="text-2xl font-semibold tracking-tight">Event</h1>
+          <p className="text-muted-foreground font-mono text-xs break-all">{e.id}</p>
+          <div className="mt-2 flex flex-wrap gap-2">
+            <Badge variant={STATUS_VARIANT[e.status]}>{e.status}</Badge>
+            <Badge variant="outline">{e.kind}</Badge>
+            {e.replayOf && <Badge variant="outline">replay of {e.replayOf}</Badge>}
+          </div>
+        </div>
+        <div className="flex flex-wrap gap-2">
+          {e.conversationId && (
+            <Button variant="outline" size="sm" asChild>
+              <Link href={`/triggers/${triggerId}?tab=conversations`}>
+                <MessagesSquareIcon aria-hidden /> Conversation
+              </Link>
+            </Button>
+          )}
+          <EventActions triggerId={triggerId} event={e} />
+        </div>
+      </div>
+
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+        <Received event={e} />
+        <Card>
+          <CardTitle>Attempts</CardTitle>
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
+            <dt className="text-muted-foreground">Attempts</dt>
+            <dd>{e.attempts}</dd>
+            <dt className="text-muted-foreground">Latency</dt>
+            <dd>{e.latencyMs === null ? "—" : `${e.latencyMs} ms`}</dd>
+            <dt className="text-muted-foreground">Last error</dt>
+            <dd className="text-destructive break-words" data-testid="event-error">
+              {e.error ?? <span className="text-muted-foreground">none</span>}
+            </dd>
+          </dl>
+        </Card>
+      </div>
+
+      <Card>
+        <div className="flex items-center justify-between gap-2">
+          <CardTitle>Payload</CardTitle>
+          <CopyButton value={json(e.payload)} label="Copy payload" />
+        </div>
+        <details open>
+          <summary className="text-muted-foreground cursor-pointer text-sm">
+            {e.contentType ?? "no body"}
+          </summary>
+          <pre
+            tabIndex={0}
+            aria-label="Payload"
+            className="bg-muted mt-2 max-h-96 overflow-auto rounded p-3 text-xs break-all whitespace-pre-wrap"
+          >
+            {json(e.payload)}
+          </pre>
+        </details>
+      </Card>
+
+      <Card>
+        <CardTitle>Run</CardTitle>
+        <ol aria-label="Run timeline" className="flex flex-col gap-3 border-l pl-4">
+          <TimelineItem label="Received" at={since(e.createdAt, e.createdAt)} />
+          {e.startedAt && <TimelineItem label="Claimed" at={since(e.createdAt, e.startedAt)} />}
+          {e.steps.map((step) => (
+            <Step key={step.id} step={step} start={e.createdAt} />
+          ))}
+          {e.completedAt && (
+            <TimelineItem label={`Finished: ${e.status}`} at={since(e.createdAt, e.completedAt)} />
+          )}
+          {running && <TimelineItem label={e.status === "queued" ? "Waiting to run" : "Running"} />}
+        </ol>
+      </Card>
+    </div>
+  );
+}
+
+function Received({ event: e }: { event: EventDetail }) {
+  const headers = Object.entries(e.headers);
+  return (
+    <Card>
+      <CardTitle>Received</CardTitle>
+      <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm">
+        <dt className="text-muted-foreground">At</dt>
+        <dd>{e.createdAt ? new Date(e.createdAt).toLocaleString() : "—"}</dd>
+        <dt className="text-muted-foreground">Session</dt>
+        <dd className="break-all">{e.sessionKey ?? "—"}</dd>
+        {e.contact && (
+          <>
+            <dt className="text-muted-foreground">Contact</dt>
+            <dd className="break-all">
+              {[e.contact.name, e.contact.email, e.contact.phone].filter(Boolean).join(", ")}
+            </dd>
+          </>
+        )}
+        {e.idempotencyKey && (
+          <>
+            <dt className="text-muted-foreground">Idempotency key</dt>
+            <dd className="font-mono text-xs break-all">{e.idempotencyKey}</dd>
+          </>
+        )}
+      </dl>
+      <h3 className="text-sm font-medium">Headers kept</h3>
+      {headers.length ? (
+        <dl
+          aria-label="Headers"
+          className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-xs"
+        >
+          {headers.map(([name, value]) => (
+            <div key={name} className="contents">
+              <dt className="text-muted-foreground font-mono">{name}</dt>
+              <dd className="font-mono break-all">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : (
+        <p className="text-muted-foreground text-sm">
+          None (signatures and credentials are never kept).
+        </p>
+      )}
+    </Card>
+  );
+}
+
+function TimelineItem({
+  label,
+  at,
+  children,
+}: {
+  label: string;
+  at?: string | null;
+  children?: React.ReactNode;
+}) {
+  return (
+    <li className="flex min-w-0 flex-col gap-1">
+      <div className="flex flex-wrap items-baseline gap-2">
+        <span className="text-sm font-medium">{label}</span>
+        {at && <span className="text-muted-foreground text-xs">{at}</span>}
+      </div>
+      {children}
+    </li>
+  );
+}
+
+const Block = ({ label, value }: { label: string; value: unknown }) => (
+  <div className="min-w-0">
+    <p className="text-muted-foreground text-xs">{label}</p>
+    <pre
+      tabIndex={0}
+      aria-label={label}
+      className="bg-muted max-h-60 overflow-auto rounded p-2 text-xs break-all whitespace-pre-wrap"
+    >
+      {json(value)}
+    </pre>
+  </div>
+);
+
+/** An HTTP ability's recorded output with its JSON body shown as JSON, not as an escaped string. */
+function readable(output: unknown) {
+  if (!output || typeof output !== "object" || !("body" in output)) return output;
+  const { body } = output as { body: unknown };
+  if (typeof body !== "string") return output;
+  try {
+    return { ...output, body: JSON.parse(body) };
+  } catch {
+    return output;
+  }
+}
+
+function Step({ step, start }: { step: EventStep; start: string | null }) {
+  const at = since(start, step.createdAt);
+  const meta = step.meta as {
+    tool?: string;
+    input?: unknown;
+    output?: unknown;
+    error?: string | null;
+    durationMs?: number;
+  };
+  if (step.type === "activity" && meta.tool)
+    return (
+      <TimelineItem
+        label={`Tool call: ${meta.tool}${meta.error ? " (failed)" : ""}`}
+        at={`${at}${meta.durationMs === undefined ? "" : `, took ${meta.durationMs} ms`}`}
+      >
+        <div className="grid grid-cols-1 gap-2 md:grid-cols-2">
+          <Block label="Input" value={meta.input} />
+          {meta.error ? (
+            <Block label="Error" value={meta.error} />
+          ) : (
+            <Block label="Output" value={readable(meta.output)} />
+          )}
+        </div>
+      </TimelineItem>
+    );
+  const label =
+    step.type === "user" ? "Message to the bot" : step.type === "bot" ? "Reply" : "Activity";
+  return (
+    <TimelineItem label={label} at={at}>
+      <p className="text-sm break-words whitespace-pre-wrap">{step.text}</p>
+    </TimelineItem>
+  );
+}

@@ -1,0 +1,94 @@
+import { expect, test } from "@playwright/test";
+import { scenarioName, scriptLlm, startReceiver } from "./fixtures/pipeline";
+import { apiAs, signUpInBrowser, watchConsole } from "./fixtures/ui";
+
+test("the event inspector: kept headers, the payload, and the run's timeline with the tool call's input, output and duration", async ({
+  page,
+}) => {
+  const errors = watchConsole(page);
+  const receiver = await startReceiver();
+  try {
+    await signUpInBrowser(page);
+    const scenario = scenarioName("inspect");
+    await scriptLlm(scenario, [
+      { tool: "lookup_order", args: { orderId: "A-17" } },
+      { text: "Order A-17 has shipped." },
+    ]);
+    const { id: skillsetId } = await apiAs(page, "/api/v1/skillset/create", { name: "Orders" });
+    await apiAs(page, `/api/v1/skillset/${skillsetId}/ability/create`, {
+      name: "lookup_order",
+      description: "Look an order up",
+      kind: "http_request",
+      config: { method: "GET", url: `${receiver.url}/orders/{{input.orderId}}` },
+    });
+    const { id: botId } = await apiAs(page, "/api/v1/bot/create", {
+      name: "Shipper",
+      model: "openai/stub",
+      backstory: `[scenario:${scenario}]`,
+      skillsetId,
+    });
+    const trigger = await apiAs(page, "/api/v1/integration/trigger/create", {
+      botId,
+      name: "GitHub orders",
+      authenticate: false,
+    });
+    const origin = new URL(page.url()).origin;
+    const sent = await page.request.post(
+      `${origin}/v1/integration/trigger/${trigger.id}/event?session=order-17`,
+      {
+        headers: { "x-github-event": "issues", "x-github-delivery": "delivery-17" },
+        data: { text: "Where is order A-17?", marker: "inspect-me" },
+      },
+    );
+    expect(sent.status()).toBe(202);
+    const { id: eventId } = await sent.json();
+
+    await page.goto(`/triggers/${trigger.id}?tab=events`);
+    await expect(page.getByRole("tab", { name: "Events" })).toHaveAttribute(
+      "aria-selected",
+      "true",
+    );
+    await page.getByRole("link", { name: `Inspect event ${eventId}` }).click();
+    await expect(page).toHaveURL(new RegExp(`/triggers/${trigger.id}/events/${eventId}$`));
+    await expect(page.getByRole("heading", { name: "Event", exact: true })).toBeVisible();
+
+    // what arrived: the kept headers and the payload
+    const headers = page.getByLabel("Headers");
+    await expect(headers).toContainText("x-github-event");
+    await expect(headers).toContainText("issues");
+    await expect(headers).toContainText("delivery-17");
+    // the provider's delivery id became the idempotency key
+    await expect(page.getByText("github:delivery-17")).toBeVisible();
+    await expect(page.getByLabel("Payload", { exact: true })).toContainText(
+      '"marker": "inspect-me"',
+    );
+
+    // the run, in order: claimed, the message the bot read, the tool call, the reply, finished
+    const timeline = page.getByRole("list", { name: "Run timeline" });
+    await expect(timeline).toContainText("Finished: completed", { timeout: 20_000 });
+    const labels = await timeline.locator(":scope > li > div > span:first-child").allTextContents();
+    expect(labels).toEqual([
+      "Received",
+      "Claimed",
+      "Message to the bot",
+      "Tool call: lookup_order",
+      "Reply",
+      "Finished: completed",
+    ]);
+    const call = timeline.getByRole("listitem").filter({ hasText: "Tool call: lookup_order" });
+    await expect(call).toContainText(/took \d+ ms/);
+    await expect(call.getByLabel("Input")).toContainText('"orderId": "A-17"');
+    await expect(call.getByLabel("Output")).toContainText('"order": "shipped"');
+    await expect(timeline).toContainText("Order A-17 has shipped.");
+    expect(receiver.requests.map((r) => r.url)).toEqual(["/orders/A-17"]);
+
+    // replay from the inspector queues a copy
+    await page.getByRole("button", { name: "Replay" }).click();
+    await expect(page.getByText("Replay queued")).toBeVisible();
+    await page.getByRole("link", { name: "Events" }).click();
+    await expect(page.getByTestId("event-row")).toHaveCount(2);
+    expect(errors).toEqual([]);
+  } finally {
+    await receiver.close();
+  }
+});
