@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { scenarioName, scriptLlm, startReceiver } from "./fixtures/pipeline";
-import { apiAs, signUpInBrowser, watchConsole } from "./fixtures/ui";
+import { apiAs, choose, signUpInBrowser, watchConsole } from "./fixtures/ui";
 
 test("the event inspector: kept headers, the payload, and the run's timeline with the tool call's input, output and duration", async ({
   page,
@@ -91,4 +91,59 @@ test("the event inspector: kept headers, the payload, and the run's timeline wit
   } finally {
     await receiver.close();
   }
+});
+
+test("the events list: filters live in the URL and survive a reload, payloads are searched on the server, selected events replay together", async ({
+  page,
+}) => {
+  await signUpInBrowser(page);
+  const { id: botId } = await apiAs(page, "/api/v1/bot/create", { name: "Echo", model: "echo" });
+  const trigger = await apiAs(page, "/api/v1/integration/trigger/create", {
+    botId,
+    name: "Orders",
+    authenticate: false,
+  });
+  const origin = new URL(page.url()).origin;
+  for (const text of ["alpha order 100%", "beta refund", "gamma order"]) {
+    const res = await page.request.post(`${origin}/v1/integration/trigger/${trigger.id}/event`, {
+      data: { text },
+    });
+    expect(res.status()).toBe(202);
+  }
+  const list = (query: string) =>
+    apiAs(page, `/api/v1/integration/trigger/${trigger.id}/event/list?${query}`);
+  await expect
+    .poll(async () => (await list("status=completed")).items.length, { timeout: 20_000 })
+    .toBe(3);
+  // the search runs on the server, with LIKE's wildcards taken literally
+  expect((await list("search=REFUND")).items).toHaveLength(1);
+  expect((await list("search=100%25")).items).toHaveLength(1);
+  expect((await list("search=%25")).items).toHaveLength(1);
+
+  await page.goto(`/triggers/${trigger.id}?tab=events`);
+  await expect(page.getByTestId("event-row")).toHaveCount(3);
+  await page.getByLabel("Search payloads").fill("order");
+  await expect(page).toHaveURL(/[?&]q=order/);
+  await expect(page.getByTestId("event-row")).toHaveCount(2);
+  await choose(page, "Status", "Completed");
+  await expect(page).toHaveURL(/[?&]status=completed/);
+  await page.reload();
+  await expect(page.getByRole("tab", { name: "Events" })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByLabel("Search payloads")).toHaveValue("order");
+  await expect(page.getByRole("combobox", { name: "Status" })).toContainText("Completed");
+  await expect(page.getByTestId("event-row")).toHaveCount(2);
+
+  await page.getByLabel("Select all events shown").check();
+  await expect(page.getByRole("group", { name: "Selected events" })).toContainText("2 selected");
+  await page.getByRole("button", { name: "Replay selected" }).click();
+  await expect(page.getByText("Replaying 2 events")).toBeVisible();
+  await page.getByLabel("Search payloads").fill("");
+  await expect(page).not.toHaveURL(/[?&]q=/);
+  await expect
+    .poll(async () => (await list("status=completed")).items.length, { timeout: 20_000 })
+    .toBe(5);
+  await expect(page.getByTestId("event-row")).toHaveCount(5);
+  // a filter that matches nothing says so
+  await page.getByLabel("Search payloads").fill("no such text");
+  await expect(page.getByText("No events match these filters")).toBeVisible();
 });

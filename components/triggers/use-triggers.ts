@@ -37,14 +37,24 @@ export const triggerQuery = (id: string) =>
     queryFn: ({ signal }) => apiFetch<Trigger>(`${BASE}/${id}/fetch`, { signal }),
   });
 
+export type EventFilters = {
+  status?: string;
+  kind?: string;
+  /** Text anywhere in the payload. */
+  search?: string;
+  /** ISO times: received at or after / before. */
+  from?: string;
+  to?: string;
+};
+
 /** Polls every second while something is in flight, slower the longer the trigger has been quiet. */
-export const eventsQuery = (triggerId: string, status?: string) =>
+export const eventsQuery = (triggerId: string, filters: EventFilters = {}) =>
   infiniteQueryOptions({
-    queryKey: ["triggers", "events", triggerId, { status }],
+    queryKey: ["triggers", "events", triggerId, filters],
     queryFn: ({ pageParam, signal }) =>
       fetchPage<TriggerEvent>(
         `${BASE}/${triggerId}/event/list`,
-        { take: 25, cursor: pageParam, status },
+        { take: 25, cursor: pageParam, ...filters },
         signal,
       ),
     initialPageParam: undefined as string | undefined,
@@ -118,8 +128,8 @@ export const useTriggers = (filters: { blueprintId?: string; search?: string }) 
   useInfiniteQuery(triggersQuery(filters));
 export const useTriggerPicker = (search: string) => useQuery(triggerPickerQuery(search));
 export const useTrigger = (id: string) => useQuery(triggerQuery(id));
-export const useTriggerEvents = (id: string, status?: string) =>
-  useInfiniteQuery(eventsQuery(id, status));
+export const useTriggerEvents = (id: string, filters?: EventFilters) =>
+  useInfiniteQuery(eventsQuery(id, filters));
 export const useTriggerStats = (id: string) => useQuery(statsQuery(id));
 export const useLatestEvent = (id: string | undefined, enabled: boolean) =>
   useQuery({ ...latestEventQuery(id ?? ""), enabled: Boolean(id) && enabled });
@@ -225,5 +235,24 @@ export function useReplayEvent(triggerId: string) {
         body: {},
       }),
     onSuccess: () => invalidate(["triggers", "events", triggerId], ["conversations"]),
+  });
+}
+
+/** Replay or cancel many events, one request each; says how many went through. */
+export function useBulkEventAction(triggerId: string) {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: async ({ action, ids }: { action: "replay" | "cancel"; ids: string[] }) => {
+      const results = await Promise.allSettled(
+        ids.map((id) => apiFetch(`${BASE}/${triggerId}/event/${id}/${action}`, { body: {} })),
+      );
+      const failed = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
+      return {
+        done: results.length - failed.length,
+        failed: failed.length,
+        firstError: failed[0] ? String((failed[0].reason as Error).message) : null,
+      };
+    },
+    onSettled: () => invalidate(["triggers", "events", triggerId], ["conversations"]),
   });
 }

@@ -99,3 +99,6 @@ export function metaMatches(column: AnyColumn, meta?: Record<string, string>): S
   if (!pairs.length) return undefined;
   return and(...pairs.map(([key, value]) => sql`${column}->>${key} = ${value}`));
 }
+
+/** An ILIKE pattern that matches `text` anywhere, with LIKE's wildcards taken literally. */
+export const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

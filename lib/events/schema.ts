@@ -14,6 +14,11 @@ export const EVENT_KINDS = ["event", "invoke", "schedule"] as const;
 export const listEventsQuerySchema = listWithoutMetaQuerySchema.extend({
   status: z.enum(EVENT_STATUSES).optional(),
   kind: z.enum(EVENT_KINDS).optional(),
+  /** Text anywhere in the payload (case-insensitive). */
+  search: z.string().trim().min(1).max(200).optional(),
+  /** Received at or after / before these times. */
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
 });
 
 export const MAX_BULK_REPLAY = 1000;

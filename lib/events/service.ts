@@ -1,11 +1,11 @@
 import "server-only";
-import { and, asc, count, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { messages, triggerEvents, type Trigger, type TriggerEvent } from "@/db/schema";
 import { ApiError, notFound } from "@/lib/api/errors";
 import { iso } from "@/lib/api/fields";
-import { cursorClauses, toPage } from "@/lib/api/pagination";
+import { containsPattern, cursorClauses, toPage } from "@/lib/api/pagination";
 import { getTriggerOrThrow } from "@/lib/triggers/service";
 import { eventRow, queueEvent } from "./queue";
 import { idBefore, newId } from "@/lib/ids";
@@ -51,6 +51,11 @@ export async function listEvents({
   ];
   if (query.status) filters.push(eq(triggerEvents.status, query.status));
   if (query.kind) filters.push(eq(triggerEvents.kind, query.kind));
+  // scans the trigger's events newest first until a page is found: fine for a person searching
+  if (query.search)
+    filters.push(ilike(sql`${triggerEvents.payload}::text`, containsPattern(query.search)));
+  if (query.from) filters.push(gte(triggerEvents.createdAt, new Date(query.from)));
+  if (query.to) filters.push(lt(triggerEvents.createdAt, new Date(query.to)));
   const rows = await db
     .select()
     .from(triggerEvents)

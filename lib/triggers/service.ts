@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { blueprints, bots, triggers, type Trigger } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
 import { assertOwnedRef, getOwnedOrThrow } from "@/lib/api/owned";
-import { cursorClauses, metaMatches, toPage } from "@/lib/api/pagination";
+import { containsPattern, cursorClauses, metaMatches, toPage } from "@/lib/api/pagination";
 import { now } from "@/lib/clock";
 import { encryptSecret, generateTriggerSecret } from "@/lib/crypto/secrets";
 import { env } from "@/lib/env";
@@ -262,8 +262,7 @@ export async function listTriggers({
   const c = cursorClauses(triggers.id, query);
   const filters: (SQL | undefined)[] = [eq(triggers.ownerId, ownerId), c.where];
   if (query.blueprintId) filters.push(eq(triggers.blueprintId, query.blueprintId));
-  if (query.search)
-    filters.push(ilike(triggers.name, `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+  if (query.search) filters.push(ilike(triggers.name, containsPattern(query.search)));
   filters.push(metaMatches(triggers.meta, query.meta));
   const rows = await db
     .select()
