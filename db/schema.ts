@@ -327,6 +327,10 @@ export const triggerEvents = pgTable(
     index("trigger_events_session_pending_idx")
       .on(t.triggerId, t.sessionKey, t.id)
       .where(sql`${t.status} in ('queued', 'processing')`),
+    // a conversation list row shows its latest event
+    index("trigger_events_conversation_idx")
+      .on(t.conversationId, t.id)
+      .where(sql`${t.conversationId} is not null`),
     // bulk replay leaves out events replayed already
     index("trigger_events_replay_of_idx")
       .on(t.replayOf)

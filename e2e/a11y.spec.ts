@@ -74,6 +74,11 @@ test("every page: no serious or critical axe violations, in light and dark; scre
     await expect(page.getByRole("list", { name: "Run timeline" })).toContainText("Finished");
     await page.waitForLoadState("networkidle");
     await audit(page, `event-inspector-${theme}`);
+    const { items: convs } = await apiAs(page, `/api/v1/conversation/list?triggerId=${id}`);
+    await page.goto(`/conversations/${convs[0].id}`);
+    await expect(page.getByRole("list", { name: "Messages" })).toBeVisible();
+    await page.waitForLoadState("networkidle");
+    await audit(page, `transcript-${theme}`);
   }
   await page.goto("/triggers");
   await page.getByRole("button", { name: "New trigger" }).first().click();

@@ -82,6 +82,23 @@ test("the event inspector: kept headers, the payload, and the run's timeline wit
     await expect(timeline).toContainText("Order A-17 has shipped.");
     expect(receiver.requests.map((r) => r.url)).toEqual(["/orders/A-17"]);
 
+    // the conversation at its own URL, read as a chat
+    await page.getByRole("link", { name: "Open conversation" }).click();
+    await expect(page).toHaveURL(/\/conversations\/conversation_/);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    const chat = page.getByRole("list", { name: "Messages" });
+    await expect(chat.getByTestId("message-user")).toContainText("Where is order A-17?");
+    await expect(chat.getByTestId("message-activity")).toContainText("lookup_order");
+    await expect(chat.getByTestId("message-bot")).toContainText("Order A-17 has shipped.");
+    // the list row says how it ended and what was said last
+    await page.getByRole("link", { name: "Conversations" }).first().click();
+    const row = page.getByTestId("conversation").first();
+    await expect(row).toContainText("3 messages");
+    await expect(row).toContainText("completed");
+    await expect(row).toContainText("Bot: Order A-17 has shipped.");
+    await page.goBack();
+    await page.goBack();
+
     // replay from the inspector queues a copy
     await page.getByRole("button", { name: "Replay" }).click();
     await expect(page.getByText("Replay queued")).toBeVisible();
@@ -143,6 +160,11 @@ test("the events list: filters live in the URL and survive a reload, payloads ar
     .poll(async () => (await list("status=completed")).items.length, { timeout: 20_000 })
     .toBe(5);
   await expect(page.getByTestId("event-row")).toHaveCount(5);
+  // a manual run says so in the conversation list
+  await apiAs(page, `/api/v1/integration/trigger/${trigger.id}/invoke`, {});
+  await page.goto("/conversations");
+  await expect(page.getByTestId("conversation").filter({ hasText: "manual run" })).toBeVisible();
+  await page.goto(`/triggers/${trigger.id}?tab=events&status=completed`);
   // a filter that matches nothing says so
   await page.getByLabel("Search payloads").fill("no such text");
   await expect(page.getByText("No events match these filters")).toBeVisible();

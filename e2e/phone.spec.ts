@@ -82,4 +82,7 @@ test("every page fits a 390 px phone: no sideways scroll, navigation through a m
   await page.goto(`/triggers/${trigger.id}/events/${eventId}`);
   await expect(page.getByRole("list", { name: "Run timeline" })).toContainText("Finished");
   await expectNoSidewaysScroll(page, "event inspector");
+  await page.getByRole("link", { name: "Open conversation" }).click();
+  await expect(page.getByRole("list", { name: "Messages" })).toBeVisible();
+  await expectNoSidewaysScroll(page, "conversation transcript");
 });

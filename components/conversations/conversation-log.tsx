@@ -5,6 +5,9 @@ import { useState } from "react";
 import { LoadMore } from "@/components/common/load-more";
 import { RelativeTime } from "@/components/common/relative-time";
 import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states";
+import { STATUS_VARIANT } from "@/components/triggers/trigger-events";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { cn } from "@/lib/utils";
 import { MessageView } from "./message-view";
@@ -45,6 +48,8 @@ export function ConversationLog({
   );
 }
 
+const RUN_KIND = { invoke: "manual run", schedule: "scheduled run" } as const;
+
 function ConversationItem({
   conversation: c,
   live,
@@ -55,30 +60,53 @@ function ConversationItem({
   showTrigger: boolean;
 }) {
   const [open, setOpen] = useState(false);
+  const event = c.latestEvent;
+  const who = c.contact && [c.contact.name, c.contact.email, c.contact.phone].find(Boolean);
   return (
     <li className="rounded-lg border" data-testid="conversation">
-      <button
-        type="button"
-        aria-expanded={open}
-        onClick={() => setOpen((o) => !o)}
-        className="hover:bg-muted/50 focus-visible:ring-ring flex w-full items-center gap-3 p-3 text-left text-sm focus-visible:ring-2 focus-visible:outline-none"
-      >
-        <ChevronRightIcon
-          className={cn("size-4 shrink-0 transition-transform", open && "rotate-90")}
-          aria-hidden
-        />
-        <span className="min-w-0 flex-1 truncate font-medium">
-          {c.name ?? "Conversation"}
-          {c.sessionKey && (
-            <span className="text-muted-foreground ml-2 font-normal">
-              {sessionLabel(c.sessionKey)}
+      <div className="flex items-start gap-1">
+        <button
+          type="button"
+          aria-expanded={open}
+          onClick={() => setOpen((o) => !o)}
+          className="hover:bg-muted/50 focus-visible:ring-ring flex min-w-0 flex-1 items-start gap-3 p-3 text-left text-sm focus-visible:ring-2 focus-visible:outline-none"
+        >
+          <ChevronRightIcon
+            className={cn("mt-0.5 size-4 shrink-0 transition-transform", open && "rotate-90")}
+            aria-hidden
+          />
+          <span className="flex min-w-0 flex-1 flex-col gap-1">
+            <span className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1">
+              <span className="truncate font-medium">{c.name ?? "Conversation"}</span>
+              {c.sessionKey && (
+                <span className="text-muted-foreground">{sessionLabel(c.sessionKey)}</span>
+              )}
+              {event && event.kind !== "event" && (
+                <Badge variant="outline">{RUN_KIND[event.kind]}</Badge>
+              )}
+              {event && <Badge variant={STATUS_VARIANT[event.status]}>{event.status}</Badge>}
             </span>
-          )}
-        </span>
-        <span className="text-muted-foreground text-xs">
-          <RelativeTime value={c.lastActivityAt} />
-        </span>
-      </button>
+            {c.lastMessage && (
+              <span className="text-muted-foreground truncate text-xs">
+                {c.lastMessage.type === "bot" ? "Bot: " : ""}
+                {c.lastMessage.text}
+              </span>
+            )}
+            <span className="text-muted-foreground text-xs">
+              {c.messageCount} message{c.messageCount === 1 ? "" : "s"}
+              {who ? ` · ${who}` : ""}
+            </span>
+          </span>
+          <span className="text-muted-foreground shrink-0 text-xs">
+            <RelativeTime value={c.lastActivityAt} />
+          </span>
+        </button>
+        <Button variant="ghost" size="sm" className="m-2" asChild>
+          <Link href={`/conversations/${c.id}`} aria-label={`Open conversation ${c.name ?? c.id}`}>
+            Open
+          </Link>
+        </Button>
+      </div>
       {open && (
         <div className="border-t p-3">
           {showTrigger && c.triggerId && (
@@ -96,7 +124,8 @@ function ConversationItem({
   );
 }
 
-function Messages({ conversationId, live }: { conversationId: string; live: boolean }) {
+/** A conversation's messages as a chat, oldest first; polls while live. */
+export function Messages({ conversationId, live }: { conversationId: string; live: boolean }) {
   const messages = useMessages(conversationId, live);
   if (messages.isPending) return <Skeleton className="h-16" />;
   if (messages.isError)
@@ -123,7 +152,7 @@ function Messages({ conversationId, live }: { conversationId: string; live: bool
 }
 
 /** "session:abc" -> "session abc", "contact:email:a@b" -> "contact a@b", "trigger" -> "schedule & manual runs". */
-function sessionLabel(key: string) {
+export function sessionLabel(key: string) {
   if (key === "trigger") return "schedule & manual runs";
   if (key.startsWith("session:")) return `session ${key.slice(8)}`;
   if (key.startsWith("contact:")) return `contact ${key.split(":").slice(2).join(":")}`;

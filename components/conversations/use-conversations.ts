@@ -1,17 +1,17 @@
 "use client";
-import { infiniteQueryOptions, useInfiniteQuery } from "@tanstack/react-query";
+import {
+  infiniteQueryOptions,
+  queryOptions,
+  useInfiniteQuery,
+  useQuery,
+} from "@tanstack/react-query";
+import { apiFetch } from "@/lib/api-client";
 import { fetchPage } from "@/lib/api-lists";
+import type { fetchConversation, listConversations } from "@/lib/conversations/service";
 
-export type Conversation = {
-  id: string;
-  name: string | null;
-  triggerId: string | null;
-  botId: string | null;
-  contactId: string | null;
-  sessionKey: string | null;
-  lastActivityAt: string;
-  createdAt: string;
-};
+/** A row of GET /conversation/list, typed from the server's own function (with its summary). */
+export type Conversation = Awaited<ReturnType<typeof listConversations>>["items"][number];
+export type ConversationRecord = Awaited<ReturnType<typeof fetchConversation>>;
 
 export type Message = {
   id: string;
@@ -43,7 +43,8 @@ export const conversationsQuery = (filters: Filters, live = false) =>
       ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.cursor,
-    refetchInterval: (q) => pollInterval(live, q.state.data?.pages[0]?.items[0]?.lastActivityAt),
+    refetchInterval: (q) =>
+      pollInterval(live, q.state.data?.pages[0]?.items[0]?.lastActivityAt ?? undefined),
   });
 
 export const messagesQuery = (conversationId: string, live = false) =>
@@ -64,3 +65,11 @@ export const useConversations = (filters: Filters, live?: boolean) =>
   useInfiniteQuery(conversationsQuery(filters, live));
 export const useMessages = (conversationId: string, live?: boolean) =>
   useInfiniteQuery(messagesQuery(conversationId, live));
+
+export const conversationQuery = (id: string) =>
+  queryOptions({
+    queryKey: ["conversations", "detail", id],
+    queryFn: ({ signal }) =>
+      apiFetch<ConversationRecord>(`/api/v1/conversation/${id}/fetch`, { signal }),
+  });
+export const useConversation = (id: string) => useQuery(conversationQuery(id));

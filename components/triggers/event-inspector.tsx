@@ -1,8 +1,8 @@
 "use client";
-import { ArrowLeftIcon, MessagesSquareIcon } from "lucide-react";
+import { MessagesSquareIcon } from "lucide-react";
 import Link from "next/link";
 import { CopyButton } from "@/components/common/copy-button";
-import { ErrorState, ListSkeleton } from "@/components/common/states";
+import { DetailPage } from "@/components/common/detail-page";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardTitle } from "@/components/ui/card";
@@ -31,33 +31,17 @@ function since(start: string | null, at: string | null) {
  */
 export function EventInspector({ triggerId, eventId }: { triggerId: string; eventId: string }) {
   const event = useEventDetail(triggerId, eventId);
-  const back = (
-    <Link
-      href={`/triggers/${triggerId}?tab=events`}
-      className="text-muted-foreground hover:text-foreground inline-flex items-center gap-1 text-sm"
-    >
-      <ArrowLeftIcon className="size-4" aria-hidden /> Events
-    </Link>
+  return (
+    <DetailPage back={{ href: `/triggers/${triggerId}?tab=events`, label: "Events" }} query={event}>
+      {(e) => <EventDetailView triggerId={triggerId} event={e} />}
+    </DetailPage>
   );
-  if (event.isPending)
-    return (
-      <div className="flex flex-col gap-4">
-        {back}
-        <ListSkeleton rows={4} />
-      </div>
-    );
-  if (event.isError)
-    return (
-      <div className="flex flex-col gap-4">
-        {back}
-        <ErrorState error={event.error} onRetry={() => event.refetch()} />
-      </div>
-    );
-  const e = event.data;
+}
+
+function EventDetailView({ triggerId, event: e }: { triggerId: string; event: EventDetail }) {
   const running = e.status === "queued" || e.status === "processing";
   return (
-    <div className="flex min-w-0 flex-col gap-4">
-      {back}
+    <>
       <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
         <div className="min-w-0">
           <h1 className="text-2xl font-semibold tracking-tight">Event</h1>
@@ -71,8 +55,8 @@ export function EventInspector({ triggerId, eventId }: { triggerId: string; even
         <div className="flex flex-wrap gap-2">
           {e.conversationId && (
             <Button variant="outline" size="sm" asChild>
-              <Link href={`/triggers/${triggerId}?tab=conversations`}>
-                <MessagesSquareIcon aria-hidden /> Conversation
+              <Link href={`/conversations/${e.conversationId}`}>
+                <MessagesSquareIcon aria-hidden /> Open conversation
               </Link>
             </Button>
           )}
@@ -130,7 +114,7 @@ export function EventInspector({ triggerId, eventId }: { triggerId: string; even
           {running && <TimelineItem label={e.status === "queued" ? "Waiting to run" : "Running"} />}
         </ol>
       </Card>
-    </div>
+    </>
   );
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { getDb } from "@/db/client";
+import { getDb, type Db } from "@/db/client";
 import {
   contacts,
   conversations,
@@ -10,6 +10,7 @@ import {
   type Contact,
   type Conversation,
   type Message,
+  type TriggerEvent,
 } from "@/db/schema";
 import { idRef, iso } from "@/lib/api/fields";
 import { getOwnedOrThrow } from "@/lib/api/owned";
@@ -79,7 +80,92 @@ export async function listConversations({
     .where(and(...filters))
     .orderBy(c.orderBy)
     .limit(c.limit);
-  return toPage(rows.map(serializeConversation), query.take);
+  const summaries = await summariesOf(
+    db,
+    rows.map((r) => r.id),
+    rows.map((r) => r.contactId).filter((id): id is string => id !== null),
+  );
+  return toPage(
+    rows.map((r) => ({ ...serializeConversation(r), ...summaries(r.id, r.contactId) })),
+    query.take,
+  );
+}
+
+/**
+ * What a list row shows beside the name: the message count, the last message,
+ * the latest event's status and kind (a manual or scheduled run says so) and the
+ * contact; three queries for the whole page, not three per row.
+ */
+type ConversationSummary = {
+  messageCount: number;
+  lastMessage: { type: Message["type"]; text: string; createdAt: string | null } | null;
+  latestEvent: { id: string; status: TriggerEvent["status"]; kind: TriggerEvent["kind"] } | null;
+  contact: { name: string | null; email: string | null; phone: string | null } | null;
+};
+
+async function summariesOf(
+  db: Db,
+  ids: string[],
+  contactIds: string[],
+): Promise<(id: string, contactId: string | null) => ConversationSummary> {
+  if (!ids.length)
+    return () => ({ messageCount: 0, lastMessage: null, latestEvent: null, contact: null });
+  const counts = await db
+    .select({ id: messages.conversationId, n: count() })
+    .from(messages)
+    .where(inArray(messages.conversationId, ids))
+    .groupBy(messages.conversationId);
+  const last = await db
+    .selectDistinctOn([messages.conversationId], {
+      id: messages.conversationId,
+      type: messages.type,
+      text: messages.text,
+      createdAt: messages.createdAt,
+    })
+    .from(messages)
+    .where(inArray(messages.conversationId, ids))
+    .orderBy(messages.conversationId, desc(messages.id));
+  const events = await db
+    .selectDistinctOn([triggerEvents.conversationId], {
+      id: triggerEvents.conversationId,
+      eventId: triggerEvents.id,
+      status: triggerEvents.status,
+      kind: triggerEvents.kind,
+    })
+    .from(triggerEvents)
+    .where(inArray(triggerEvents.conversationId, ids))
+    .orderBy(triggerEvents.conversationId, desc(triggerEvents.id));
+  const people = contactIds.length
+    ? await db
+        .select({
+          id: contacts.id,
+          name: contacts.name,
+          email: contacts.email,
+          phone: contacts.phone,
+        })
+        .from(contacts)
+        .where(inArray(contacts.id, [...new Set(contactIds)]))
+    : [];
+  const byId = <T extends { id: string | null }>(list: T[]) => new Map(list.map((x) => [x.id, x]));
+  const [countOf, lastOf, eventOf, contactOf] = [
+    byId(counts),
+    byId(last),
+    byId(events),
+    byId(people),
+  ];
+  return (id: string, contactId: string | null) => {
+    const m = lastOf.get(id);
+    const e = eventOf.get(id);
+    const who = contactId ? contactOf.get(contactId) : undefined;
+    return {
+      messageCount: countOf.get(id)?.n ?? 0,
+      lastMessage: m
+        ? { type: m.type, text: m.text.slice(0, 200), createdAt: iso(m.createdAt) }
+        : null,
+      latestEvent: e ? { id: e.eventId, status: e.status, kind: e.kind } : null,
+      contact: who ? { name: who.name, email: who.email, phone: who.phone } : null,
+    };
+  };
 }
 
 export async function fetchConversation({ ownerId, id }: Owner & { id: string }) {

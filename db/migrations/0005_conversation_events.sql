@@ -1,0 +1,1 @@
+CREATE INDEX "trigger_events_conversation_idx" ON "trigger_events" USING btree ("conversation_id","id") WHERE "trigger_events"."conversation_id" is not null;
