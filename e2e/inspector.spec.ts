@@ -71,10 +71,15 @@ test("the event inspector: kept headers, the payload, and the run's timeline wit
       "Received",
       "Claimed",
       "Message to the bot",
+      "Model call 1",
       "Tool call: lookup_order",
+      "Model call 2",
       "Reply",
       "Finished: completed",
     ]);
+    await expect(timeline.getByRole("listitem").filter({ hasText: "Model call 1" })).toContainText(
+      /answered in \d+ ms/,
+    );
     const call = timeline.getByRole("listitem").filter({ hasText: "Tool call: lookup_order" });
     await expect(call).toContainText(/took \d+ ms/);
     await expect(call.getByLabel("Input")).toContainText('"orderId": "A-17"');

@@ -35,3 +35,27 @@ export async function apiFetch<T = unknown>(
   }
   return data as T;
 }
+
+/**
+ * A failed save as messages for a form: each 422 issue at the field the form
+ * shows (`rename` maps a server path to a form field), and anything else (an
+ * issue on a field the form does not render, any other error) as `form`, so
+ * no error of the server's goes unshown.
+ */
+export function formErrors(
+  error: unknown,
+  fields: readonly string[],
+  rename: (path: string) => string = (path) => path,
+): Record<string, string> {
+  if (!(error instanceof ApiClientError) || !error.issues?.length)
+    return { form: error instanceof Error ? error.message : "Could not save" };
+  const out: Record<string, string> = {};
+  const elsewhere: string[] = [];
+  for (const issue of error.issues) {
+    const field = rename(issue.path);
+    if (fields.includes(field)) out[field] ??= issue.message;
+    else elsewhere.push(`${issue.path}: ${issue.message}`);
+  }
+  if (elsewhere.length) out.form = `${error.message} (${elsewhere.join("; ")})`;
+  return out;
+}

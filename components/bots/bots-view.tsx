@@ -32,10 +32,12 @@ import {
   TableRow,
 } from "@/components/ui/table";
 import { Textarea } from "@/components/ui/textarea";
-import { ApiClientError } from "@/lib/api-client";
+import { formErrors } from "@/lib/api-client";
 import { useBots, useDeleteBot, useModels, useSaveBot, type Bot } from "./use-bots";
 
 const NONE = "none";
+/** The fields this form shows an error under; any other issue goes to the form-level message. */
+const BOT_FIELDS = ["name", "model", "description", "backstory", "skillsetId"] as const;
 
 export function BotsView() {
   const bots = useBots();
@@ -163,9 +165,7 @@ function BotForm({ bot, onDone }: { bot?: Bot; onDone: () => void }) {
       toast.success(bot ? "Bot saved" : "Bot created");
       onDone();
     } catch (error) {
-      if (error instanceof ApiClientError && error.issues?.length)
-        setErrors(Object.fromEntries(error.issues.map((i) => [i.path, i.message])));
-      else setErrors({ form: error instanceof Error ? error.message : "Could not save" });
+      setErrors(formErrors(error, BOT_FIELDS));
     }
   }
 
@@ -199,6 +199,7 @@ function BotForm({ bot, onDone }: { bot?: Bot; onDone: () => void }) {
             )}
           </SelectContent>
         </Select>
+        {errors.model && <p className="text-destructive text-sm">{errors.model}</p>}
         <p className="text-muted-foreground text-xs">
           echo is a built-in offline responder for trying the pipeline without keys; it is not an
           LLM.
@@ -211,7 +212,9 @@ function BotForm({ bot, onDone }: { bot?: Bot; onDone: () => void }) {
           value={v.description}
           onChange={(e) => set("description", e.target.value)}
           maxLength={2000}
+          aria-invalid={Boolean(errors.description)}
         />
+        {errors.description && <p className="text-destructive text-sm">{errors.description}</p>}
       </div>
       <div className="grid gap-2">
         <Label htmlFor="bot-backstory">Backstory (system prompt)</Label>
@@ -221,7 +224,9 @@ function BotForm({ bot, onDone }: { bot?: Bot; onDone: () => void }) {
           onChange={(e) => set("backstory", e.target.value)}
           rows={4}
           maxLength={20000}
+          aria-invalid={Boolean(errors.backstory)}
         />
+        {errors.backstory && <p className="text-destructive text-sm">{errors.backstory}</p>}
       </div>
       <div className="grid gap-2">
         <Label htmlFor="bot-skillset">Skillset</Label>
@@ -238,6 +243,7 @@ function BotForm({ bot, onDone }: { bot?: Bot; onDone: () => void }) {
             ))}
           </SelectContent>
         </Select>
+        {errors.skillsetId && <p className="text-destructive text-sm">{errors.skillsetId}</p>}
       </div>
       {errors.form && (
         <p role="alert" className="text-destructive text-sm">

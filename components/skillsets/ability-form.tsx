@@ -12,8 +12,11 @@ import {
   SelectValue,
 } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
-import { ApiClientError } from "@/lib/api-client";
+import { formErrors } from "@/lib/api-client";
 import { useSkillsetMutations, type Ability } from "./use-skillsets";
+
+/** The fields this form shows an error under; any other issue goes to the form-level message. */
+const ABILITY_FIELDS = ["name", "url", "headers", "timeoutMs", "inputSchema"] as const;
 
 const headersToText = (h: unknown) =>
   h && typeof h === "object"
@@ -102,19 +105,14 @@ export function AbilityForm({
       toast.success(ability ? `Ability ${v.name} saved` : `Ability ${v.name} added`);
       onDone();
     } catch (error) {
-      if (error instanceof ApiClientError && error.issues?.length)
-        setErrors(
-          Object.fromEntries(
-            error.issues.map((i) => [
-              i.path
-                .replace(/^config\./, "")
-                .replace(/^headers\..*/, "headers")
-                .replace(/^inputSchema\..*/, "inputSchema"),
-              i.message,
-            ]),
-          ),
-        );
-      else toast.error(error instanceof Error ? error.message : "Could not save the ability");
+      setErrors(
+        formErrors(error, ABILITY_FIELDS, (path) =>
+          path
+            .replace(/^config\./, "")
+            .replace(/^headers\..*/, "headers")
+            .replace(/^inputSchema\..*/, "inputSchema"),
+        ),
+      );
     }
   }
 
@@ -254,6 +252,11 @@ export function AbilityForm({
         />
         {errors.inputSchema && <p className="text-destructive text-xs">{errors.inputSchema}</p>}
       </div>
+      {errors.form && (
+        <p role="alert" className="text-destructive text-xs">
+          {errors.form}
+        </p>
+      )}
       <div className="flex gap-2">
         <Button type="submit" size="sm" disabled={pending}>
           Save ability

@@ -105,9 +105,17 @@ function EventDetailView({ triggerId, event: e }: { triggerId: string; event: Ev
         <ol aria-label="Run timeline" className="flex flex-col gap-3 border-l pl-4">
           <TimelineItem label="Received" at={since(e.createdAt, e.createdAt)} />
           {e.startedAt && <TimelineItem label="Claimed" at={since(e.createdAt, e.startedAt)} />}
-          {e.steps.map((step) => (
-            <Step key={step.id} step={step} start={e.createdAt} />
-          ))}
+          {timeline(e.steps).map((entry) =>
+            entry.call ? (
+              <TimelineItem
+                key={`model-${entry.n}`}
+                label={`Model call ${entry.n}`}
+                at={`${since(e.createdAt, entry.call.startedAt)}, answered in ${entry.call.durationMs} ms${tokens(entry.call)}`}
+              />
+            ) : (
+              <Step key={entry.step.id} step={entry.step} start={e.createdAt} />
+            ),
+          )}
           {e.completedAt && (
             <TimelineItem label={`Finished: ${e.status}`} at={since(e.createdAt, e.completedAt)} />
           )}
@@ -197,6 +205,41 @@ const Block = ({ label, value }: { label: string; value: unknown }) => (
     </pre>
   </div>
 );
+
+type ModelCall = {
+  startedAt: string;
+  durationMs: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+};
+type Entry =
+  | { call: ModelCall; n: number; at: number; rank: number; step?: undefined }
+  | { step: EventStep; at: number; rank: number; call?: undefined };
+
+const RANK = { user: 0, activity: 2, bot: 3 } as const;
+
+/** The recorded steps with the model calls (kept on the reply) put in between, by time. */
+function timeline(steps: EventStep[]): Entry[] {
+  const calls = steps.flatMap(
+    (s) => ((s.meta as { modelCalls?: ModelCall[] }).modelCalls ?? []) as ModelCall[],
+  );
+  const entries: Entry[] = [
+    ...steps.map((step) => ({ step, at: Date.parse(step.createdAt ?? ""), rank: RANK[step.type] })),
+    // on a tie in the same millisecond: the first call follows the message, a later one the tools
+    ...calls.map((call, i) => ({
+      call,
+      n: i + 1,
+      at: Date.parse(call.startedAt),
+      rank: i === 0 ? 1 : 2.5,
+    })),
+  ];
+  return entries.sort((a, b) => a.at - b.at || a.rank - b.rank);
+}
+
+const tokens = (call: ModelCall) =>
+  call.inputTokens === null && call.outputTokens === null
+    ? ""
+    : `, ${call.inputTokens ?? "?"} tokens in, ${call.outputTokens ?? "?"} out`;
 
 /** An HTTP ability's recorded output with its JSON body shown as JSON, not as an escaped string. */
 function readable(output: unknown) {

@@ -16,7 +16,7 @@ import {
 } from "@/components/ui/select";
 import { Switch } from "@/components/ui/switch";
 import { Textarea } from "@/components/ui/textarea";
-import { ApiClientError } from "@/lib/api-client";
+import { formErrors } from "@/lib/api-client";
 import { FilterField } from "./filter-field";
 import { PromptField } from "./prompt-field";
 import { ScheduleField } from "./schedule-field";
@@ -143,15 +143,9 @@ export function TriggerForm({
         maxTime: Math.round(Number(v.maxTimeSeconds) * 1000),
       });
     } catch (error) {
-      if (error instanceof ApiClientError && error.issues?.length) {
-        const fieldErrors: Errors = {};
-        for (const issue of error.issues)
-          fieldErrors[issue.path === "triggerSchedule" ? "schedule" : issue.path] = issue.message;
-        if (Object.keys(fieldErrors).some((k) => !FIELDS.includes(k)))
-          fieldErrors.form = error.message;
-        setErrors(fieldErrors);
-      } else
-        setErrors({ form: error instanceof Error ? error.message : "Could not save the trigger" });
+      setErrors(
+        formErrors(error, FIELDS, (path) => (path === "triggerSchedule" ? "schedule" : path)),
+      );
     } finally {
       setPending(false);
     }

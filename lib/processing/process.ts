@@ -58,7 +58,7 @@ export async function processClaimedEvent(
     : [];
   const history = await loadHistory(db, conversation.id, event.id);
   control.start();
-  let reply: { text: string };
+  let reply: Awaited<ReturnType<typeof runBot>>;
   try {
     reply = await runBot({
       bot,
@@ -126,7 +126,7 @@ export async function processClaimedEvent(
           eventId: event.id,
           type: "bot",
           text: reply.text,
-          meta: { step: "reply", model: bot.model },
+          meta: { step: "reply", model: bot.model, modelCalls: reply.modelCalls },
           createdAt: at,
         })
         .onConflictDoNothing();

@@ -15,6 +15,14 @@ export type ToolCallRecord = {
   durationMs: number;
 };
 
+/** One call to the model: when it started, how long until it answered, what it used. */
+export type ModelCallRecord = {
+  startedAt: string;
+  durationMs: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+};
+
 type RunInput = {
   bot: Pick<Bot, "model" | "backstory" | "name">;
   trigger: Pick<Trigger, "name" | "id" | "maxIterations" | "maxTime" | "prompt">;
@@ -56,9 +64,18 @@ function echoReply(input: RunInput): string {
   return `[echo: offline model, no LLM] Received ${input.event.kind} for "${input.trigger.name ?? input.trigger.id}": ${summary}`;
 }
 
-export async function runBot(input: RunInput): Promise<{ text: string }> {
+export async function runBot(
+  input: RunInput,
+): Promise<{ text: string; modelCalls: ModelCallRecord[] }> {
   const model = resolveModel(input.bot.model);
-  if (!model) return { text: echoReply(input) };
+  if (!model) return { text: echoReply(input), modelCalls: [] };
+  // a step is one model call, then its tool calls: the model has answered when the first tool
+  // starts, or when the step finishes without one
+  const modelCalls: (ModelCallRecord & { started: number; answered?: number })[] = [];
+  const answered = () => {
+    const current = modelCalls.at(-1);
+    if (current && current.answered === undefined) current.answered = Date.now();
+  };
   // maxTime bounds the whole run: model calls and ability requests alike
   const deadline = AbortSignal.timeout(input.trigger.maxTime);
 
@@ -70,6 +87,7 @@ export async function runBot(input: RunInput): Promise<{ text: string }> {
       description: ability.description ?? `${ability.kind} ability ${ability.name}`,
       inputSchema: jsonSchema<Record<string, unknown>>(schema),
       execute: async (args) => {
+        answered();
         await input.checkpoint();
         const index = calls++;
         const started = Date.now();
@@ -128,12 +146,33 @@ export async function runBot(input: RunInput): Promise<{ text: string }> {
       // before every step after the first: still ours, not cancelled? (renews the lease too)
       prepareStep: async ({ stepNumber }) => {
         if (stepNumber > 0) await input.checkpoint();
+        const started = Date.now();
+        modelCalls.push({
+          started,
+          startedAt: new Date(started).toISOString(),
+          durationMs: 0,
+          inputTokens: null,
+          outputTokens: null,
+        });
         return undefined;
+      },
+      onStepFinish: ({ usage }) => {
+        answered();
+        const current = modelCalls.at(-1);
+        if (!current) return;
+        current.inputTokens = usage?.inputTokens ?? null;
+        current.outputTokens = usage?.outputTokens ?? null;
       },
       maxRetries: 0, // the event is retried with back-off as a whole
       abortSignal: AbortSignal.any([input.signal, deadline]),
     });
-    return { text: result.text || "(the model returned no text)" };
+    return {
+      text: result.text || "(the model returned no text)",
+      modelCalls: modelCalls.map(({ started, answered: at, ...call }) => ({
+        ...call,
+        durationMs: (at ?? Date.now()) - started,
+      })),
+    };
   } catch (error) {
     if (deadline.aborted && !input.signal.aborted)
       throw new Error(
