@@ -5,6 +5,7 @@ import {
   messagesOf,
   scenarioName,
   scriptLlm,
+  scriptedBot,
   sendEvent,
   startReceiver,
   waitForEvents,
@@ -58,17 +59,16 @@ test.describe("what the bot sees and does", () => {
         inputSchemaSource: "derived",
         inputSchema: { type: "object", required: ["id"], properties: { id: { type: "string" } } },
       });
-      const scenario = scenarioName("fidelity");
-      await scriptLlm(scenario, [
-        { tool: "get_order", args: {} },
-        { tool: "get_order", args: { id: "42" } },
-        { text: "Order 42 is paid and shipped." },
-      ]);
-      const botId = await createBot(api, {
-        model: "openai/stub",
-        skillsetId,
-        backstory: `[scenario:${scenario}]`,
-      });
+      const { botId, scenario } = await scriptedBot(
+        api,
+        "fidelity",
+        [
+          { tool: "get_order", args: {} },
+          { tool: "get_order", args: { id: "42" } },
+          { text: "Order 42 is paid and shipped." },
+        ],
+        { skillsetId },
+      );
       const trigger = await createTrigger(api, { botId, authenticate: false });
       const res = await sendEvent(request, trigger.id, {
         data: { text: "Order 42 paid", amount: 99, customer: { email: "ann@example.com" } },

@@ -6,7 +6,7 @@ import { expect, request, test, type APIRequestContext } from "@playwright/test"
 import { createFreshDatabase } from "../test/pg";
 import { userWithToken } from "./fixtures/accounts";
 import { freePort, ownServer } from "./fixtures/own-server";
-import { scenarioName, scriptLlm } from "./fixtures/pipeline";
+import { scriptedBot } from "./fixtures/pipeline";
 import { json } from "./fixtures/resources";
 
 // The embedded database as a one-box install (README "Backup" and "Outgrowing one box").
@@ -73,13 +73,7 @@ test("backup while running, restore into a new DATA_DIR, copy to PostgreSQL: the
   try {
     await embedded.start();
     const { api, token } = await userWithToken(embedded.base);
-    const scenario = scenarioName("onebox");
-    await scriptLlm(scenario, [{ text: "noted" }]);
-    const { id: botId } = await json(
-      await api.post("/api/v1/bot/create", {
-        data: { name: "b", model: "openai/stub", backstory: `[scenario:${scenario}]` },
-      }),
-    );
+    const { botId } = await scriptedBot(api, "onebox", [{ text: "noted" }]);
     const trigger = await json(
       await api.post("/api/v1/integration/trigger/create", { data: { botId, name: "orders" } }),
     );

@@ -10,13 +10,7 @@ import {
 } from "@playwright/test";
 import { PASSWORD, uniqueEmail, userWithToken } from "./fixtures/accounts";
 import { freePort, ownServer } from "./fixtures/own-server";
-import {
-  scenarioName,
-  scriptLlm,
-  sendEvent,
-  startReceiver,
-  waitForEvents,
-} from "./fixtures/pipeline";
+import { scriptedBot, sendEvent, startReceiver, waitForEvents } from "./fixtures/pipeline";
 import { createBot, createTrigger, expectError, json } from "./fixtures/resources";
 
 test.describe("security headers", () => {
@@ -167,16 +161,12 @@ test.describe("operator limits and stored credentials", () => {
         "VALIDATION_ERROR",
       );
 
-      const scenario = scenarioName("creds");
-      await scriptLlm(scenario, [
-        { tool: "get_order", args: { id: "../../admin", q: "a&b" } },
-        { text: "done" },
-      ]);
-      const botId = await createBot(api, {
-        model: "openai/stub",
-        skillsetId,
-        backstory: `[scenario:${scenario}]`,
-      });
+      const { botId } = await scriptedBot(
+        api,
+        "creds",
+        [{ tool: "get_order", args: { id: "../../admin", q: "a&b" } }, { text: "done" }],
+        { skillsetId },
+      );
       const trigger = await createTrigger(api, { botId, authenticate: false });
       expect((await sendEvent(request, trigger.id, { data: { text: "go" } })).status()).toBe(202);
       await waitForEvents(api, trigger.id, 1);
