@@ -37,25 +37,31 @@ export async function apiFetch<T = unknown>(
 }
 
 /**
- * A failed save as messages for a form: each 422 issue at the field the form
- * shows (`rename` maps a server path to a form field), and anything else (an
- * issue on a field the form does not render, any other error) as `form`, so
- * no error of the server's goes unshown.
+ * Issues (from the schema check in the browser or a 422) as messages for a
+ * form: each under the field it belongs to (`rename` maps an API path to a
+ * form field; an issue deeper than a field, such as `headers.X Bad`, belongs
+ * to that field), and everything else in `form` with its path, so no issue
+ * goes unshown.
  */
-export function formErrors(
-  error: unknown,
+export function placeIssues(
+  issues: readonly ApiIssue[],
   fields: readonly string[],
   rename: (path: string) => string = (path) => path,
 ): Record<string, string> {
-  if (!(error instanceof ApiClientError) || !error.issues?.length)
-    return { form: error instanceof Error ? error.message : "Could not save" };
   const out: Record<string, string> = {};
   const elsewhere: string[] = [];
-  for (const issue of error.issues) {
-    const field = rename(issue.path);
-    if (fields.includes(field)) out[field] ??= issue.message;
-    else elsewhere.push(`${issue.path}: ${issue.message}`);
+  for (const issue of issues) {
+    const path = issue.path ? rename(issue.path) : "";
+    const field = path && fields.find((f) => path === f || path.startsWith(`${f}.`));
+    if (field) out[field] ??= issue.message;
+    else elsewhere.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
   }
-  if (elsewhere.length) out.form = `${error.message} (${elsewhere.join("; ")})`;
+  if (elsewhere.length) out.form = elsewhere.join("; ");
   return out;
+}
+
+/** A failed save as the issues it names (a 422) or, for any other failure, one message. */
+export function serverIssues(error: unknown): { issues: ApiIssue[]; message?: string } {
+  if (error instanceof ApiClientError && error.issues?.length) return { issues: error.issues };
+  return { issues: [], message: error instanceof Error ? error.message : "Could not save" };
 }

@@ -1,14 +1,11 @@
 "use client";
-import { PlusIcon, Trash2Icon } from "lucide-react";
-import { useState } from "react";
+import { Trash2Icon } from "lucide-react";
 import { toast } from "sonner";
 import { ConfirmButton } from "@/components/common/confirm-button";
+import { CreateByNameForm } from "@/components/common/create-by-name-form";
 import { RelativeTime } from "@/components/common/relative-time";
 import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states";
 import { PageHeader } from "@/components/shell/page-header";
-import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import {
   Table,
   TableBody,
@@ -17,45 +14,28 @@ import {
   TableHeader,
   TableRow,
 } from "@/components/ui/table";
+import { createBlueprintSchema } from "@/lib/blueprints/schema";
 import { useBlueprints, useCreateBlueprint, useDeleteBlueprint } from "./use-blueprints";
 
 export function BlueprintsView() {
   const blueprints = useBlueprints();
   const create = useCreateBlueprint();
   const remove = useDeleteBlueprint();
-  const [name, setName] = useState("");
   return (
     <>
       <PageHeader
         title="Blueprints"
         description="Blueprints group triggers, bots and skillsets. Deleting one leaves its resources in place, unlinked."
       />
-      <form
-        className="mb-6 flex flex-col gap-2 sm:flex-row sm:items-end"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate(
-            { name },
-            {
-              onSuccess: () => (setName(""), toast.success("Blueprint created")),
-              onError: (err) => toast.error(err.message),
-            },
-          );
-        }}
-      >
-        <div className="grid flex-1 gap-1">
-          <Label htmlFor="blueprint-name">New blueprint name</Label>
-          <Input
-            id="blueprint-name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            maxLength={255}
-          />
-        </div>
-        <Button type="submit" disabled={!name.trim() || create.isPending}>
-          <PlusIcon /> Create blueprint
-        </Button>
-      </form>
+      <CreateByNameForm
+        id="blueprint-name"
+        label="New blueprint name"
+        submitLabel="Create blueprint"
+        schema={createBlueprintSchema}
+        onCreate={(input) =>
+          create.mutateAsync(input).then(() => toast.success("Blueprint created"))
+        }
+      />
       {blueprints.isPending ? (
         <ListSkeleton />
       ) : blueprints.isError ? (

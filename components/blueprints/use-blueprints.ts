@@ -2,8 +2,10 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
 import { fetchAll } from "@/lib/api-lists";
+import type { serializeBlueprint } from "@/lib/blueprints/service";
 
-export type Blueprint = { id: string; name: string; description: string | null; createdAt: string };
+/** A blueprint as the API returns it. */
+export type Blueprint = ReturnType<typeof serializeBlueprint>;
 
 export const blueprintsQuery = () =>
   queryOptions({

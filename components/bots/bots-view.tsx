@@ -3,6 +3,13 @@ import { PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
 import { ConfirmButton } from "@/components/common/confirm-button";
+import {
+  FieldRow,
+  FormAlert,
+  setServerErrors,
+  useFormMessages,
+  useSchemaForm,
+} from "@/components/common/schema-form";
 import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states";
 import { PageHeader } from "@/components/shell/page-header";
 import { useSkillsets } from "@/components/skillsets/use-skillsets";
@@ -15,7 +22,6 @@ import {
   DialogTitle,
 } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import {
   Select,
   SelectContent,
@@ -32,7 +38,7 @@ import {
   TableRow,
 } from "@/components/ui/table";
 import { Textarea } from "@/components/ui/textarea";
-import { formErrors } from "@/lib/api-client";
+import { createBotSchema, updateBotSchema } from "@/lib/bots/schema";
 import { useBots, useDeleteBot, useModels, useSaveBot, type Bot } from "./use-bots";
 
 const NONE = "none";
@@ -134,58 +140,66 @@ export function BotsView() {
   );
 }
 
+type BotFormValues = {
+  name: string;
+  description: string;
+  model: string;
+  backstory: string;
+  skillsetId: string;
+};
+
+const toBotInput = (v: BotFormValues) => ({
+  name: v.name,
+  description: v.description || null,
+  model: v.model,
+  backstory: v.backstory || null,
+  skillsetId: v.skillsetId === NONE ? null : v.skillsetId,
+});
+
 function BotForm({ bot, onDone }: { bot?: Bot; onDone: () => void }) {
   const models = useModels();
   const skillsets = useSkillsets();
   const save = useSaveBot();
-  const [v, setV] = useState({
-    name: bot?.name ?? "",
-    description: bot?.description ?? "",
-    model: bot?.model ?? "echo",
-    backstory: bot?.backstory ?? "",
-    skillsetId: bot?.skillsetId ?? NONE,
+  const form = useSchemaForm({
+    schema: bot ? updateBotSchema : createBotSchema,
+    toInput: toBotInput,
+    defaultValues: {
+      name: bot?.name ?? "",
+      description: bot?.description ?? "",
+      model: bot?.model ?? "echo",
+      backstory: bot?.backstory ?? "",
+      skillsetId: bot?.skillsetId ?? NONE,
+    },
   });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const set = (k: keyof typeof v, value: string) => setV((s) => ({ ...s, [k]: value }));
+  const errors = useFormMessages(form, BOT_FIELDS);
+  const model = form.watch("model");
   const modelIds = new Set(models.data?.items.map((m) => m.id));
+  const invalid = (field: string) =>
+    errors[field] ? { "aria-invalid": true, "aria-describedby": `bot-${field}-error` } : {};
 
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
+  const submit = form.handleSubmit(async (input) => {
     try {
-      await save.mutateAsync({
-        id: bot?.id,
-        input: {
-          name: v.name,
-          description: v.description || null,
-          model: v.model,
-          backstory: v.backstory || null,
-          skillsetId: v.skillsetId === NONE ? null : v.skillsetId,
-        },
-      });
+      await save.mutateAsync({ id: bot?.id, input });
       toast.success(bot ? "Bot saved" : "Bot created");
       onDone();
     } catch (error) {
-      setErrors(formErrors(error, BOT_FIELDS));
+      setServerErrors(form, error);
     }
-  }
+  });
 
   return (
     <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
-      <div className="grid gap-2">
-        <Label htmlFor="bot-name">Name</Label>
-        <Input
-          id="bot-name"
-          value={v.name}
-          onChange={(e) => set("name", e.target.value)}
-          maxLength={255}
-          aria-invalid={Boolean(errors.name)}
-        />
-        {errors.name && <p className="text-destructive text-sm">Name {errors.name}</p>}
-      </div>
-      <div className="grid gap-2">
-        <Label htmlFor="bot-model">Model</Label>
-        <Select value={v.model} onValueChange={(m) => set("model", m)}>
-          <SelectTrigger id="bot-model">
+      <FieldRow id="bot-name" label="Name" error={errors.name && `Name ${errors.name}`}>
+        <Input id="bot-name" {...form.register("name")} {...invalid("name")} />
+      </FieldRow>
+      <FieldRow
+        id="bot-model"
+        label="Model"
+        error={errors.model}
+        hint="echo is a built-in offline responder for trying the pipeline without keys; it is not an LLM."
+      >
+        <Select value={model} onValueChange={(m) => form.setValue("model", m)}>
+          <SelectTrigger id="bot-model" {...invalid("model")}>
             <SelectValue />
           </SelectTrigger>
           <SelectContent>
@@ -194,44 +208,29 @@ function BotForm({ bot, onDone }: { bot?: Bot; onDone: () => void }) {
                 {m.label}
               </SelectItem>
             ))}
-            {!modelIds.has(v.model) && (
-              <SelectItem value={v.model}>{v.model} (provider not configured)</SelectItem>
+            {!modelIds.has(model) && (
+              <SelectItem value={model}>{model} (provider not configured)</SelectItem>
             )}
           </SelectContent>
         </Select>
-        {errors.model && <p className="text-destructive text-sm">{errors.model}</p>}
-        <p className="text-muted-foreground text-xs">
-          echo is a built-in offline responder for trying the pipeline without keys; it is not an
-          LLM.
-        </p>
-      </div>
-      <div className="grid gap-2">
-        <Label htmlFor="bot-description">Description</Label>
-        <Input
-          id="bot-description"
-          value={v.description}
-          onChange={(e) => set("description", e.target.value)}
-          maxLength={2000}
-          aria-invalid={Boolean(errors.description)}
-        />
-        {errors.description && <p className="text-destructive text-sm">{errors.description}</p>}
-      </div>
-      <div className="grid gap-2">
-        <Label htmlFor="bot-backstory">Backstory (system prompt)</Label>
+      </FieldRow>
+      <FieldRow id="bot-description" label="Description" error={errors.description}>
+        <Input id="bot-description" {...form.register("description")} {...invalid("description")} />
+      </FieldRow>
+      <FieldRow id="bot-backstory" label="Backstory (system prompt)" error={errors.backstory}>
         <Textarea
           id="bot-backstory"
-          value={v.backstory}
-          onChange={(e) => set("backstory", e.target.value)}
           rows={4}
-          maxLength={20000}
-          aria-invalid={Boolean(errors.backstory)}
+          {...form.register("backstory")}
+          {...invalid("backstory")}
         />
-        {errors.backstory && <p className="text-destructive text-sm">{errors.backstory}</p>}
-      </div>
-      <div className="grid gap-2">
-        <Label htmlFor="bot-skillset">Skillset</Label>
-        <Select value={v.skillsetId} onValueChange={(s) => set("skillsetId", s)}>
-          <SelectTrigger id="bot-skillset">
+      </FieldRow>
+      <FieldRow id="bot-skillset" label="Skillset" error={errors.skillsetId}>
+        <Select
+          value={form.watch("skillsetId")}
+          onValueChange={(s) => form.setValue("skillsetId", s)}
+        >
+          <SelectTrigger id="bot-skillset" {...invalid("skillsetId")}>
             <SelectValue />
           </SelectTrigger>
           <SelectContent>
@@ -243,15 +242,10 @@ function BotForm({ bot, onDone }: { bot?: Bot; onDone: () => void }) {
             ))}
           </SelectContent>
         </Select>
-        {errors.skillsetId && <p className="text-destructive text-sm">{errors.skillsetId}</p>}
-      </div>
-      {errors.form && (
-        <p role="alert" className="text-destructive text-sm">
-          {errors.form}
-        </p>
-      )}
-      <Button type="submit" disabled={save.isPending}>
-        {save.isPending ? "Saving…" : bot ? "Save bot" : "Create bot"}
+      </FieldRow>
+      <FormAlert message={errors.form} />
+      <Button type="submit" disabled={form.formState.isSubmitting}>
+        {form.formState.isSubmitting ? "Saving…" : bot ? "Save bot" : "Create bot"}
       </Button>
     </form>
   );

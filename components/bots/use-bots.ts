@@ -2,25 +2,14 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
 import { fetchAll } from "@/lib/api-lists";
+import type { z } from "zod";
+import type { updateBotSchema } from "@/lib/bots/schema";
+import type { serializeBot } from "@/lib/bots/service";
 
-export type Bot = {
-  id: string;
-  name: string;
-  description: string | null;
-  model: string;
-  backstory: string | null;
-  skillsetId: string | null;
-  blueprintId: string | null;
-  createdAt: string;
-};
-export type BotInput = {
-  name: string;
-  description?: string | null;
-  model: string;
-  backstory?: string | null;
-  skillsetId?: string | null;
-  blueprintId?: string | null;
-};
+/** A bot as the API returns it (GET /api/v1/bot/list). */
+export type Bot = ReturnType<typeof serializeBot>;
+/** What the bot form sends: a whole bot on create, the fields that change on update. */
+export type BotInput = z.input<typeof updateBotSchema>;
 export type ModelChoice = { id: string; label: string; provider: string };
 
 export const botsQuery = () =>

@@ -1,9 +1,15 @@
 "use client";
-import { useState } from "react";
+import type { z } from "zod";
 import { toast } from "sonner";
+import {
+  FieldRow,
+  FormAlert,
+  setServerErrors,
+  useFormMessages,
+  useSchemaForm,
+} from "@/components/common/schema-form";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import {
   Select,
   SelectContent,
@@ -12,11 +18,23 @@ import {
   SelectValue,
 } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
-import { formErrors } from "@/lib/api-client";
+import { createAbilitySchema, httpRequestConfig } from "@/lib/skillsets/schema";
 import { useSkillsetMutations, type Ability } from "./use-skillsets";
 
 /** The fields this form shows an error under; any other issue goes to the form-level message. */
-const ABILITY_FIELDS = ["name", "url", "headers", "timeoutMs", "inputSchema"] as const;
+const ABILITY_FIELDS = [
+  "name",
+  "description",
+  "kind",
+  "method",
+  "url",
+  "body",
+  "secret",
+  "headers",
+  "timeoutMs",
+  "inputSchema",
+] as const;
+const fieldOf = (path: string) => path.replace(/^config\./, "");
 
 const headersToText = (h: unknown) =>
   h && typeof h === "object"
@@ -39,6 +57,52 @@ function parseHeaders(text: string): Record<string, string> | string {
   return out;
 }
 
+type AbilityFormValues = {
+  name: string;
+  description: string;
+  kind: Ability["kind"];
+  method: string;
+  url: string;
+  body: string;
+  secret: string;
+  headers: string;
+  timeoutMs: string;
+  inputSchema: string;
+};
+
+/**
+ * The request body from the controls. Text that is not what it must be (a
+ * header line, JSON) is reported here, before the schema looks at the rest.
+ */
+function toAbilityInput(v: AbilityFormValues, ctx: z.core.$RefinementCtx) {
+  const headers = parseHeaders(v.headers);
+  if (typeof headers === "string")
+    ctx.addIssue({ code: "custom", message: headers, path: ["config", "headers"] });
+  let inputSchema: unknown = null;
+  if (v.inputSchema.trim()) {
+    try {
+      inputSchema = JSON.parse(v.inputSchema);
+    } catch (error) {
+      const message = `Not JSON: ${error instanceof Error ? error.message : "parse error"}`;
+      ctx.addIssue({ code: "custom", message, path: ["inputSchema"] });
+    }
+  }
+  const common = {
+    ...(typeof headers === "object" && Object.keys(headers).length && { headers }),
+    timeoutMs: v.timeoutMs.trim() === "" ? undefined : Number(v.timeoutMs),
+  };
+  return {
+    name: v.name,
+    description: v.description || null,
+    kind: v.kind,
+    inputSchema,
+    config:
+      v.kind === "http_request"
+        ? { method: v.method, url: v.url, ...(v.body && { body: v.body }), ...common }
+        : { url: v.url, ...(v.secret && { secret: v.secret }), ...common },
+  };
+}
+
 /** Adds an ability to a skillset, or edits `ability` when given. */
 export function AbilityForm({
   skillsetId,
@@ -51,89 +115,55 @@ export function AbilityForm({
 }) {
   const { addAbility, updateAbility } = useSkillsetMutations();
   const c = ability?.config ?? {};
-  const [v, setV] = useState({
-    name: ability?.name ?? "",
-    description: ability?.description ?? "",
-    kind: ability?.kind ?? ("http_request" as Ability["kind"]),
-    method: typeof c.method === "string" ? c.method : "POST",
-    url: typeof c.url === "string" ? c.url : "",
-    body: typeof c.body === "string" ? c.body : "",
-    secret: typeof c.secret === "string" ? c.secret : "",
-    headers: headersToText(c.headers),
-    timeoutMs: typeof c.timeoutMs === "number" ? String(c.timeoutMs) : "10000",
-    inputSchema:
-      ability?.inputSchemaSource === "custom" ? JSON.stringify(ability.inputSchema, null, 2) : "",
+  // The whole ability is sent on update too, so the create schema checks both.
+  const form = useSchemaForm({
+    schema: createAbilitySchema,
+    toInput: toAbilityInput,
+    defaultValues: {
+      name: ability?.name ?? "",
+      description: ability?.description ?? "",
+      kind: ability?.kind ?? "http_request",
+      method: typeof c.method === "string" ? c.method : "POST",
+      url: typeof c.url === "string" ? c.url : "",
+      body: typeof c.body === "string" ? c.body : "",
+      secret: "",
+      headers: headersToText(c.headers),
+      timeoutMs: typeof c.timeoutMs === "number" ? String(c.timeoutMs) : "10000",
+      inputSchema:
+        ability?.inputSchemaSource === "custom" ? JSON.stringify(ability.inputSchema, null, 2) : "",
+    },
   });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const set = (k: keyof typeof v, value: string) => setV((s) => ({ ...s, [k]: value }));
+  const errors = useFormMessages(form, ABILITY_FIELDS, fieldOf);
+  const kind = form.watch("kind");
   const id = (f: string) => `ability-${ability?.id ?? skillsetId}-${f}`;
-  const pending = addAbility.isPending || updateAbility.isPending;
+  const invalid = (field: string) =>
+    errors[field] ? { "aria-invalid": true, "aria-describedby": `${id(field)}-error` } : {};
 
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    const headers = parseHeaders(v.headers);
-    if (typeof headers === "string") return setErrors({ headers });
-    let inputSchema: Record<string, unknown> | null = null;
-    if (v.inputSchema.trim()) {
-      try {
-        inputSchema = JSON.parse(v.inputSchema);
-      } catch (error) {
-        return setErrors({
-          inputSchema: `Not JSON: ${error instanceof Error ? error.message : "parse error"}`,
-        });
-      }
-    }
-    const timeoutMs = Number(v.timeoutMs);
-    const common = {
-      ...(Object.keys(headers).length && { headers }),
-      timeoutMs: Number.isFinite(timeoutMs) ? timeoutMs : v.timeoutMs,
-    };
-    const config =
-      v.kind === "http_request"
-        ? { method: v.method, url: v.url, ...(v.body && { body: v.body }), ...common }
-        : { url: v.url, ...(v.secret && { secret: v.secret }), ...common };
-    const input = {
-      name: v.name,
-      description: v.description || null,
-      kind: v.kind,
-      config,
-      inputSchema,
-    };
+  const submit = form.handleSubmit(async (input) => {
     try {
       if (ability) await updateAbility.mutateAsync({ skillsetId, id: ability.id, input });
       else await addAbility.mutateAsync({ skillsetId, input });
-      toast.success(ability ? `Ability ${v.name} saved` : `Ability ${v.name} added`);
+      toast.success(ability ? `Ability ${input.name} saved` : `Ability ${input.name} added`);
       onDone();
     } catch (error) {
-      setErrors(
-        formErrors(error, ABILITY_FIELDS, (path) =>
-          path
-            .replace(/^config\./, "")
-            .replace(/^headers\..*/, "headers")
-            .replace(/^inputSchema\..*/, "inputSchema"),
-        ),
-      );
+      setServerErrors(form, error);
     }
-  }
+  });
 
   return (
     <form onSubmit={submit} className="grid gap-3 rounded-md border p-3" noValidate>
       <div className="grid gap-3 sm:grid-cols-2">
-        <div className="grid gap-1">
-          <Label htmlFor={id("name")}>Ability name</Label>
+        <FieldRow id={id("name")} label="Ability name" error={errors.name}>
           <Input
             id={id("name")}
-            value={v.name}
-            onChange={(e) => set("name", e.target.value)}
             placeholder="lookup_order"
-            aria-invalid={Boolean(errors.name)}
+            {...form.register("name")}
+            {...invalid("name")}
           />
-          {errors.name && <p className="text-destructive text-xs">{errors.name}</p>}
-        </div>
-        <div className="grid gap-1">
-          <Label htmlFor={id("kind")}>Kind</Label>
-          <Select value={v.kind} onValueChange={(k) => set("kind", k)}>
-            <SelectTrigger id={id("kind")}>
+        </FieldRow>
+        <FieldRow id={id("kind")} label="Kind" error={errors.kind}>
+          <Select value={kind} onValueChange={(k) => form.setValue("kind", k as Ability["kind"])}>
+            <SelectTrigger id={id("kind")} {...invalid("kind")}>
               <SelectValue />
             </SelectTrigger>
             <SelectContent>
@@ -141,106 +171,100 @@ export function AbilityForm({
               <SelectItem value="webhook">Webhook (POST JSON)</SelectItem>
             </SelectContent>
           </Select>
-        </div>
+        </FieldRow>
       </div>
-      <div className="grid gap-1">
-        <Label htmlFor={id("description")}>
-          Ability description (tells the model when to use it)
-        </Label>
+      <FieldRow
+        id={id("description")}
+        label="Ability description (tells the model when to use it)"
+        error={errors.description}
+      >
         <Input
           id={id("description")}
-          value={v.description}
-          onChange={(e) => set("description", e.target.value)}
+          {...form.register("description")}
+          {...invalid("description")}
         />
-      </div>
+      </FieldRow>
       <div className="grid gap-3 sm:grid-cols-[8rem_1fr]">
-        {v.kind === "http_request" && (
-          <div className="grid gap-1">
-            <Label htmlFor={id("method")}>Method</Label>
-            <Select value={v.method} onValueChange={(m) => set("method", m)}>
-              <SelectTrigger id={id("method")}>
+        {kind === "http_request" && (
+          <FieldRow id={id("method")} label="Method" error={errors.method}>
+            <Select value={form.watch("method")} onValueChange={(m) => form.setValue("method", m)}>
+              <SelectTrigger id={id("method")} {...invalid("method")}>
                 <SelectValue />
               </SelectTrigger>
               <SelectContent>
-                {["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => (
+                {httpRequestConfig.shape.method.unwrap().options.map((m) => (
                   <SelectItem key={m} value={m}>
                     {m}
                   </SelectItem>
                 ))}
               </SelectContent>
             </Select>
-          </div>
+          </FieldRow>
         )}
-        <div className="grid gap-1 sm:col-start-2">
-          <Label htmlFor={id("url")}>URL</Label>
-          <Input
-            id={id("url")}
-            value={v.url}
-            onChange={(e) => set("url", e.target.value)}
-            placeholder="https://api.example.com/orders/{{input.orderId}}"
-            aria-invalid={Boolean(errors.url)}
-          />
-          {errors.url && <p className="text-destructive text-xs">{errors.url}</p>}
+        <div className="sm:col-start-2">
+          <FieldRow id={id("url")} label="URL" error={errors.url}>
+            <Input
+              id={id("url")}
+              placeholder="https://api.example.com/orders/{{input.orderId}}"
+              {...form.register("url")}
+              {...invalid("url")}
+            />
+          </FieldRow>
         </div>
       </div>
-      {v.kind === "http_request" ? (
-        <div className="grid gap-1">
-          <Label htmlFor={id("body")}>Body template (optional)</Label>
+      {kind === "http_request" ? (
+        <FieldRow id={id("body")} label="Body template (optional)" error={errors.body}>
           <Textarea
             id={id("body")}
-            value={v.body}
-            onChange={(e) => set("body", e.target.value)}
             rows={3}
             placeholder='{"id": "{{input.orderId}}", "text": "{{event.text}}"}'
+            {...form.register("body")}
+            {...invalid("body")}
           />
-        </div>
+        </FieldRow>
       ) : (
-        <div className="grid gap-1">
-          <Label htmlFor={id("secret")}>Signing secret (optional)</Label>
+        <FieldRow id={id("secret")} label="Signing secret (optional)" error={errors.secret}>
           <Input
             id={id("secret")}
             type="password"
             autoComplete="off"
-            value={v.secret}
-            onChange={(e) => set("secret", e.target.value)}
             placeholder={c.secretSet ? "A secret is set; leave empty to keep it" : ""}
+            {...form.register("secret")}
+            {...invalid("secret")}
           />
-        </div>
+        </FieldRow>
       )}
       <div className="grid gap-3 sm:grid-cols-[1fr_10rem]">
-        <div className="grid gap-1">
-          <Label htmlFor={id("headers")}>Headers (one “Name: value” per line, optional)</Label>
+        <FieldRow
+          id={id("headers")}
+          label="Headers (one “Name: value” per line, optional)"
+          error={errors.headers}
+        >
           <Textarea
             id={id("headers")}
-            value={v.headers}
-            onChange={(e) => set("headers", e.target.value)}
             rows={2}
             placeholder="Authorization: Bearer …"
-            aria-invalid={Boolean(errors.headers)}
+            {...form.register("headers")}
+            {...invalid("headers")}
           />
-          {errors.headers && <p className="text-destructive text-xs">{errors.headers}</p>}
-        </div>
-        <div className="grid content-start gap-1">
-          <Label htmlFor={id("timeout")}>Timeout (ms)</Label>
+        </FieldRow>
+        <FieldRow id={id("timeoutMs")} label="Timeout (ms)" error={errors.timeoutMs}>
           <Input
-            id={id("timeout")}
+            id={id("timeoutMs")}
             type="number"
-            min={500}
-            max={30000}
             step={500}
-            value={v.timeoutMs}
-            onChange={(e) => set("timeoutMs", e.target.value)}
-            aria-invalid={Boolean(errors.timeoutMs)}
+            {...form.register("timeoutMs")}
+            {...invalid("timeoutMs")}
           />
-          {errors.timeoutMs && <p className="text-destructive text-xs">{errors.timeoutMs}</p>}
-        </div>
+        </FieldRow>
       </div>
-      <div className="grid gap-1">
-        <Label htmlFor={id("input-schema")}>Input schema (JSON Schema, optional)</Label>
+      <FieldRow
+        id={id("inputSchema")}
+        label="Input schema (JSON Schema, optional)"
+        error={errors.inputSchema}
+      >
         <Textarea
-          id={id("input-schema")}
-          value={v.inputSchema}
-          onChange={(e) => set("inputSchema", e.target.value)}
+          id={id("inputSchema")}
           rows={3}
           className="font-mono text-xs"
           placeholder={
@@ -248,17 +272,13 @@ export function AbilityForm({
               ? `Empty: derived from the templates:\n${JSON.stringify(ability.inputSchema)}`
               : 'Empty: derived from the templates ({{input.id}} becomes a required "id")'
           }
-          aria-invalid={Boolean(errors.inputSchema)}
+          {...form.register("inputSchema")}
+          {...invalid("inputSchema")}
         />
-        {errors.inputSchema && <p className="text-destructive text-xs">{errors.inputSchema}</p>}
-      </div>
-      {errors.form && (
-        <p role="alert" className="text-destructive text-xs">
-          {errors.form}
-        </p>
-      )}
+      </FieldRow>
+      <FormAlert message={errors.form} />
       <div className="flex gap-2">
-        <Button type="submit" size="sm" disabled={pending}>
+        <Button type="submit" size="sm" disabled={form.formState.isSubmitting}>
           Save ability
         </Button>
         <Button type="button" size="sm" variant="ghost" onClick={onDone}>

@@ -3,12 +3,20 @@ import { PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
 import { ConfirmButton } from "@/components/common/confirm-button";
+import { CreateByNameForm } from "@/components/common/create-by-name-form";
+import {
+  FieldRow,
+  FormAlert,
+  setServerErrors,
+  useFormMessages,
+  useSchemaForm,
+} from "@/components/common/schema-form";
 import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { Card, CardDescription, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
+import { createSkillsetSchema, updateSkillsetSchema } from "@/lib/skillsets/schema";
 import { AbilityForm } from "./ability-form";
 import {
   useAbilities,
@@ -21,39 +29,21 @@ import {
 export function SkillsetsView() {
   const skillsets = useSkillsets();
   const { create } = useSkillsetMutations();
-  const [name, setName] = useState("");
   return (
     <>
       <PageHeader
         title="Skillsets"
         description="A skillset is a set of abilities (tools) a bot can call while handling an event: HTTP requests and webhooks."
       />
-      <form
-        className="mb-6 flex flex-col gap-2 sm:flex-row sm:items-end"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate(
-            { name },
-            {
-              onSuccess: () => (setName(""), toast.success("Skillset created")),
-              onError: (err) => toast.error(err.message),
-            },
-          );
-        }}
-      >
-        <div className="grid flex-1 gap-1">
-          <Label htmlFor="skillset-name">New skillset name</Label>
-          <Input
-            id="skillset-name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            maxLength={255}
-          />
-        </div>
-        <Button type="submit" disabled={!name.trim() || create.isPending}>
-          <PlusIcon /> Create skillset
-        </Button>
-      </form>
+      <CreateByNameForm
+        id="skillset-name"
+        label="New skillset name"
+        submitLabel="Create skillset"
+        schema={createSkillsetSchema}
+        onCreate={(input) =>
+          create.mutateAsync(input).then(() => toast.success("Skillset created"))
+        }
+      />
       {skillsets.isPending ? (
         <ListSkeleton />
       ) : skillsets.isError ? (
@@ -176,42 +166,40 @@ function SkillsetCard({ skillset: s }: { skillset: Skillset }) {
 
 function SkillsetDetailsForm({ skillset: s, onDone }: { skillset: Skillset; onDone: () => void }) {
   const { update } = useSkillsetMutations();
-  const [name, setName] = useState(s.name);
-  const [description, setDescription] = useState(s.description ?? "");
+  const form = useSchemaForm({
+    schema: updateSkillsetSchema,
+    toInput: (v: { name: string; description: string }) => ({
+      name: v.name,
+      description: v.description || null,
+    }),
+    defaultValues: { name: s.name, description: s.description ?? "" },
+  });
+  const errors = useFormMessages(form, ["name", "description"]);
+  const id = (field: string) => `skillset-${s.id}-${field}`;
+  const submit = form.handleSubmit(async (input) => {
+    try {
+      await update.mutateAsync({ id: s.id, input });
+      toast.success("Skillset saved");
+      onDone();
+    } catch (error) {
+      setServerErrors(form, error);
+    }
+  });
   return (
-    <form
-      className="grid gap-2"
-      onSubmit={(e) => {
-        e.preventDefault();
-        update.mutate(
-          { id: s.id, input: { name, description: description || null } },
-          {
-            onSuccess: () => (toast.success("Skillset saved"), onDone()),
-            onError: (err) => toast.error(err.message),
-          },
-        );
-      }}
-    >
-      <div className="grid gap-1">
-        <Label htmlFor={`skillset-${s.id}-name`}>Skillset name</Label>
+    <form className="grid gap-2" onSubmit={submit} noValidate>
+      <FieldRow id={id("name")} label="Skillset name" error={errors.name}>
+        <Input id={id("name")} {...form.register("name")} aria-invalid={Boolean(errors.name)} />
+      </FieldRow>
+      <FieldRow id={id("description")} label="Skillset description" error={errors.description}>
         <Input
-          id={`skillset-${s.id}-name`}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          maxLength={255}
+          id={id("description")}
+          {...form.register("description")}
+          aria-invalid={Boolean(errors.description)}
         />
-      </div>
-      <div className="grid gap-1">
-        <Label htmlFor={`skillset-${s.id}-description`}>Skillset description</Label>
-        <Input
-          id={`skillset-${s.id}-description`}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-          maxLength={2000}
-        />
-      </div>
+      </FieldRow>
+      <FormAlert message={errors.form} />
       <div className="flex gap-2">
-        <Button type="submit" size="sm" disabled={!name.trim() || update.isPending}>
+        <Button type="submit" size="sm" disabled={form.formState.isSubmitting}>
           Save skillset
         </Button>
         <Button type="button" size="sm" variant="ghost" onClick={onDone}>

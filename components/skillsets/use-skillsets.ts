@@ -2,25 +2,14 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
 import { fetchAll } from "@/lib/api-lists";
+import type { z } from "zod";
+import type { createAbilitySchema } from "@/lib/skillsets/schema";
+import type { serializeAbility, serializeSkillset } from "@/lib/skillsets/service";
 
-export type Skillset = { id: string; name: string; description: string | null; createdAt: string };
-export type Ability = {
-  id: string;
-  skillsetId: string;
-  name: string;
-  description: string | null;
-  kind: "http_request" | "webhook";
-  config: Record<string, unknown>;
-  inputSchema: Record<string, unknown>;
-  inputSchemaSource: "derived" | "custom";
-};
-export type AbilityInput = {
-  name: string;
-  description?: string | null;
-  kind: Ability["kind"];
-  config: Record<string, unknown>;
-  inputSchema?: Record<string, unknown> | null;
-};
+/** A skillset and an ability as the API returns them. */
+export type Skillset = ReturnType<typeof serializeSkillset>;
+export type Ability = ReturnType<typeof serializeAbility>;
+export type AbilityInput = z.input<typeof createAbilitySchema>;
 
 export const skillsetsQuery = () =>
   queryOptions({

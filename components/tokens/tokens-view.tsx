@@ -26,6 +26,7 @@ import {
   TableHeader,
   TableRow,
 } from "@/components/ui/table";
+import { MAX_TOKEN_NAME_LENGTH } from "@/lib/tokens/schema";
 import { useCreateToken, useDeleteToken, useTokens } from "./use-tokens";
 
 export function TokensView() {
@@ -156,7 +157,7 @@ export function TokensView() {
                   id="token-name"
                   value={name}
                   onChange={(e) => setName(e.target.value)}
-                  maxLength={100}
+                  maxLength={MAX_TOKEN_NAME_LENGTH}
                   required
                   autoFocus
                 />

@@ -3,6 +3,7 @@ import { useMemo } from "react";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { previewSchedule } from "@/lib/schedules/describe";
+import { MAX_SCHEDULE_LENGTH } from "@/lib/schedules/parse";
 
 /** Schedule input with live validation, the schedule in words and its next five runs. */
 export function ScheduleField({
@@ -31,7 +32,7 @@ export function ScheduleField({
         placeholder="0 9 * * 1-5, 15m, PT1H or 2030-01-01T09:00"
         aria-invalid={Boolean(error)}
         aria-describedby="trigger-schedule-help"
-        maxLength={200}
+        maxLength={MAX_SCHEDULE_LENGTH}
         autoComplete="off"
       />
       <div id="trigger-schedule-help" className="text-muted-foreground text-xs" aria-live="polite">

@@ -26,6 +26,7 @@ import {
   TableHeader,
   TableRow,
 } from "@/components/ui/table";
+import { MAX_EVENT_SEARCH_LENGTH } from "@/lib/events/schema";
 import type { Trigger, TriggerEvent } from "./types";
 import {
   useBulkEventAction,
@@ -184,7 +185,7 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
             type="search"
             placeholder="Text anywhere in the payload"
             value={search}
-            maxLength={200}
+            maxLength={MAX_EVENT_SEARCH_LENGTH}
             onChange={(ev) => setSearch(ev.target.value)}
           />
         </div>

@@ -1,9 +1,16 @@
 "use client";
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { useBlueprints } from "@/components/blueprints/use-blueprints";
 import { useBots } from "@/components/bots/use-bots";
 import { OptionSelect } from "@/components/common/option-select";
+import {
+  FieldRow,
+  FormAlert,
+  setServerErrors,
+  useFormMessages,
+  useSchemaForm,
+} from "@/components/common/schema-form";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -16,7 +23,12 @@ import {
 } from "@/components/ui/select";
 import { Switch } from "@/components/ui/switch";
 import { Textarea } from "@/components/ui/textarea";
-import { formErrors } from "@/lib/api-client";
+import {
+  createTriggerSchema,
+  DEFAULT_SESSION_DURATION_MS,
+  LIMIT_RANGES,
+  updateTriggerSchema,
+} from "@/lib/triggers/schema";
 import { FilterField } from "./filter-field";
 import { PromptField } from "./prompt-field";
 import { ScheduleField } from "./schedule-field";
@@ -42,7 +54,7 @@ function browserTimezone() {
   }
 }
 
-type Errors = Partial<Record<string, string>>;
+/** The fields this form shows an error under; any other issue goes to the form-level message. */
 const FIELDS = [
   "name",
   "description",
@@ -58,6 +70,87 @@ const FIELDS = [
   "maxIterations",
   "maxTime",
 ];
+const fieldOf = (path: string) => (path === "triggerSchedule" ? "schedule" : path);
+
+type TriggerFormValues = {
+  name: string;
+  description: string;
+  botId: string;
+  authenticate: boolean;
+  schedule: string;
+  timezone: string;
+  /** A preset in milliseconds, or "custom" with `sessionMinutes`. */
+  sessionDuration: string;
+  sessionMinutes: string;
+  blueprintId: string;
+  prompt: string;
+  filter: string;
+  verification: SourceValue;
+  maxIterations: string;
+  /** Seconds here, milliseconds in the API. */
+  maxTime: string;
+};
+
+const numberOrNaN = (text: string) => (text.trim() === "" ? Number.NaN : Number(text));
+
+/** The request body from the controls; the trigger schema then checks it as the route will. */
+function toTriggerInput(v: TriggerFormValues) {
+  const source = v.verification;
+  return {
+    name: v.name.trim() || null,
+    description: v.description.trim() || null,
+    botId: v.botId,
+    authenticate: v.authenticate,
+    schedule: v.schedule.trim() || null,
+    timezone: v.timezone.trim() || "UTC",
+    sessionDuration:
+      v.sessionDuration === "custom"
+        ? Math.round(numberOrNaN(v.sessionMinutes) * MINUTE)
+        : Number(v.sessionDuration),
+    blueprintId: v.blueprintId === NONE ? null : v.blueprintId,
+    prompt: v.prompt.trim() ? v.prompt : null,
+    filter: v.filter.trim() ? v.filter : null,
+    verification: {
+      type: source.type,
+      ...(source.secret.trim() && { secret: source.secret.trim() }),
+      ...(source.type === "hmac" && {
+        header: source.header.trim(),
+        algorithm: source.algorithm,
+        encoding: source.encoding,
+        prefix: source.prefix || null,
+      }),
+    },
+    maxIterations: numberOrNaN(v.maxIterations),
+    maxTime: Math.round(numberOrNaN(v.maxTime) * 1000),
+  };
+}
+
+function initialValues(initial?: Trigger): TriggerFormValues {
+  const session = initial?.sessionDuration ?? DEFAULT_SESSION_DURATION_MS;
+  return {
+    name: initial?.name ?? "",
+    description: initial?.description ?? "",
+    botId: initial?.botId ?? "",
+    authenticate: initial?.authenticate ?? true,
+    schedule: initial?.schedule ?? "",
+    timezone: initial?.timezone ?? browserTimezone(),
+    sessionDuration: SESSION_PRESETS.some((p) => p.ms === session) ? String(session) : "custom",
+    sessionMinutes: String(Math.round(session / MINUTE)),
+    blueprintId: initial?.blueprintId ?? NONE,
+    prompt: initial?.prompt ?? "",
+    filter: initial?.filter ?? "",
+    verification: {
+      type: initial?.verification.type ?? "bearer",
+      secret: "",
+      header: initial?.verification.header ?? "",
+      algorithm: initial?.verification.algorithm ?? "sha256",
+      encoding: initial?.verification.encoding ?? "hex",
+      prefix: initial?.verification.prefix ?? "",
+    },
+    maxIterations: String(initial?.maxIterations ?? LIMIT_RANGES.maxIterations.default),
+    maxTime: String((initial?.maxTime ?? LIMIT_RANGES.maxTime.default) / 1000),
+  };
+}
 
 export function TriggerForm({
   initial,
@@ -75,106 +168,47 @@ export function TriggerForm({
       typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC"],
     [],
   );
-  const initialSession = initial?.sessionDuration ?? 60 * MINUTE;
-  const [v, setV] = useState({
-    name: initial?.name ?? "",
-    description: initial?.description ?? "",
-    botId: initial?.botId ?? "",
-    authenticate: initial?.authenticate ?? true,
-    schedule: initial?.schedule ?? "",
-    timezone: initial?.timezone ?? browserTimezone(),
-    sessionPreset: SESSION_PRESETS.some((p) => p.ms === initialSession)
-      ? String(initialSession)
-      : "custom",
-    sessionMinutes: String(Math.round(initialSession / MINUTE)),
-    blueprintId: initial?.blueprintId ?? NONE,
-    prompt: initial?.prompt ?? "",
-    filter: initial?.filter ?? "",
-    source: {
-      type: initial?.verification.type ?? "bearer",
-      secret: "",
-      header: initial?.verification.header ?? "",
-      algorithm: initial?.verification.algorithm ?? "sha256",
-      encoding: initial?.verification.encoding ?? "hex",
-      prefix: initial?.verification.prefix ?? "",
-    } as SourceValue,
-    maxIterations: String(initial?.maxIterations ?? 6),
-    maxTimeSeconds: String((initial?.maxTime ?? 60_000) / 1000),
+  const form = useSchemaForm({
+    schema: initial ? updateTriggerSchema : createTriggerSchema,
+    toInput: toTriggerInput,
+    defaultValues: initialValues(initial),
   });
-  const [errors, setErrors] = useState<Errors>({});
-  const [pending, setPending] = useState(false);
-  const set = <K extends keyof typeof v>(k: K, value: (typeof v)[K]) =>
-    setV((s) => ({ ...s, [k]: value }));
+  const errors = useFormMessages(form, FIELDS, fieldOf);
+  const v = form.watch();
+  const set = <K extends keyof TriggerFormValues>(k: K, value: TriggerFormValues[K]) =>
+    form.setValue(k, value as never, { shouldDirty: true });
+  const invalid = (id: string, field: string) =>
+    errors[field] ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {};
 
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    const next: Errors = {};
-    if (!v.botId) next.botId = "Choose the bot that will process events";
-    const minutes = Number(v.sessionMinutes);
-    if (v.sessionPreset === "custom" && (!Number.isFinite(minutes) || minutes < 0))
-      next.sessionDuration = "Enter a number of minutes (0 or more)";
-    setErrors(next);
-    if (Object.keys(next).length) return;
-    setPending(true);
+  const submit = form.handleSubmit(async (input) => {
     try {
-      await onSubmit({
-        name: v.name.trim() || null,
-        description: v.description.trim() || null,
-        botId: v.botId,
-        authenticate: v.authenticate,
-        schedule: v.schedule.trim() || null,
-        timezone: v.timezone.trim() || "UTC",
-        sessionDuration:
-          v.sessionPreset === "custom" ? Math.round(minutes * MINUTE) : Number(v.sessionPreset),
-        blueprintId: v.blueprintId === NONE ? null : v.blueprintId,
-        prompt: v.prompt.trim() ? v.prompt : null,
-        filter: v.filter.trim() ? v.filter : null,
-        verification: {
-          type: v.source.type,
-          ...(v.source.secret.trim() && { secret: v.source.secret.trim() }),
-          ...(v.source.type === "hmac" && {
-            header: v.source.header.trim(),
-            algorithm: v.source.algorithm,
-            encoding: v.source.encoding,
-            prefix: v.source.prefix || null,
-          }),
-        },
-        maxIterations: Number(v.maxIterations),
-        maxTime: Math.round(Number(v.maxTimeSeconds) * 1000),
-      });
+      await onSubmit(input);
     } catch (error) {
-      setErrors(
-        formErrors(error, FIELDS, (path) => (path === "triggerSchedule" ? "schedule" : path)),
-      );
-    } finally {
-      setPending(false);
+      setServerErrors(form, error);
     }
-  }
+  });
 
   return (
     <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
       <FieldRow id="trigger-name" label="Name" error={errors.name}>
         <Input
           id="trigger-name"
-          value={v.name}
-          onChange={(e) => set("name", e.target.value)}
-          maxLength={255}
           placeholder="Order processing"
-          aria-invalid={Boolean(errors.name)}
+          {...form.register("name")}
+          {...invalid("trigger-name", "name")}
         />
       </FieldRow>
       <FieldRow id="trigger-description" label="Description" error={errors.description}>
         <Textarea
           id="trigger-description"
-          value={v.description}
-          onChange={(e) => set("description", e.target.value)}
-          maxLength={2000}
           rows={2}
+          {...form.register("description")}
+          {...invalid("trigger-description", "description")}
         />
       </FieldRow>
       <FieldRow id="trigger-bot" label="Bot" error={errors.botId}>
         <Select value={v.botId} onValueChange={(value) => set("botId", value)}>
-          <SelectTrigger id="trigger-bot" aria-invalid={Boolean(errors.botId)}>
+          <SelectTrigger id="trigger-bot" {...invalid("trigger-bot", "botId")}>
             <SelectValue placeholder={bots.isPending ? "Loading bots…" : "Choose a bot"} />
           </SelectTrigger>
           <SelectContent>
@@ -210,8 +244,8 @@ export function TriggerForm({
       </div>
       {v.authenticate && (
         <SourceField
-          value={v.source}
-          onChange={(source) => set("source", source)}
+          value={v.verification}
+          onChange={(source) => set("verification", source)}
           secretSet={Boolean(initial?.verification.secretSet)}
           errors={errors}
         />
@@ -232,10 +266,9 @@ export function TriggerForm({
         <Input
           id="trigger-timezone"
           list="timezones"
-          value={v.timezone}
-          onChange={(e) => set("timezone", e.target.value)}
           autoComplete="off"
-          aria-invalid={Boolean(errors.timezone)}
+          {...form.register("timezone")}
+          {...invalid("trigger-timezone", "timezone")}
         />
         <datalist id="timezones">
           {timezones.map((tz) => (
@@ -243,10 +276,18 @@ export function TriggerForm({
           ))}
         </datalist>
       </FieldRow>
-      <FieldRow id="trigger-session" label="Session duration" error={errors.sessionDuration}>
+      <FieldRow
+        id="trigger-session"
+        label="Session duration"
+        error={errors.sessionDuration}
+        hint="Events with the same session key inside this window continue one conversation."
+      >
         <div className="flex flex-col gap-2 sm:flex-row">
-          <Select value={v.sessionPreset} onValueChange={(value) => set("sessionPreset", value)}>
-            <SelectTrigger id="trigger-session">
+          <Select
+            value={v.sessionDuration}
+            onValueChange={(value) => set("sessionDuration", value)}
+          >
+            <SelectTrigger id="trigger-session" {...invalid("trigger-session", "sessionDuration")}>
               <SelectValue />
             </SelectTrigger>
             <SelectContent>
@@ -258,20 +299,16 @@ export function TriggerForm({
               <SelectItem value="custom">Custom…</SelectItem>
             </SelectContent>
           </Select>
-          {v.sessionPreset === "custom" && (
+          {v.sessionDuration === "custom" && (
             <Input
               aria-label="Session duration in minutes"
               type="number"
               min={0}
-              value={v.sessionMinutes}
-              onChange={(e) => set("sessionMinutes", e.target.value)}
               className="sm:w-40"
+              {...form.register("sessionMinutes")}
             />
           )}
         </div>
-        <p className="text-muted-foreground text-xs">
-          Events with the same session key inside this window continue one conversation.
-        </p>
       </FieldRow>
       <PromptField
         value={v.prompt}
@@ -288,22 +325,20 @@ export function TriggerForm({
           <Input
             id="trigger-max-iterations"
             type="number"
-            min={1}
-            max={20}
-            value={v.maxIterations}
-            onChange={(e) => set("maxIterations", e.target.value)}
-            aria-invalid={Boolean(errors.maxIterations)}
+            min={LIMIT_RANGES.maxIterations.min}
+            max={LIMIT_RANGES.maxIterations.max}
+            {...form.register("maxIterations")}
+            {...invalid("trigger-max-iterations", "maxIterations")}
           />
         </FieldRow>
         <FieldRow id="trigger-max-time" label="Time per run (seconds)" error={errors.maxTime}>
           <Input
             id="trigger-max-time"
             type="number"
-            min={1}
-            max={300}
-            value={v.maxTimeSeconds}
-            onChange={(e) => set("maxTimeSeconds", e.target.value)}
-            aria-invalid={Boolean(errors.maxTime)}
+            min={LIMIT_RANGES.maxTime.min / 1000}
+            max={LIMIT_RANGES.maxTime.max / 1000}
+            {...form.register("maxTime")}
+            {...invalid("trigger-max-time", "maxTime")}
           />
         </FieldRow>
       </div>
@@ -316,38 +351,10 @@ export function TriggerForm({
           options={blueprints.data?.map((b) => ({ value: b.id, label: b.name }))}
         />
       </FieldRow>
-      {errors.form && (
-        <p role="alert" className="text-destructive text-sm">
-          {errors.form}
-        </p>
-      )}
-      <Button type="submit" disabled={pending}>
-        {pending ? "Saving…" : submitLabel}
+      <FormAlert message={errors.form} />
+      <Button type="submit" disabled={form.formState.isSubmitting}>
+        {form.formState.isSubmitting ? "Saving…" : submitLabel}
       </Button>
     </form>
-  );
-}
-
-function FieldRow({
-  id,
-  label,
-  error,
-  children,
-}: {
-  id: string;
-  label: string;
-  error?: string;
-  children: React.ReactNode;
-}) {
-  return (
-    <div className="grid gap-2">
-      <Label htmlFor={id}>{label}</Label>
-      {children}
-      {error && (
-        <p className="text-destructive text-sm" data-testid={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
   );
 }

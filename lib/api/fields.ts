@@ -32,4 +32,9 @@ export const metaFilter = z
   )
   .refine((m) => Object.keys(m).length <= 10, "at most 10 meta filters");
 
-export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+/** A timestamp as the API writes it; a required date stays a string in the serializers' types. */
+export function iso(d: Date): string;
+export function iso(d: Date | null | undefined): string | null;
+export function iso(d: Date | null | undefined) {
+  return d ? d.toISOString() : null;
+}

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { listWithoutMetaQuerySchema } from "@/lib/api/pagination";
 
+/** Payload search text, in characters. */
+export const MAX_EVENT_SEARCH_LENGTH = 200;
+
 export const EVENT_STATUSES = [
   "queued",
   "processing",
@@ -15,7 +18,7 @@ export const listEventsQuerySchema = listWithoutMetaQuerySchema.extend({
   status: z.enum(EVENT_STATUSES).optional(),
   kind: z.enum(EVENT_KINDS).optional(),
   /** Text anywhere in the payload (case-insensitive). */
-  search: z.string().trim().min(1).max(200).optional(),
+  search: z.string().trim().min(1).max(MAX_EVENT_SEARCH_LENGTH).optional(),
   /** Received at or after / before these times. */
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),

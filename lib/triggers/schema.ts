@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { descriptionField, idRef, metaField, metaFilter, nameField } from "@/lib/api/fields";
+import {
+  descriptionField,
+  idRef,
+  LIMITS,
+  metaField,
+  metaFilter,
+  nameField,
+} from "@/lib/api/fields";
 import { listQuerySchema } from "@/lib/api/pagination";
 import { isValidTimezone, MAX_SCHEDULE_LENGTH } from "@/lib/schedules/parse";
 import { MAX_PROMPT_LENGTH, promptPlaceholderIssue } from "./prompt";
@@ -18,7 +25,7 @@ const timezoneField = z
   .string()
   .refine(isValidTimezone, "must be an IANA time zone such as Europe/Berlin or UTC");
 const sessionDurationField = z
-  .number()
+  .number({ error: "must be a number" })
   .int("must be a whole number of milliseconds")
   .min(0, "must not be negative")
   .max(MAX_SESSION_DURATION_MS, "must be at most 90 days (7776000000 ms)");
@@ -39,7 +46,7 @@ export const LIMIT_RANGES = {
 const fields = {
   name: nameField.nullish(),
   description: descriptionField.nullish(),
-  botId: idRef,
+  botId: z.string().trim().min(1, "Choose the bot that will process events").max(LIMITS.id),
   authenticate: z.boolean(),
   // The seed calls it triggerSchedule, the SDK schedule; both are accepted.
   triggerSchedule: scheduleField.nullish(),
@@ -59,13 +66,18 @@ const fields = {
     .nullish(),
   /** Model steps (calls) per run. */
   maxIterations: z
-    .number()
-    .int()
-    .min(LIMIT_RANGES.maxIterations.min)
-    .max(LIMIT_RANGES.maxIterations.max)
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(LIMIT_RANGES.maxIterations.min, `must be at least ${LIMIT_RANGES.maxIterations.min}`)
+    .max(LIMIT_RANGES.maxIterations.max, `must be at most ${LIMIT_RANGES.maxIterations.max}`)
     .nullish(),
   /** Milliseconds per run. */
-  maxTime: z.number().int().min(LIMIT_RANGES.maxTime.min).max(LIMIT_RANGES.maxTime.max).nullish(),
+  maxTime: z
+    .number({ error: "must be a number" })
+    .int("must be a whole number of milliseconds")
+    .min(LIMIT_RANGES.maxTime.min, "must be at least 1 second (1000 ms)")
+    .max(LIMIT_RANGES.maxTime.max, "must be at most 5 minutes (300000 ms)")
+    .nullish(),
   // null: the server default (RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST)
   rateLimitPerSecond: z.number().int().min(1).max(100_000).nullish(),
   rateLimitBurst: z.number().int().min(1).max(1_000_000).nullish(),
