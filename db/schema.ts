@@ -190,6 +190,11 @@ export const triggers = pgTable(
     rateLimitPerSecond: integer("rate_limit_per_second"),
     rateLimitBurst: integer("rate_limit_burst"),
     rejectedCount: bigint("rejected_count", { mode: "number" }).notNull().default(0),
+    /** Model tokens a calendar month (UTC) may use; null: no limit. */
+    monthlyTokenBudget: bigint("monthly_token_budget", { mode: "number" }),
+    /** Tokens used in `tokensMonth` (the first instant of that UTC month), kept by each completed run. */
+    tokensUsed: bigint("tokens_used", { mode: "number" }).notNull().default(0),
+    tokensMonth: ts("tokens_month"),
     lastTriggerAt: ts("last_trigger_at"),
     nextTriggerAt: ts("next_trigger_at"),
     createdAt: createdAt(),
@@ -307,6 +312,9 @@ export const triggerEvents = pgTable(
     attempts: integer("attempts").notNull().default(0),
     error: text("error"),
     conversationId: text("conversation_id"),
+    /** Model tokens the run used (summed over its model calls); null: no model call reported any. */
+    inputTokens: integer("input_tokens"),
+    outputTokens: integer("output_tokens"),
     dispatchedAt: ts("dispatched_at"),
     lockedUntil: ts("locked_until"),
     startedAt: ts("started_at"),
@@ -341,8 +349,45 @@ export const triggerEvents = pgTable(
     uniqueIndex("trigger_events_schedule_uq")
       .on(t.triggerId, t.scheduledFor)
       .where(sql`${t.scheduledFor} is not null`),
+    // the account overview's latest failures
+    index("trigger_events_owner_failed_idx")
+      .on(t.ownerId, t.id)
+      .where(sql`${t.status} = 'failed'`),
   ],
 );
+
+/**
+ * Events per trigger, hour (of arrival) and status, rolled up from
+ * trigger_events by the runner's tick (lib/stats/rollup.ts) so that charts
+ * read a few hundred rows whatever the history; the hours after the rollup's
+ * watermark are read live.
+ */
+export const eventStatsHourly = pgTable(
+  "event_stats_hourly",
+  {
+    triggerId: text("trigger_id")
+      .notNull()
+      .references(() => triggers.id, { onDelete: "cascade" }),
+    ownerId: text("owner_id").notNull(),
+    hour: ts("hour").notNull(),
+    status: text("status").$type<EventStatus>().notNull(),
+    events: integer("events").notNull(),
+    /** End-to-end latency (arrival to final status) counts per bucket of LATENCY_BUCKETS_MS. */
+    latencyBuckets: integer("latency_buckets").array().notNull(),
+    inputTokens: bigint("input_tokens", { mode: "number" }).notNull().default(0),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.triggerId, t.hour, t.status] }),
+    index("event_stats_hourly_owner_idx").on(t.ownerId, t.hour),
+  ],
+);
+
+/** How far each rollup has got: every hour before `through` is rolled up. */
+export const rollupWatermarks = pgTable("rollup_watermarks", {
+  name: text("name").primaryKey(),
+  through: ts("through").notNull(),
+});
 
 export type User = typeof users.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;

@@ -1,15 +1,17 @@
 import { inngest } from "@/inngest/client";
 import { deleteExpired, redispatchStale } from "@/lib/jobs/sweep";
 import { runScheduleTick } from "@/lib/schedules/tick";
+import { rollUpStats } from "@/lib/stats/rollup";
 
 // Every minute: queue due scheduled runs; re-send events whose hand-off to Inngest failed or whose
-// run died with its lease; delete what is past retention.
+// run died with its lease; delete what is past retention; roll the closed hours into the chart stats.
 export const scheduleTick = inngest.createFunction(
   { id: "schedule-tick", name: "Schedule tick", triggers: [{ cron: "* * * * *" }] },
   async ({ step }) => {
     const tick = await step.run("tick", () => runScheduleTick());
     const sweep = await step.run("redispatch", () => redispatchStale());
     const retention = await step.run("retention", () => deleteExpired());
-    return { ...tick, ...sweep, deleted: retention };
+    const rollup = await step.run("stats rollup", () => rollUpStats());
+    return { ...tick, ...sweep, deleted: retention, rolledUp: rollup?.hours ?? 0 };
   },
 );

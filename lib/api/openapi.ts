@@ -1,4 +1,5 @@
 import "server-only";
+import { usageQuerySchema } from "@/lib/stats/schema";
 import {
   extendZodWithOpenApi,
   OpenAPIRegistry,
@@ -170,7 +171,21 @@ export const ROUTES: Route[] = [
   {
     method: "get",
     path: "/integration/trigger/{id}/event/stats",
-    summary: "Events per hour over the last 24 hours",
+    summary:
+      "Events per hour over 24 hours and per day over 30 days, by status, with end-to-end latency p50/p95 and tokens",
+  },
+  {
+    method: "get",
+    path: "/integration/trigger/{id}/usage",
+    summary:
+      "Model tokens the trigger's runs used (from, to; default this month), per UTC day, and its budget",
+    query: usageQuerySchema,
+  },
+  {
+    method: "get",
+    path: "/account/overview",
+    summary:
+      "The account at a glance: totals, the triggers with failures first, the latest failures",
   },
   {
     method: "post",

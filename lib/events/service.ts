@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { messages, triggerEvents, type Trigger, type TriggerEvent } from "@/db/schema";
@@ -233,37 +233,3 @@ export async function cancelEvent({
 }
 
 /** Events per hour over the last 24 hours, oldest first, for the trigger's overview chart. */
-export async function eventStats({ ownerId, triggerId }: Owner & { triggerId: string }) {
-  const trigger = await getTriggerOrThrow({ ownerId, id: triggerId });
-  const db = await getDb();
-  const hour = 3_600_000;
-  const end = Math.floor(Date.now() / hour) * hour + hour;
-  const start = end - 24 * hour;
-  const rows = await db
-    .select({
-      bucket: sql<string>`floor(extract(epoch from ${triggerEvents.createdAt}) / 3600)`,
-      status: triggerEvents.status,
-      n: count(),
-    })
-    .from(triggerEvents)
-    .where(
-      and(eq(triggerEvents.triggerId, triggerId), gte(triggerEvents.createdAt, new Date(start))),
-    )
-    .groupBy(sql`1`, triggerEvents.status);
-  const hours = Array.from({ length: 24 }, (_, i) => ({
-    hour: new Date(start + i * hour).toISOString(),
-    total: 0,
-    failed: 0,
-    cancelled: 0,
-    filtered: 0,
-  }));
-  for (const r of rows) {
-    const i = Number(r.bucket) - start / hour;
-    if (i < 0 || i >= 24) continue;
-    hours[i].total += Number(r.n);
-    if (r.status === "failed") hours[i].failed += Number(r.n);
-    if (r.status === "cancelled") hours[i].cancelled += Number(r.n);
-    if (r.status === "filtered") hours[i].filtered += Number(r.n);
-  }
-  return { hours, rejectedCount: trigger.rejectedCount };
-}

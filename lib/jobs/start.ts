@@ -4,6 +4,7 @@ import { stampClientAddresses } from "@/lib/api/client-address";
 import { env, usesInngest } from "@/lib/env";
 import { runScheduleTick } from "@/lib/schedules/tick";
 import { sealLegacyCredentials } from "@/lib/skillsets/service";
+import { rollUpStats } from "@/lib/stats/rollup";
 import { inlineRunner } from "./inline-runner";
 import { deleteExpired } from "./sweep";
 
@@ -51,6 +52,7 @@ async function startJobs() {
   runner.start();
   every(TICK_MS, "schedule tick", () => runScheduleTick());
   every(MAINTENANCE_MS, "retention", () => deleteExpired());
+  every(TICK_MS, "stats rollup", () => rollUpStats());
   drainOnSignals(() => runner.drain(env().SHUTDOWN_GRACE_MS));
   console.log("[jobs] Inline runner started: events and schedules are processed in this process.");
 }

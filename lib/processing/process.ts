@@ -18,6 +18,7 @@ import { loadHistory, resolveConversation } from "./conversation";
 import { describeEvent } from "./describe";
 import { touchTrigger } from "./last-trigger";
 import { PermanentError } from "./errors";
+import { addToMonth, checkBudget, runTokens } from "@/lib/stats/usage";
 import { runBot } from "./run-bot";
 import { RunControl, RunStopped, type StopReason } from "./run-control";
 
@@ -45,6 +46,7 @@ export async function processClaimedEvent(
   if (!row) return "gone"; // trigger deleted: its events went with it
   const { trigger, bot } = row;
   if (!bot) throw new PermanentError("The trigger's bot no longer exists");
+  checkBudget(trigger);
 
   const conversation = await resolveConversation(db, event, trigger, bot.id, { run: true }).catch(
     (error) => {
@@ -97,6 +99,7 @@ export async function processClaimedEvent(
   }
 
   const at = now();
+  const tokens = runTokens(reply.modelCalls);
   const finished = await db
     .transaction(async (tx) => {
       const done = await tx
@@ -105,6 +108,8 @@ export async function processClaimedEvent(
           status: "completed",
           completedAt: sql`now()`,
           error: null,
+          inputTokens: tokens?.inputTokens ?? null,
+          outputTokens: tokens?.outputTokens ?? null,
           lockedUntil: null,
           updatedAt: sql`now()`,
         })
@@ -117,6 +122,9 @@ export async function processClaimedEvent(
         )
         .returning({ id: triggerEvents.id });
       if (!done.length) throw new LostClaimError();
+      const spent = tokens ? tokens.inputTokens + tokens.outputTokens : 0;
+      if (spent > 0)
+        await tx.update(triggers).set(addToMonth(spent)).where(eq(triggers.id, trigger.id));
       await tx
         .insert(messages)
         .values({

@@ -81,6 +81,13 @@ const fields = {
   // null: the server default (RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST)
   rateLimitPerSecond: z.number().int().min(1).max(100_000).nullish(),
   rateLimitBurst: z.number().int().min(1).max(1_000_000).nullish(),
+  /** Model tokens per calendar month (UTC); once spent, events fail until the month turns. null: no limit. */
+  monthlyTokenBudget: z
+    .number({ error: "must be a number" })
+    .int("must be a whole number of tokens")
+    .min(1, "must be at least 1 token (leave it empty for no limit)")
+    .max(1_000_000_000_000, "must be at most 10^12 tokens")
+    .nullish(),
 };
 
 export const createTriggerSchema = z.object({

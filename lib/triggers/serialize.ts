@@ -3,6 +3,7 @@ import { iso } from "@/lib/api/fields";
 import { now } from "@/lib/clock";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { describeSchedule } from "@/lib/schedules/describe";
+import { tokensUsedThisMonth } from "@/lib/stats/usage";
 import { publicVerification } from "./verification";
 
 export const eventUrlFor = (baseUrl: string, id: string) =>
@@ -35,6 +36,9 @@ export function serializeTrigger(t: Trigger, baseUrl: string) {
     rateLimitPerSecond: t.rateLimitPerSecond,
     rateLimitBurst: t.rateLimitBurst,
     rejectedCount: t.rejectedCount,
+    monthlyTokenBudget: t.monthlyTokenBudget,
+    /** Tokens the trigger's runs used in the current calendar month (UTC). */
+    tokensUsedThisMonth: tokensUsedThisMonth(t),
     /** Until when the rotated-out secret is still accepted; null when there is none. */
     previousSecretExpiresAt:
       t.previousSecretEnc && t.previousSecretExpiresAt && t.previousSecretExpiresAt > now()

@@ -172,6 +172,7 @@ export async function createTrigger({
     maxTime: input.maxTime ?? LIMIT_RANGES.maxTime.default,
     rateLimitPerSecond: input.rateLimitPerSecond ?? null,
     rateLimitBurst: input.rateLimitBurst ?? null,
+    monthlyTokenBudget: input.monthlyTokenBudget ?? null,
     nextTriggerAt: computeNextTriggerAt(schedule, timezone, now()),
   });
   return { id, secret, eventUrl: eventUrlFor(baseUrl, id) };
@@ -232,6 +233,9 @@ export async function updateTrigger({
         rateLimitPerSecond: input.rateLimitPerSecond,
       }),
       ...(input.rateLimitBurst !== undefined && { rateLimitBurst: input.rateLimitBurst }),
+      ...(input.monthlyTokenBudget !== undefined && {
+        monthlyTokenBudget: input.monthlyTokenBudget,
+      }),
       ...(scheduleChanged && {
         schedule,
         timezone,

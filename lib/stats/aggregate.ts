@@ -1,0 +1,42 @@
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import { LATENCY_BUCKETS_MS } from "./latency";
+
+/**
+ * One row per (trigger, hour of arrival, status) for the events `where`
+ * selects: count, end-to-end latency buckets (finished events only) and
+ * tokens. Shared by the rollup (which stores it) and the live tail after the
+ * rollup's watermark (which reads it), so both count the same way.
+ */
+export function hourlyAggregate(where: SQL) {
+  const latency = sql`(extract(epoch from (e.completed_at - e.created_at)) * 1000)`;
+  const buckets = sql.join(
+    [
+      ...LATENCY_BUCKETS_MS.map(
+        (upper) =>
+          sql`count(*) filter (where e.completed_at is not null and ${latency} <= ${sql.raw(String(upper))})::int`,
+      ),
+      sql`count(*) filter (where e.completed_at is not null)::int`,
+    ],
+    sql`, `,
+  );
+  // cumulative counts per bound (cheap to write as filters), turned into per-bucket counts by the reader
+  return sql`
+    select e.trigger_id as "triggerId", e.owner_id as "ownerId",
+      date_trunc('hour', e.created_at) as hour, e.status,
+      count(*)::int as events,
+      array[${buckets}]::int[] as cumulative,
+      coalesce(sum(e.input_tokens), 0)::bigint as "inputTokens",
+      coalesce(sum(e.output_tokens), 0)::bigint as "outputTokens"
+    from trigger_events e
+    where ${where}
+    group by 1, 2, 3, 4`;
+}
+
+/** Per-bucket counts from the cumulative ones hourlyAggregate selects. */
+export function bucketsOf(cumulative: readonly (number | string)[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < cumulative.length; i++)
+    out.push(Number(cumulative[i]) - (i ? Number(cumulative[i - 1]) : 0));
+  return out;
+}

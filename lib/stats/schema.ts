@@ -1,0 +1,19 @@
+import { z } from "zod";
+
+const DAY = 24 * 3_600_000;
+
+export const usageQuerySchema = z
+  .object({
+    /** ISO date or time; default: the start of the current month (UTC). */
+    from: z.coerce.date({ error: "must be an ISO date such as 2026-11-01" }).optional(),
+    /** ISO date or time, exclusive; default: now. */
+    to: z.coerce.date({ error: "must be an ISO date such as 2026-12-01" }).optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from < q.to, {
+    message: "from must be before to",
+    path: ["from"],
+  })
+  .refine((q) => !q.from || !q.to || q.to.getTime() - q.from.getTime() <= 400 * DAY, {
+    message: "the range may span at most 400 days",
+    path: ["to"],
+  });

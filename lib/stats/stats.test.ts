@@ -1,0 +1,156 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { eventStatsHourly, triggerEvents } from "@/db/schema";
+import { idBefore, newId } from "@/lib/ids";
+import { claimBatch } from "@/lib/processing/claim";
+import { attemptEvent } from "@/lib/processing/process";
+import { seedEvent, seedTrigger } from "@/test/seed";
+import { quantile } from "./latency";
+import { rollUpStats } from "./rollup";
+import { accountOverview, eventStats, triggerUsage } from "./service";
+import { monthStart, tokensUsedThisMonth } from "./usage";
+
+const HOUR = 3_600_000;
+const hourStart = (offset: number) => Math.floor(Date.now() / HOUR) * HOUR + offset * HOUR;
+/** An event id from `at` (ids sort by time, and the rollup reads ranges of them). */
+const idAt = (at: Date) => idBefore("event", at).slice(0, -16) + newId("event").slice(-16);
+
+type Seeded = { id: string; ownerId: string };
+async function seedAt(trigger: Seeded, at: number, extra: Parameters<typeof seedEvent>[1] = {}) {
+  const createdAt = new Date(at);
+  const id = idAt(createdAt);
+  await seedEvent(trigger, { id, createdAt, ...extra });
+  return id;
+}
+const finished = (at: number, status: "completed" | "failed", latencyMs: number, tokens = 0) => ({
+  status,
+  completedAt: new Date(at + latencyMs),
+  ...(tokens && { inputTokens: tokens, outputTokens: tokens / 2 }),
+});
+
+afterAll(async () => {
+  const db = await getDb();
+  await db.execute(sql`delete from rollup_watermarks`);
+  await db.execute(sql`delete from event_stats_hourly`);
+});
+
+describe("charts", () => {
+  it("count by hour and status with latency quantiles and tokens, the same read live and from the rollup", async () => {
+    const trigger = await seedTrigger();
+    const three = hourStart(-3) + 600_000;
+    for (const ms of [200, 200, 800, 3_000])
+      await seedAt(trigger, three, finished(three, "completed", ms, 10));
+    await seedAt(trigger, three, finished(three, "failed", 50));
+    await seedAt(trigger, hourStart(-1) + 60_000, { status: "filtered" });
+    await seedAt(trigger, hourStart(-1) + 60_000, { status: "filtered" });
+    await seedAt(trigger, Date.now(), { lockedUntil: new Date(Date.now() + HOUR) });
+
+    const live = await eventStats({ ownerId: trigger.ownerId, triggerId: trigger.id });
+    const h = live.hours[20]; // three hours before the current one
+    expect(h).toMatchObject({ total: 5, failed: 1, inputTokens: 40, outputTokens: 20 });
+    expect(h.byStatus).toMatchObject({ completed: 4, failed: 1, queued: 0 });
+    // 50, 200, 200, 800, 3000 ms: the median lies in the 100-250 bucket, p95 in 2.5-5 s
+    expect(h.p50).toBeGreaterThan(100);
+    expect(h.p50).toBeLessThanOrEqual(250);
+    expect(h.p95).toBeGreaterThan(2_500);
+    expect(h.p95).toBeLessThanOrEqual(5_000);
+    expect(live.hours[22]).toMatchObject({ total: 2, filtered: 2, p50: null });
+    expect(live.hours[23].byStatus.queued).toBe(1);
+    const today = live.days[29];
+    expect(today.day).toBe(new Date().toISOString().slice(0, 10));
+    const sumDays = live.days.reduce((a, d) => a + d.total, 0);
+    expect(sumDays).toBe(8);
+
+    expect((await rollUpStats(new Date()))?.hours).toBeGreaterThan(0);
+    const db = await getDb();
+    const rolled = await db
+      .select()
+      .from(eventStatsHourly)
+      .where(eq(eventStatsHourly.triggerId, trigger.id));
+    expect(rolled.map((r) => [r.status, r.events]).sort()).toEqual([
+      ["completed", 4],
+      ["failed", 1],
+      ["filtered", 2],
+    ]);
+    // a second rollup in the same hour does nothing, and reads give the same answer
+    expect(await rollUpStats(new Date())).toBeNull();
+    expect(await eventStats({ ownerId: trigger.ownerId, triggerId: trigger.id })).toEqual(live);
+
+    const overview = await accountOverview({ ownerId: trigger.ownerId });
+    expect(overview.totals).toMatchObject({
+      triggers: 1,
+      events24h: 8,
+      failed24h: 1,
+      tokens30d: 60,
+    });
+    expect(overview.triggers[0]).toMatchObject({ id: trigger.id, failed24h: 1 });
+    expect(overview.latestFailures).toHaveLength(1);
+
+    const usage = await triggerUsage({
+      ownerId: trigger.ownerId,
+      triggerId: trigger.id,
+      query: { from: new Date(hourStart(-24)) },
+    });
+    expect(usage).toMatchObject({ inputTokens: 40, outputTokens: 20, totalTokens: 60, events: 8 });
+  });
+
+  it("an event still pending at one rollup is counted under its final status by the next", async () => {
+    const trigger = await seedTrigger();
+    // arrived in the last closed hour, which the next rollup rolls again anyway
+    const at = hourStart(-1) + 120_000;
+    const id = await seedAt(trigger, at, { lockedUntil: new Date(Date.now() + HOUR) });
+    await rollUpStats(new Date(hourStart(2)));
+    const db = await getDb();
+    const before = await db
+      .select()
+      .from(eventStatsHourly)
+      .where(eq(eventStatsHourly.triggerId, trigger.id));
+    expect(before.map((r) => r.status)).toEqual(["queued"]);
+
+    await db
+      .update(triggerEvents)
+      .set(finished(at, "completed", 1_000))
+      .where(eq(triggerEvents.id, id));
+    // far enough on that the last closed hours no longer cover it: only the pending mark does
+    await rollUpStats(new Date(hourStart(5)));
+    const stats = await eventStats({ ownerId: trigger.ownerId, triggerId: trigger.id });
+    expect(stats.hours[22].byStatus).toMatchObject({ completed: 1, queued: 0 });
+    const after = await db
+      .select()
+      .from(eventStatsHourly)
+      .where(eq(eventStatsHourly.triggerId, trigger.id));
+    expect(after.map((r) => r.status)).toEqual(["completed"]);
+  });
+});
+
+describe("token budget", () => {
+  it("a spent budget fails the event with a sentence saying why and until when", async () => {
+    const trigger = await seedTrigger("echo", {
+      monthlyTokenBudget: 100,
+      tokensUsed: 100,
+      tokensMonth: monthStart(new Date()),
+    });
+    const id = await seedEvent(trigger);
+    const event = (await claimBatch(50)).claimed.find((e) => e.id === id)!;
+    expect(await attemptEvent(event)).toBe("failed");
+    const db = await getDb();
+    const [row] = await db.select().from(triggerEvents).where(eq(triggerEvents.id, id));
+    expect(row.error).toMatch(/monthly token budget is spent \(100 of 100 tokens/);
+    expect(row.error).toContain(monthStart(new Date(), 1).toISOString().slice(0, 10));
+  });
+
+  it("the month's counter starts over when the month turns", () => {
+    const lastMonth = { tokensUsed: 500, tokensMonth: monthStart(new Date(), -1) };
+    expect(tokensUsedThisMonth(lastMonth)).toBe(0);
+    expect(tokensUsedThisMonth({ ...lastMonth, tokensMonth: monthStart(new Date()) })).toBe(500);
+  });
+});
+
+describe("quantile", () => {
+  it("interpolates inside the bucket and answers null without samples", () => {
+    expect(quantile([], 0.5)).toBeNull();
+    expect(quantile([0, 2], 0.5)).toBe(175); // half-way through 100-250 ms
+    expect(quantile([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3], 0.95)).toBe(300_000);
+  });
+});
