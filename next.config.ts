@@ -4,7 +4,15 @@ import { ALL_SECURITY_HEADERS, API_SECURITY_HEADERS } from "./lib/api/security-h
 const nextConfig: NextConfig = {
   // PGlite loads its WASM and data files from its package folder, argon2 is a
   // native addon and postgres.js opens sockets: keep them out of the bundle.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres"],
+  // prom-client and pino hold per-process state and load optional modules at run time.
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "@node-rs/argon2",
+    "postgres",
+    "prom-client",
+    "pino",
+    "pino-pretty",
+  ],
   poweredByHeader: false,
   async rewrites() {
     // Event URLs look like ChatBotKit's: /v1/integration/trigger/{id}/event

@@ -94,6 +94,8 @@ test("database outage: 503 within 5 s (never 202, no hang), the server stays up 
     await proxy.restore();
     const restoredAt = Date.now();
     await new Promise((r) => setTimeout(r, 4000));
+    // and ready again once the database answers
+    expect((await fetch(`${server.base}/api/ready`)).status).toBe(200);
     running = false;
     await Promise.all(senders);
 

@@ -27,6 +27,8 @@ const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.
     ...process.env,
     // the production build, run as a test server: TEST_HOOKS (the test clock) is refused under production
     NODE_ENV: "test",
+    // one JSON line per processed event would drown the test output; the observability spec reads them
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     ALLOW_SIGNUP: "true",
     // hundreds of accounts are made from 127.0.0.1 in one run; e2e/auth-throttle.spec.ts checks the defaults
     AUTH_SIGNUPS_PER_IP_PER_HOUR: "1000000",

@@ -84,6 +84,13 @@ const schema = z.object({
   INNGEST_MAX_PER_OWNER: z.coerce.number().int().min(1).max(1000).default(10),
   /** How long a claim on an event lasts unless renewed (a crashed server's events are taken over after it). */
   EVENT_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Bearer token for GET /api/metrics (Prometheus); unset: metrics are off (404). */
+  METRICS_TOKEN: z
+    .string()
+    .min(16, "must be at least 16 characters (openssl rand -hex 16)")
+    .optional(),
+  /** pino level: fatal, error, warn, info (default), debug, trace, silent. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** On SIGTERM/SIGINT: how long running events may finish before they are handed back. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   /** Finished events older than this are deleted (conversations stay); 0 keeps them. */

@@ -1,3 +1,4 @@
+import { errorField, log } from "@/lib/observability/log";
 import type { z } from "zod";
 import { SecretKeyMissingError } from "@/lib/crypto/secrets";
 
@@ -118,7 +119,7 @@ export function toApiError(error: unknown): ApiError {
       headers: { "Retry-After": "5" },
     });
   }
-  console.error("[api] unexpected error", error);
+  log().error({ err: errorField(error) }, "unexpected error");
   return new ApiError("INTERNAL_ERROR", "Internal server error");
 }
 

@@ -4,6 +4,7 @@ import { auth } from "@/lib/auth";
 import { env } from "@/lib/env";
 import { resolveToken } from "@/lib/tokens";
 import { isStorableText, parseQuery, readJsonBody } from "./body";
+import { log } from "@/lib/observability/log";
 import { ApiError, errorResponse, toApiError, validationError } from "./errors";
 import { publicBaseUrl } from "./url";
 
@@ -71,9 +72,27 @@ export function apiRoute<
       } as Context<Infer<B>, Infer<Q>, A>);
       return result instanceof Response ? result : Response.json(result);
     } catch (error) {
-      return errorResponse(toApiError(error));
+      const answer = toApiError(error);
+      logFailedRequest(req, answer);
+      return errorResponse(answer);
     }
   };
+}
+
+/** One line per failed request: what was asked and how it was answered, never its body or headers. */
+function logFailedRequest(req: Request, error: ApiError) {
+  const logger = log();
+  const level = error.status >= 500 ? "error" : "info";
+  if (!logger.isLevelEnabled(level)) return;
+  logger[level](
+    {
+      method: req.method,
+      path: new URL(req.url).pathname,
+      status: error.status,
+      code: error.code,
+    },
+    `request failed: ${error.message}`,
+  );
 }
 
 function parseWith<T extends z.ZodType>(

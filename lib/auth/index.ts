@@ -1,4 +1,5 @@
 import "server-only";
+import { errorField, log } from "@/lib/observability/log";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { headers } from "next/headers";
@@ -108,7 +109,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   // A wrong password is an expected outcome, not a server error worth a stack trace.
   logger: {
     error(error) {
-      if (error.name !== "CredentialsSignin") console.error("[auth]", error);
+      if (error.name !== "CredentialsSignin") log().error({ err: errorField(error) }, "auth error");
     },
   },
   providers: providers(),

@@ -3,6 +3,8 @@ import { isStorableText, readBodyLimited, MiB } from "@/lib/api/body";
 import { ApiError, hasCode, notFound, toApiError, withDeadline } from "@/lib/api/errors";
 import { env } from "@/lib/env";
 import { looksLikeId, newId } from "@/lib/ids";
+import { metrics } from "@/lib/observability/metrics";
+import { eventTrace, inSpan, spanContextOf } from "@/lib/observability/trace";
 import { parseEventBody } from "./body";
 import { runFilter } from "./filter";
 import { keptHeaders } from "./headers";
@@ -48,7 +50,34 @@ function sessionFrom(url: URL): { sessionKey: string | null; contact: EventConta
  * trigger's verification preset), reads at most 1 MiB, answers handshakes,
  * lets the trigger's filter decide, stores the event and only then answers 202.
  */
-export async function ingestEvent({
+export async function ingestEvent(input: { triggerId: string; req: Request; url: URL }) {
+  const received = metrics().eventsReceived;
+  return inSpan("event.ingest", { "trigger.id": input.triggerId }, async (span) => {
+    try {
+      const { response, outcome, eventId } = await ingest(input);
+      received.inc({ outcome });
+      span?.setAttribute("event.outcome", outcome);
+      if (span && eventId) {
+        span.setAttribute("event.id", eventId);
+        span.addLink({ context: spanContextOf(eventTrace(eventId)) });
+      }
+      return response;
+    } catch (error) {
+      const status = toApiError(error).status;
+      received.inc({ outcome: String(status) });
+      span?.setAttribute("http.response.status_code", status);
+      throw error;
+    }
+  });
+}
+
+type Ingested = {
+  response: Response;
+  outcome: "202" | "duplicate" | "filtered" | "handshake";
+  eventId?: string;
+};
+
+async function ingest({
   triggerId,
   req,
   url,
@@ -56,13 +85,13 @@ export async function ingestEvent({
   triggerId: string;
   req: Request;
   url: URL;
-}) {
+}): Promise<Ingested> {
   if (!looksLikeId("trigger", triggerId)) throw notFound("Trigger");
   const trigger = await withDeadline(findTriggerCached(triggerId), DB_DEADLINE_MS);
   if (!trigger) throw notFound("Trigger");
   // Microsoft Graph checks a notification URL by posting ?validationToken=… and wants it echoed
   const validation = url.searchParams.get("validationToken");
-  if (validation !== null) return graphValidation(validation);
+  if (validation !== null) return { response: graphValidation(validation), outcome: "handshake" };
   const raw = await readBodyLimited(req, MAX_EVENT_BYTES);
   if (trigger.authenticate) verifyDelivery(trigger, req.headers, raw);
   // Limited after authentication, so strangers cannot use up a sender's allowance.
@@ -82,7 +111,7 @@ export async function ingestEvent({
   const { sessionKey, contact } = sessionFrom(url);
   const { payload, contentType } = parseEventBody(raw, req.headers.get("content-type"));
   const challenge = slackChallenge(payload);
-  if (challenge !== null) return Response.json({ challenge });
+  if (challenge !== null) return { response: Response.json({ challenge }), outcome: "handshake" };
   const idempotencyKey = idempotencyKeyOf(req.headers, payload);
   const headers = keptHeaders(req.headers);
   const decision = trigger.filter
@@ -108,14 +137,15 @@ export async function ingestEvent({
     },
     () => requestFingerprint(trigger.id, url.search, req.headers.get("content-type"), raw),
   );
-  return Response.json(
-    {
-      id: result.id,
-      status: result.status ?? "queued",
-      ...(result.duplicate && { duplicate: true }),
-    },
-    { status: result.duplicate ? 200 : 202 },
-  );
+  const status = result.status ?? "queued";
+  return {
+    response: Response.json(
+      { id: result.id, status, ...(result.duplicate && { duplicate: true }) },
+      { status: result.duplicate ? 200 : 202 },
+    ),
+    outcome: result.duplicate ? "duplicate" : status === "filtered" ? "filtered" : "202",
+    eventId: result.id,
+  };
 }
 
 function graphValidation(token: string): Response {

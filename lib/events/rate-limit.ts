@@ -1,4 +1,5 @@
 import "server-only";
+import { errorField, log } from "@/lib/observability/log";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { triggers } from "@/db/schema";
@@ -63,9 +64,6 @@ export async function flushRejections() {
         .where(eq(triggers.id, id));
     }
   } catch (error) {
-    console.warn(
-      "[rate-limit] could not record rejected counts:",
-      error instanceof Error ? error.message : error,
-    );
+    log().warn({ err: errorField(error) }, "could not record rejected counts");
   }
 }

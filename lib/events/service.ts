@@ -28,6 +28,9 @@ export const serializeEvent = (e: TriggerEvent) => ({
   attempts: e.attempts,
   error: e.error,
   conversationId: e.conversationId,
+  /** Model tokens the run used; null until it completes, or when the model reported none. */
+  inputTokens: e.inputTokens,
+  outputTokens: e.outputTokens,
   createdAt: iso(e.createdAt),
   startedAt: iso(e.startedAt),
   completedAt: iso(e.completedAt),

@@ -1,4 +1,5 @@
 import "server-only";
+import { errorField, log } from "@/lib/observability/log";
 import { inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { triggerEvents, type TriggerEvent } from "@/db/schema";
@@ -45,9 +46,9 @@ export async function dispatchEvents(events: Dispatchable[]): Promise<void> {
         ),
       );
   } catch (error) {
-    console.warn(
-      `[jobs] could not send ${events.length} event(s) to Inngest; they stay queued and will be re-sent:`,
-      error instanceof Error ? error.message : error,
+    log().warn(
+      { events: events.length, err: errorField(error) },
+      "could not send events to Inngest; they stay queued and will be re-sent",
     );
   }
 }

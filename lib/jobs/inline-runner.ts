@@ -1,4 +1,5 @@
 import "server-only";
+import { errorField, log } from "@/lib/observability/log";
 import type { TriggerEvent } from "@/db/schema";
 import { env } from "@/lib/env";
 import { claimBatch, handBack, leaseMs, renewLease, renewLeases } from "@/lib/processing/claim";
@@ -74,7 +75,7 @@ export class InlineRunner {
     const waiting = [...this.buffer.values()].flat().map((b) => b.event);
     this.buffer.clear();
     await handBack([...waiting, ...this.orphans.splice(0)]).catch((e) =>
-      console.warn("[runner] hand-back failed:", e),
+      log().warn({ err: errorField(e) }, "hand-back failed"),
     );
     const allDone = Promise.all(this.workers);
     const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs).unref());
@@ -98,7 +99,10 @@ export class InlineRunner {
         if (!(await this.stillOurs(picked))) continue;
         if ((await attemptEvent(event, control)) === "orphaned") this.orphans.push(event);
       } catch (error) {
-        console.error("[runner] unexpected error", error);
+        log().error(
+          { event: event.id, trigger: event.triggerId, err: errorField(error) },
+          "unexpected error in the runner",
+        );
       } finally {
         set.delete(control);
         if (!set.size) this.running.delete(event.ownerId);
@@ -188,10 +192,7 @@ export class InlineRunner {
       }
       return claimed.length > 0;
     } catch (error) {
-      console.warn(
-        "[runner] could not claim events:",
-        error instanceof Error ? error.message : error,
-      );
+      log().warn({ err: errorField(error) }, "could not claim events");
       await this.waitIdle(); // the database is unreachable: do not spin
       return false;
     }

@@ -4,6 +4,9 @@ import { stampClientAddresses } from "@/lib/api/client-address";
 import { env, usesInngest } from "@/lib/env";
 import { runScheduleTick } from "@/lib/schedules/tick";
 import { sealLegacyCredentials } from "@/lib/skillsets/service";
+import { errorField, log } from "@/lib/observability/log";
+import { setScrapeSources } from "@/lib/observability/metrics";
+import { queueState } from "@/lib/events/queue-state";
 import { rollUpStats } from "@/lib/stats/rollup";
 import { inlineRunner } from "./inline-runner";
 import { deleteExpired } from "./sweep";
@@ -33,18 +36,20 @@ export async function startServer() {
 
 async function startJobs() {
   await getDb(); // create and migrate the database at start-up, not on the first request
+  setScrapeSources({
+    queue: queueState,
+    busyWorkers: () => (!usesInngest() && env().INLINE_RUNNER ? inlineRunner().busy() : 0),
+  });
   await sealLegacyCredentials();
   if (usesInngest()) {
     drainOnSignals(async () => ({}));
-    console.log(
-      "[jobs] Inngest mode: events are processed by the functions served at /api/inngest.",
-    );
+    log().info("Inngest mode: events are processed by the functions served at /api/inngest.");
     return;
   }
   if (!env().INLINE_RUNNER) {
     drainOnSignals(async () => ({}));
-    console.log(
-      "[jobs] INLINE_RUNNER=false: this server only accepts events; another process must run them.",
+    log().info(
+      "INLINE_RUNNER=false: this server only accepts events; another process must run them.",
     );
     return;
   }
@@ -54,7 +59,7 @@ async function startJobs() {
   every(MAINTENANCE_MS, "retention", () => deleteExpired());
   every(TICK_MS, "stats rollup", () => rollUpStats());
   drainOnSignals(() => runner.drain(env().SHUTDOWN_GRACE_MS));
-  console.log("[jobs] Inline runner started: events and schedules are processed in this process.");
+  log().info("Inline runner started: events and schedules are processed in this process.");
 }
 
 function every(ms: number, what: string, job: () => Promise<unknown>) {
@@ -65,7 +70,7 @@ function every(ms: number, what: string, job: () => Promise<unknown>) {
     try {
       await job();
     } catch (e) {
-      console.warn(`[jobs] ${what} failed:`, e instanceof Error ? e.message : e);
+      log().warn({ job: what, err: errorField(e) }, `${what} failed`);
     } finally {
       busy = false;
     }
@@ -86,12 +91,12 @@ function drainOnSignals(drain: () => Promise<unknown>) {
     process.removeAllListeners(signal);
     process.once(signal, async () => {
       serverState().draining = true;
-      console.log(`[jobs] ${signal}: draining the runner before shutting down`);
+      log().info({ signal }, `${signal}: draining the runner before shutting down`);
       try {
-        const result = await drain();
-        console.log(`[jobs] drained (${JSON.stringify(result)})`);
+        const result = (await drain()) as { handedBack?: number };
+        log().info(result, `drained: ${result.handedBack ?? 0} handed back`);
       } catch (e) {
-        console.error("[jobs] drain failed:", e);
+        log().error({ err: errorField(e) }, "drain failed");
       }
       for (const listener of next) (listener as (s: NodeJS.Signals) => void)(signal);
       if (!next.length) process.exit(0);

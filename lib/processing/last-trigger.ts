@@ -1,4 +1,5 @@
 import "server-only";
+import { errorField, log } from "@/lib/observability/log";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { triggers } from "@/db/schema";
@@ -36,9 +37,6 @@ export async function flushLastTrigger() {
         .where(eq(triggers.id, id));
     }
   } catch (error) {
-    console.warn(
-      "[processing] could not record lastTriggerAt:",
-      error instanceof Error ? error.message : error,
-    );
+    log().warn({ err: errorField(error) }, "could not record lastTriggerAt");
   }
 }

@@ -19,7 +19,10 @@ import { describeEvent } from "./describe";
 import { touchTrigger } from "./last-trigger";
 import { PermanentError } from "./errors";
 import { addToMonth, checkBudget, runTokens } from "@/lib/stats/usage";
-import { runBot } from "./run-bot";
+import { errorField, log } from "@/lib/observability/log";
+import { metrics } from "@/lib/observability/metrics";
+import { eventTrace, inSpan, pastSpan } from "@/lib/observability/trace";
+import { runBot, type ModelCallRecord } from "./run-bot";
 import { RunControl, RunStopped, type StopReason } from "./run-control";
 
 export { PermanentError };
@@ -54,6 +57,7 @@ export async function processClaimedEvent(
       throw error;
     },
   );
+  control.conversationId = conversation.id;
   const message = describeEvent(event, trigger);
   const tools = bot.skillsetId
     ? await db.select().from(abilities).where(eq(abilities.skillsetId, bot.skillsetId))
@@ -97,6 +101,7 @@ export async function processClaimedEvent(
   } finally {
     control.finish();
   }
+  countModelCalls(bot.model, reply.modelCalls);
 
   const at = now();
   const tokens = runTokens(reply.modelCalls);
@@ -155,6 +160,15 @@ export async function processClaimedEvent(
 }
 
 class LostClaimError extends Error {}
+
+function countModelCalls(model: string, calls: ModelCallRecord[]) {
+  const m = metrics();
+  for (const call of calls) {
+    m.modelCalls.inc({ model });
+    if (call.inputTokens) m.modelTokens.inc({ model, kind: "input" }, call.inputTokens);
+    if (call.outputTokens) m.modelTokens.inc({ model, kind: "output" }, call.outputTokens);
+  }
+}
 
 /**
  * After a failed attempt: back to `queued` with back-off, or, after the last
@@ -222,7 +236,10 @@ async function conversationFor(event: TriggerEvent): Promise<string | null> {
     const [t] = await db.select().from(triggers).where(eq(triggers.id, event.triggerId));
     return t ? (await resolveConversation(db, event, t, t.botId)).id : null;
   } catch (e) {
-    console.error("[processing] could not record the failed event in a conversation", e);
+    log().error(
+      { event: event.id, trigger: event.triggerId, err: errorField(e) },
+      "could not record the failed event in a conversation",
+    );
     return null;
   }
 }
@@ -252,7 +269,10 @@ async function insertFailureNote(
 export async function notePoisoned(events: TriggerEvent[]) {
   const db = await getDb();
   for (const event of events) {
-    console.warn(`[processing] ${event.id}: ${event.error}`);
+    log().warn(
+      { event: event.id, trigger: event.triggerId, error: event.error },
+      "poison event failed",
+    );
     const conversationId = await conversationFor(event);
     if (!conversationId) continue;
     await db.update(triggerEvents).set({ conversationId }).where(eq(triggerEvents.id, event.id));
@@ -271,7 +291,48 @@ export async function notePoisoned(events: TriggerEvent[]) {
 export async function attemptEvent(
   event: TriggerEvent,
   control = new RunControl(event),
-): Promise<"completed" | "gone" | "retry" | "failed" | "orphaned" | StopReason> {
+): Promise<AttemptOutcome> {
+  const started = performance.now();
+  const attrs = {
+    "event.id": event.id,
+    "trigger.id": event.triggerId,
+    "event.attempt": event.attempts,
+  };
+  const parent = eventTrace(event.id);
+  pastSpan("event.claim", attrs, event.startedAt ?? new Date(), parent);
+  const outcome = await inSpan(
+    "event.process",
+    attrs,
+    async (span) => {
+      const result = await attempt(event, control);
+      span?.setAttribute("event.outcome", result);
+      return result;
+    },
+    parent,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const m = metrics();
+  m.processing.observe({ outcome }, seconds);
+  if (outcome === "completed" || outcome === "failed")
+    m.endToEnd.observe({ status: outcome }, (Date.now() - event.createdAt.getTime()) / 1000);
+  log().info(
+    {
+      event: event.id,
+      trigger: event.triggerId,
+      owner: event.ownerId,
+      conversation: control.conversationId ?? event.conversationId,
+      attempt: event.attempts,
+      outcome,
+      durationMs: Math.round(seconds * 1000),
+    },
+    "event processed",
+  );
+  return outcome;
+}
+
+type AttemptOutcome = "completed" | "gone" | "retry" | "failed" | "orphaned" | StopReason;
+
+async function attempt(event: TriggerEvent, control: RunControl): Promise<AttemptOutcome> {
   try {
     const outcome = await processClaimedEvent(event, control);
     // a renewal still in flight when the final write committed changes nothing: it completed
@@ -282,9 +343,14 @@ export async function attemptEvent(
     if (stopped === "shutdown") await handBack([event]).catch(() => {});
     if (stopped === "unreachable") return "orphaned";
     if (stopped) return stopped;
-    console.warn(
-      `[processing] ${event.id} attempt ${event.attempts} failed:`,
-      error instanceof Error ? error.message : error,
+    log().warn(
+      {
+        event: event.id,
+        trigger: event.triggerId,
+        attempt: event.attempts,
+        err: errorField(error),
+      },
+      "attempt failed",
     );
     try {
       return await recordFailure(event, error);

@@ -1,10 +1,13 @@
 import "server-only";
+import { context } from "@opentelemetry/api";
 import { generateText, jsonSchema, stepCountIs, tool, type ModelMessage, type ToolSet } from "ai";
 import type { Ability, Bot, Trigger, TriggerEvent } from "@/db/schema";
 import { effectiveInputSchema, inputProblem } from "@/lib/abilities/input-schema";
 import { runAbility } from "@/lib/abilities/run";
 import { now } from "@/lib/clock";
 import type { EventMessage } from "./describe";
+import { metrics } from "@/lib/observability/metrics";
+import { inSpan, openSpan } from "@/lib/observability/trace";
 import { resolveModel } from "./models";
 
 export type ToolCallRecord = {
@@ -79,6 +82,9 @@ export async function runBot(
   // maxTime bounds the whole run: model calls and ability requests alike
   const deadline = AbortSignal.timeout(input.trigger.maxTime);
 
+  // model and ability spans are children of the attempt's span
+  const runContext = context.active();
+  const open: { span: ReturnType<typeof openSpan> } = { span: null };
   let calls = 0;
   const tools: ToolSet = {};
   for (const ability of input.abilities) {
@@ -91,13 +97,17 @@ export async function runBot(
         await input.checkpoint();
         const index = calls++;
         const started = Date.now();
-        const record = (r: Omit<ToolCallRecord, "name" | "input" | "durationMs">) =>
-          input.onToolCall(
-            { name: ability.name, input: args, ...r, durationMs: Date.now() - started },
-            index,
-          );
+        let problem: string | null = null;
+        const record = (r: Omit<ToolCallRecord, "name" | "input" | "durationMs">) => {
+          const durationMs = Date.now() - started;
+          const outcome = r.error === undefined ? "ok" : problem ? "invalid_input" : "error";
+          const m = metrics();
+          m.abilityCalls.inc({ outcome });
+          m.abilityDuration.observe({ outcome }, durationMs / 1000);
+          return input.onToolCall({ name: ability.name, input: args, ...r, durationMs }, index);
+        };
         // a call that does not fit the declared inputs is refused before anything is sent
-        const problem = inputProblem(schema, args);
+        problem = inputProblem(schema, args);
         if (problem) {
           const error = `Invalid input: ${problem}`;
           await record({ error });
@@ -114,10 +124,20 @@ export async function runBot(
           },
         };
         try {
-          const output = await runAbility(ability, scope, {
-            idempotencyKey: `${input.event.id}-${index}`,
-            signal: AbortSignal.any([input.signal, deadline]),
-          });
+          const output = await inSpan(
+            "ability.call",
+            {
+              "event.id": input.event.id,
+              "ability.name": ability.name,
+              "ability.kind": ability.kind,
+            },
+            () =>
+              runAbility(ability, scope, {
+                idempotencyKey: `${input.event.id}-${index}`,
+                signal: AbortSignal.any([input.signal, deadline]),
+              }),
+            runContext,
+          );
           await record({ output });
           return output;
         } catch (error) {
@@ -146,6 +166,11 @@ export async function runBot(
       // before every step after the first: still ours, not cancelled? (renews the lease too)
       prepareStep: async ({ stepNumber }) => {
         if (stepNumber > 0) await input.checkpoint();
+        open.span = openSpan(
+          "model.call",
+          { "event.id": input.event.id, "gen_ai.request.model": input.bot.model, step: stepNumber },
+          runContext,
+        );
         const started = Date.now();
         modelCalls.push({
           started,
@@ -159,6 +184,13 @@ export async function runBot(
       onStepFinish: ({ usage }) => {
         answered();
         const current = modelCalls.at(-1);
+        // the span ends when the model answered (before its tool calls), with what it used
+        open.span?.setAttributes({
+          "gen_ai.usage.input_tokens": usage?.inputTokens ?? 0,
+          "gen_ai.usage.output_tokens": usage?.outputTokens ?? 0,
+        });
+        open.span?.end(current?.answered);
+        open.span = null;
         if (!current) return;
         current.inputTokens = usage?.inputTokens ?? null;
         current.outputTokens = usage?.outputTokens ?? null;
@@ -174,6 +206,7 @@ export async function runBot(
       })),
     };
   } catch (error) {
+    open.span?.end();
     if (deadline.aborted && !input.signal.aborted)
       throw new Error(
         `The run took longer than the trigger's maxTime (${input.trigger.maxTime} ms)`,

@@ -33,6 +33,8 @@ export class RunStopped extends Error {
 export class RunControl {
   private controller = new AbortController();
   private heartbeat: NodeJS.Timeout | null = null;
+  /** The conversation the run writes to, once known (for the log line of the attempt). */
+  conversationId: string | null = null;
 
   constructor(private readonly event: Pick<TriggerEvent, "id" | "attempts">) {}
 

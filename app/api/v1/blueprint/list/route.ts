@@ -1,4 +1,5 @@
-import { listResponse, listWithMetaQuerySchema } from "@/lib/api/pagination";
+import { listWithMetaQuerySchema } from "@/lib/api/pagination";
+import { listResponse } from "@/lib/api/list-response";
 import { apiRoute, methodNotAllowed } from "@/lib/api/route";
 import { listBlueprints } from "@/lib/blueprints/service";
 

@@ -1,4 +1,5 @@
-import { listResponse, listWithBlueprintQuerySchema } from "@/lib/api/pagination";
+import { listWithBlueprintQuerySchema } from "@/lib/api/pagination";
+import { listResponse } from "@/lib/api/list-response";
 import { apiRoute, methodNotAllowed } from "@/lib/api/route";
 import { listBots } from "@/lib/bots/service";
 

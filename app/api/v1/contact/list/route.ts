@@ -1,4 +1,5 @@
-import { listWithMetaQuerySchema, listResponse } from "@/lib/api/pagination";
+import { listWithMetaQuerySchema } from "@/lib/api/pagination";
+import { listResponse } from "@/lib/api/list-response";
 import { apiRoute, methodNotAllowed } from "@/lib/api/route";
 import { listContacts } from "@/lib/conversations/service";
 

@@ -1,4 +1,4 @@
-import { listResponse } from "@/lib/api/pagination";
+import { listResponse } from "@/lib/api/list-response";
 import { apiRoute, methodNotAllowed } from "@/lib/api/route";
 import { listConversations, listConversationsQuerySchema } from "@/lib/conversations/service";
 

@@ -1,4 +1,5 @@
-import { listWithoutMetaQuerySchema, listResponse } from "@/lib/api/pagination";
+import { listWithoutMetaQuerySchema } from "@/lib/api/pagination";
+import { listResponse } from "@/lib/api/list-response";
 import { apiRoute, methodNotAllowed } from "@/lib/api/route";
 import { listMessages } from "@/lib/conversations/service";
 

@@ -1,4 +1,4 @@
-import { listResponse } from "@/lib/api/pagination";
+import { listResponse } from "@/lib/api/list-response";
 import { apiRoute, methodNotAllowed } from "@/lib/api/route";
 import { listEventsQuerySchema } from "@/lib/events/schema";
 import { listEvents } from "@/lib/events/service";

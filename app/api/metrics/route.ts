@@ -1,0 +1,26 @@
+import { timingSafeEqual } from "node:crypto";
+import { ApiError, errorResponse } from "@/lib/api/errors";
+import { env } from "@/lib/env";
+import { metrics } from "@/lib/observability/metrics";
+
+export const dynamic = "force-dynamic";
+
+const same = (a: string, b: string) =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+// GET /api/metrics - Prometheus text format; off unless METRICS_TOKEN is set (then Bearer METRICS_TOKEN)
+export async function GET(req: Request) {
+  const token = env().METRICS_TOKEN;
+  if (!token) return errorResponse(new ApiError("NOT_FOUND", "Metrics are off: set METRICS_TOKEN"));
+  const sent = req.headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1] ?? "";
+  if (!same(sent, token))
+    return errorResponse(
+      new ApiError("UNAUTHORIZED", "Send Authorization: Bearer <METRICS_TOKEN>", {
+        headers: { "WWW-Authenticate": 'Bearer realm="metrics"' },
+      }),
+    );
+  const { registry } = metrics();
+  return new Response(await registry.metrics(), {
+    headers: { "content-type": registry.contentType, "cache-control": "no-store" },
+  });
+}

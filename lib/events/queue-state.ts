@@ -1,0 +1,19 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { rowsOf } from "@/lib/stats/rollup";
+
+/** Queued events and the age of the oldest, for the metrics scrape (the pending index answers it). */
+export async function queueState() {
+  const db = await getDb();
+  const [row] = rowsOf<{ depth: number; oldest: Date | string | null }>(
+    await db.execute(sql`
+      select count(*)::int as depth, min(created_at) as oldest
+      from trigger_events where status = 'queued'`),
+  );
+  const oldest = row?.oldest ? new Date(row.oldest).getTime() : null;
+  return {
+    depth: Number(row?.depth ?? 0),
+    oldestAgeSeconds: oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000),
+  };
+}
