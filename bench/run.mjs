@@ -36,6 +36,13 @@ const DURATION = quick ? 5 : 20;
 const E2E_EVENTS = quick ? 500 : 5000;
 const TRIGGERS = quick ? 10_000 : 100_000;
 const MEMORY_EVENTS = quick ? 10_000 : 100_000;
+// --history N: past events (and as many messages) on the trigger for the growth figures
+const historyArg = process.argv.find((a) => a.startsWith("--history"));
+const HISTORY = historyArg
+  ? Number(historyArg.split("=")[1] ?? process.argv[process.argv.indexOf(historyArg) + 1])
+  : quick
+    ? 100_000
+    : 1_000_000;
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -435,6 +442,74 @@ if (only === undefined || only === "e2e") {
   }
 }
 
+// 4: growth: the charts, lists and end to end with an empty history, then with HISTORY past
+// events and messages on the same trigger (filled by SQL through a test hook, then rolled up)
+if (only === undefined || only === "history") {
+  const server = await startServer({ inlineRunner: true });
+  try {
+    const { trigger, api, token } = await setup(server.base);
+    const auth = { authorization: `Bearer ${token}` };
+    const headers = {
+      "content-type": "application/json",
+      authorization: `Bearer ${trigger.secret}`,
+    };
+    const measure = async () => {
+      // a conversation to read: the newest of the trigger's
+      const convs = await api(`/api/v1/conversation/list?triggerId=${trigger.id}&take=1`);
+      const paths = {
+        charts: `/api/v1/integration/trigger/${trigger.id}/event/stats`,
+        usage: `/api/v1/integration/trigger/${trigger.id}/usage`,
+        overview: "/api/v1/account/overview",
+        events: `/api/v1/integration/trigger/${trigger.id}/event/list?take=20`,
+        conversations: `/api/v1/conversation/list?triggerId=${trigger.id}&take=20`,
+        messages: `/api/v1/conversation/${convs.items[0]?.id}/message/list?take=20`,
+      };
+      const out = {};
+      for (const [name, p] of Object.entries(paths))
+        out[name] = +(await timeRequests(`${server.base}${p}`, auth, 100)).p95.toFixed(1);
+      // end to end through the runner: 200 events at an even 50/s
+      const since = new Date().toISOString();
+      await pacedLoad({
+        url: trigger.eventUrl,
+        rate: 50,
+        connections: 4,
+        amount: 200,
+        headers,
+        body: payload,
+      });
+      let latencies = [];
+      for (;;) {
+        const page = await api(
+          `/api/v1/integration/trigger/${trigger.id}/event/list?take=100&from=${encodeURIComponent(since)}`,
+        );
+        const items = page.items;
+        if (items.length >= 100 && items.every((e) => e.status === "completed")) {
+          latencies = items.map((e) => e.latencyMs);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      out.endToEndP50 = percentile(latencies, 50);
+      return out;
+    };
+    const empty = await measure();
+    const fill = await api("/api/test/seed-history", { triggerId: trigger.id, events: HISTORY });
+    const full = await measure();
+    f.history = {
+      events: HISTORY,
+      fillSeconds: +(fill.ms / 1000).toFixed(1),
+      empty,
+      full,
+      ratios: Object.fromEntries(
+        Object.keys(empty).map((k) => [k, +(full[k] / Math.max(empty[k], 1)).toFixed(2)]),
+      ),
+      target: "every figure within 1.5x of the empty database; charts p95 < 50 ms",
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
 // 5: footprint: RSS after start-up and after 10,000 events processed (echo model)
 if (only === undefined || only === "footprint") {
   const FOOTPRINT_EVENTS = quick ? 2000 : 10_000;
@@ -528,6 +603,14 @@ const rows = [
     `first p95 ${f.listing.firstP95} ms, deep (50%) p95 ${f.listing.deepP95} ms, ratio ${f.listing.ratio}`,
     f.listing.target,
     f.listing.ratio <= 1.5 && f.listing.deepP95 <= 20 && f.listing.firstP95 <= 20,
+  ],
+  f.history && [
+    `Growth: p95 (ms) empty -> with ${f.history.events.toLocaleString()} past events and messages on the trigger`,
+    Object.keys(f.history.empty)
+      .map((k) => `${k} ${f.history.empty[k]} -> ${f.history.full[k]} (${f.history.ratios[k]}x)`)
+      .join("; "),
+    f.history.target,
+    Object.values(f.history.ratios).every((r) => r <= 1.5) && f.history.full.charts < 50,
   ],
   f.memory && [
     `Memory, ${f.memory.events} events`,

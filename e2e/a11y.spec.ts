@@ -50,6 +50,7 @@ test("every page: no serious or critical axe violations, in light and dark; scre
   for (const theme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: theme });
     for (const [name, path] of [
+      ["overview", "/overview"],
       ["triggers", "/triggers"],
       ["conversations", "/conversations"],
       ["bots", "/bots"],

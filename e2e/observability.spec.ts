@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { expect, test } from "@playwright/test";
 import { userWithToken } from "./fixtures/accounts";
@@ -148,6 +149,11 @@ test("operators see it: metrics move after events, one log line per event with i
     expect(grew('trigger_ability_calls_total{outcome="ok"}')).toBe(1);
     expect(grew('trigger_ability_call_duration_seconds_count{outcome="ok"}')).toBe(1);
     expect(after.has("trigger_runner_busy_workers")).toBe(true);
+    // the Grafana dashboard in docs/ asks only for metrics this server exports
+    const dashboard = readFileSync("docs/grafana-dashboard.json", "utf8");
+    const asked = new Set(dashboard.match(/\b(?:trigger|process|nodejs)_[a-z0-9_]+/g));
+    const exported = new Set([...after.keys()].map((k) => k.replace(/\{.*$/, "")));
+    for (const name of asked) expect(exported, `${name} in the dashboard`).toContain(name);
     expect(after.get("trigger_events_oldest_queued_age_seconds")).toBe(0);
 
     // usage, per trigger and day

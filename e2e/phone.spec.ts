@@ -63,6 +63,7 @@ test("every page fits a 390 px phone: no sideways scroll, navigation through a m
   await expect(page).toHaveURL(/\/bots$/);
 
   for (const path of [
+    "/overview",
     "/triggers",
     "/conversations",
     "/bots",

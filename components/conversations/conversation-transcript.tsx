@@ -27,6 +27,11 @@ export function ConversationTranscript({ id }: { id: string }) {
               <span>
                 Last activity <RelativeTime value={c.lastActivityAt} />
               </span>
+              <span data-testid="conversation-tokens">
+                {(c.usage.inputTokens + c.usage.outputTokens).toLocaleString()} tokens (
+                {c.usage.inputTokens.toLocaleString()} in, {c.usage.outputTokens.toLocaleString()}{" "}
+                out)
+              </span>
             </p>
           </div>
           <Card>

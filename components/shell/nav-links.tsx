@@ -1,6 +1,7 @@
 "use client";
 import {
   BotIcon,
+  GaugeIcon,
   MenuIcon,
   KeyRoundIcon,
   LayersIcon,
@@ -20,6 +21,7 @@ import {
 import { cn } from "@/lib/utils";
 
 const LINKS = [
+  { href: "/overview", label: "Overview", icon: GaugeIcon },
   { href: "/triggers", label: "Triggers", icon: WebhookIcon },
   { href: "/conversations", label: "Conversations", icon: MessagesSquareIcon },
   { href: "/bots", label: "Bots", icon: BotIcon },

@@ -73,6 +73,12 @@ function EventDetailView({ triggerId, event: e }: { triggerId: string; event: Ev
             <dd>{e.attempts}</dd>
             <dt className="text-muted-foreground">Latency</dt>
             <dd>{e.latencyMs === null ? "—" : `${e.latencyMs} ms`}</dd>
+            <dt className="text-muted-foreground">Tokens</dt>
+            <dd data-testid="event-tokens">
+              {e.inputTokens === null && e.outputTokens === null
+                ? "—"
+                : `${(e.inputTokens ?? 0) + (e.outputTokens ?? 0)} (${e.inputTokens ?? 0} in, ${e.outputTokens ?? 0} out)`}
+            </dd>
             <dt className="text-muted-foreground">Last error</dt>
             <dd className="text-destructive break-words" data-testid="event-error">
               {e.error ?? <span className="text-muted-foreground">none</span>}

@@ -69,6 +69,7 @@ const FIELDS = [
   "verification.secret",
   "maxIterations",
   "maxTime",
+  "monthlyTokenBudget",
 ];
 const fieldOf = (path: string) => (path === "triggerSchedule" ? "schedule" : path);
 
@@ -89,6 +90,8 @@ type TriggerFormValues = {
   maxIterations: string;
   /** Seconds here, milliseconds in the API. */
   maxTime: string;
+  /** Empty: no budget. */
+  monthlyTokenBudget: string;
 };
 
 const numberOrNaN = (text: string) => (text.trim() === "" ? Number.NaN : Number(text));
@@ -122,6 +125,7 @@ function toTriggerInput(v: TriggerFormValues) {
     },
     maxIterations: numberOrNaN(v.maxIterations),
     maxTime: Math.round(numberOrNaN(v.maxTime) * 1000),
+    monthlyTokenBudget: v.monthlyTokenBudget.trim() === "" ? null : Number(v.monthlyTokenBudget),
   };
 }
 
@@ -149,6 +153,7 @@ function initialValues(initial?: Trigger): TriggerFormValues {
     },
     maxIterations: String(initial?.maxIterations ?? LIMIT_RANGES.maxIterations.default),
     maxTime: String((initial?.maxTime ?? LIMIT_RANGES.maxTime.default) / 1000),
+    monthlyTokenBudget: initial?.monthlyTokenBudget ? String(initial.monthlyTokenBudget) : "",
   };
 }
 
@@ -342,6 +347,21 @@ export function TriggerForm({
           />
         </FieldRow>
       </div>
+      <FieldRow
+        id="trigger-budget"
+        label="Monthly token budget (optional)"
+        error={errors.monthlyTokenBudget}
+        hint="Model tokens per calendar month (UTC). Once spent, events fail with a clear error until the month turns or you raise it. Empty: no limit."
+      >
+        <Input
+          id="trigger-budget"
+          type="number"
+          min={1}
+          inputMode="numeric"
+          {...form.register("monthlyTokenBudget")}
+          {...invalid("trigger-budget", "monthlyTokenBudget")}
+        />
+      </FieldRow>
       <FieldRow id="trigger-blueprint" label="Blueprint" error={errors.blueprintId}>
         <OptionSelect
           id="trigger-blueprint"

@@ -5,7 +5,7 @@ import { Card, CardTitle } from "@/components/ui/card";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { curlCommand, maskSecret } from "./secret-dialog";
 import type { Trigger } from "./types";
-import { useTriggerStats } from "./use-triggers";
+import { TriggerCharts } from "./trigger-charts";
 
 function snippets(t: Trigger) {
   const secret = t.authenticate ? "$TRIGGER_SECRET" : undefined;
@@ -86,46 +86,7 @@ export function TriggerOverview({ trigger: t }: { trigger: Trigger }) {
           </dd>
         </dl>
       </Card>
-      <EventsChart triggerId={t.id} />
+      <TriggerCharts triggerId={t.id} />
     </div>
-  );
-}
-
-function EventsChart({ triggerId }: { triggerId: string }) {
-  const stats = useTriggerStats(triggerId);
-  const hours = stats.data?.hours ?? [];
-  const max = Math.max(1, ...hours.map((h) => h.total));
-  const total = hours.reduce((n, h) => n + h.total, 0);
-  return (
-    <Card>
-      <CardTitle>Events, last 24 hours</CardTitle>
-      <p className="text-muted-foreground text-sm">
-        {total} event{total === 1 ? "" : "s"}
-        {stats.data?.rejectedCount
-          ? `, ${stats.data.rejectedCount} rejected by the rate limit (all time)`
-          : ""}
-      </p>
-      <div
-        className="flex h-32 items-end gap-0.5"
-        role="img"
-        aria-label={`Events per hour over the last 24 hours: ${total} in total`}
-      >
-        {hours.map((h) => (
-          <div
-            key={h.hour}
-            className="flex h-full flex-1 flex-col justify-end"
-            title={`${new Date(h.hour).toLocaleString()}: ${h.total} events, ${h.failed} failed`}
-          >
-            <div
-              className="bg-primary/70 rounded-t"
-              style={{ height: `${((h.total - h.failed) / max) * 100}%` }}
-            />
-            {h.failed > 0 && (
-              <div className="bg-destructive" style={{ height: `${(h.failed / max) * 100}%` }} />
-            )}
-          </div>
-        ))}
-      </div>
-    </Card>
   );
 }

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { fetchEvent, serializeEvent } from "@/lib/events/service";
 import type { updateTriggerSchema } from "@/lib/triggers/schema";
+import type { eventStats } from "@/lib/stats/service";
 import type { TriggerRecord } from "@/lib/triggers/serialize";
 
 // What the API returns and accepts, typed from the server's own serializers and
@@ -16,3 +17,6 @@ export type TriggerInput = z.input<typeof updateTriggerSchema>;
 /** GET .../event/{eventId}/fetch, typed from the server's own function. */
 export type EventDetail = Awaited<ReturnType<typeof fetchEvent>>;
 export type EventStep = EventDetail["steps"][number];
+
+/** GET .../trigger/{id}/event/stats: the overview's charts. */
+export type TriggerStats = Awaited<ReturnType<typeof eventStats>>;

@@ -10,7 +10,7 @@ import {
 } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
 import { fetchPage } from "@/lib/api-lists";
-import type { EventDetail, Trigger, TriggerEvent, TriggerInput } from "./types";
+import type { EventDetail, Trigger, TriggerEvent, TriggerInput, TriggerStats } from "./types";
 
 const BASE = "/api/v1/integration/trigger";
 
@@ -116,11 +116,7 @@ export const filterPreviewQuery = (triggerId: string, filter: string) =>
 export const statsQuery = (triggerId: string) =>
   queryOptions({
     queryKey: ["triggers", "stats", triggerId],
-    queryFn: ({ signal }) =>
-      apiFetch<{ hours: { hour: string; total: number; failed: number }[]; rejectedCount: number }>(
-        `${BASE}/${triggerId}/event/stats`,
-        { signal },
-      ),
+    queryFn: ({ signal }) => apiFetch<TriggerStats>(`${BASE}/${triggerId}/event/stats`, { signal }),
     refetchInterval: 30_000,
   });
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Db } from "@/db/client";
 import {
@@ -170,9 +170,19 @@ async function summariesOf(
 
 export async function fetchConversation({ ownerId, id }: Owner & { id: string }) {
   const db = await getDb();
-  return serializeConversation(
-    await getOwnedOrThrow(db, conversations, id, ownerId, "Conversation"),
-  );
+  const conversation = await getOwnedOrThrow(db, conversations, id, ownerId, "Conversation");
+  // the runs' tokens, summed over the conversation's events (trigger_events_conversation_idx)
+  const [usage] = await db
+    .select({
+      inputTokens: sql<number>`coalesce(sum(${triggerEvents.inputTokens}), 0)::int`,
+      outputTokens: sql<number>`coalesce(sum(${triggerEvents.outputTokens}), 0)::int`,
+    })
+    .from(triggerEvents)
+    .where(eq(triggerEvents.conversationId, id));
+  return {
+    ...serializeConversation(conversation),
+    usage: { inputTokens: Number(usage.inputTokens), outputTokens: Number(usage.outputTokens) },
+  };
 }
 
 export async function deleteConversation({ ownerId, id }: Owner & { id: string }) {

@@ -8,6 +8,7 @@ import { attemptEvent } from "@/lib/processing/process";
 import { seedEvent, seedTrigger } from "@/test/seed";
 import { quantile } from "./latency";
 import { rollUpStats } from "./rollup";
+import { seedHistory } from "./seed-history";
 import { accountOverview, eventStats, triggerUsage } from "./service";
 import { monthStart, tokensUsedThisMonth } from "./usage";
 
@@ -121,6 +122,25 @@ describe("charts", () => {
       .from(eventStatsHourly)
       .where(eq(eventStatsHourly.triggerId, trigger.id));
     expect(after.map((r) => r.status)).toEqual(["completed"]);
+  });
+});
+
+describe("the growth benchmark's history", () => {
+  it("makes ids in SQL that sort by time exactly as lib/ids.ts does, and rolls the history up", async () => {
+    const trigger = await seedTrigger();
+    await seedHistory({ ownerId: trigger.ownerId, triggerId: trigger.id, events: 500 });
+    const db = await getDb();
+    const rows = await db
+      .select({ id: triggerEvents.id, createdAt: triggerEvents.createdAt })
+      .from(triggerEvents)
+      .where(eq(triggerEvents.triggerId, trigger.id));
+    expect(rows).toHaveLength(500);
+    for (const r of rows) {
+      expect(r.id >= idBefore("event", r.createdAt)).toBe(true);
+      expect(r.id < idBefore("event", new Date(r.createdAt.getTime() + 1))).toBe(true);
+    }
+    const stats = await eventStats({ ownerId: trigger.ownerId, triggerId: trigger.id });
+    expect(stats.days.reduce((n, d) => n + d.total, 0)).toBe(500);
   });
 });
 
