@@ -383,6 +383,26 @@ export const eventStatsHourly = pgTable(
   ],
 );
 
+/** event_stats_hourly summed per UTC day (for the day holding the watermark: its hours rolled up so far). */
+export const eventStatsDaily = pgTable(
+  "event_stats_daily",
+  {
+    triggerId: text("trigger_id")
+      .notNull()
+      .references(() => triggers.id, { onDelete: "cascade" }),
+    ownerId: text("owner_id").notNull(),
+    day: ts("day").notNull(),
+    status: text("status").$type<EventStatus>().notNull(),
+    events: integer("events").notNull(),
+    inputTokens: bigint("input_tokens", { mode: "number" }).notNull().default(0),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.triggerId, t.day, t.status] }),
+    index("event_stats_daily_owner_idx").on(t.ownerId, t.day),
+  ],
+);
+
 /** How far each rollup has got: every hour before `through` is rolled up. */
 export const rollupWatermarks = pgTable("rollup_watermarks", {
   name: text("name").primaryKey(),

@@ -5,6 +5,7 @@ import { idBefore } from "@/lib/ids";
 import { hourlyAggregate } from "./aggregate";
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const NAME = "event_stats_hourly";
 /** Where the next rollup must start again: the hour of the oldest event still pending at the last one. */
 const PENDING = "event_stats_hourly:pending";
@@ -73,6 +74,18 @@ export async function rollUpStats(at = new Date()): Promise<{ hours: number } | 
         ) d),
         a."inputTokens", a."outputTokens"
       from (${hourlyAggregate(range)}) a`);
+    // the days those hours fall in, summed again from the hourly rows
+    const fromDay = new Date(Math.floor(from.getTime() / DAY) * DAY);
+    await tx.execute(
+      sql`delete from event_stats_daily where day >= ${fromDay.toISOString()} and day < ${through.toISOString()}`,
+    );
+    await tx.execute(sql`
+      insert into event_stats_daily (trigger_id, owner_id, day, status, events, input_tokens, output_tokens)
+      select trigger_id, owner_id, date_trunc('day', hour, 'UTC'), status,
+        sum(events), sum(input_tokens), sum(output_tokens)
+      from event_stats_hourly
+      where hour >= ${fromDay.toISOString()} and hour < ${through.toISOString()}
+      group by 1, 2, 3, 4`);
     const [pending] = rowsOf<{ at: Date | string | null }>(
       await tx.execute(
         sql`select created_at as at from trigger_events where status in ('queued', 'processing') order by id limit 1`,

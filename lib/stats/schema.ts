@@ -4,9 +4,9 @@ const DAY = 24 * 3_600_000;
 
 export const usageQuerySchema = z
   .object({
-    /** ISO date or time; default: the start of the current month (UTC). */
+    /** ISO date (a time counts from the start of its UTC day); default: the start of the current month (UTC). */
     from: z.coerce.date({ error: "must be an ISO date such as 2026-11-01" }).optional(),
-    /** ISO date or time, exclusive; default: now. */
+    /** ISO date, exclusive (a time inside a day includes that day); default: now (today included). */
     to: z.coerce.date({ error: "must be an ISO date such as 2026-12-01" }).optional(),
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, {

@@ -6,7 +6,8 @@ import { triggerEvents, triggers, type EventStatus } from "@/db/schema";
 import { iso } from "@/lib/api/fields";
 import { getTriggerOrThrow } from "@/lib/triggers/service";
 import { addBuckets, quantile } from "./latency";
-import { hourRows, type HourRow } from "./rows";
+import { rolledThrough } from "./rollup";
+import { latencyBuckets, statRows, type StatRow } from "./rows";
 import type { usageQuerySchema } from "./schema";
 import { monthStart, tokensUsedThisMonth } from "./usage";
 
@@ -35,7 +36,7 @@ type Bucket = {
   outputTokens: number;
 };
 
-function series(rows: HourRow[], start: number, size: number, count: number) {
+function series(rows: StatRow[], start: number, size: number, count: number) {
   const out = Array.from({ length: count }, () => ({
     latency: [] as number[],
     bucket: {
@@ -51,7 +52,7 @@ function series(rows: HourRow[], start: number, size: number, count: number) {
     } as Bucket,
   }));
   for (const r of rows) {
-    const i = Math.floor((r.hour.getTime() - start) / size);
+    const i = Math.floor((r.at.getTime() - start) / size);
     if (i < 0 || i >= count) continue;
     const b = out[i].bucket;
     b.total += r.events;
@@ -81,14 +82,15 @@ export async function eventStats({ ownerId, triggerId }: { ownerId: string; trig
   const trigger = await getTriggerOrThrow({ ownerId, id: triggerId });
   const db = await getDb();
   const { hourStart, dayStart } = windows();
-  const rows = await hourRows(
-    db,
-    { rollup: sql`trigger_id = ${triggerId}`, live: sql`e.trigger_id = ${triggerId}` },
-    new Date(dayStart),
-  );
+  const scope = { rollup: sql`trigger_id = ${triggerId}`, live: sql`e.trigger_id = ${triggerId}` };
+  const through = await rolledThrough(db);
+  const [hourly, daily] = await Promise.all([
+    statRows(db, scope, new Date(hourStart), "hour", through),
+    statRows(db, scope, new Date(dayStart), "day", through),
+  ]);
   return {
-    hours: series(rows, hourStart, HOUR, 24).map(({ at, ...b }) => ({ hour: at, ...b })),
-    days: series(rows, dayStart, DAY, 30).map(({ at, ...b }) => ({ day: at.slice(0, 10), ...b })),
+    hours: series(hourly, hourStart, HOUR, 24).map(({ at, ...b }) => ({ hour: at, ...b })),
+    days: series(daily, dayStart, DAY, 30).map(({ at, ...b }) => ({ day: at.slice(0, 10), ...b })),
     rejectedCount: trigger.rejectedCount,
     monthlyTokenBudget: trigger.monthlyTokenBudget,
     tokensUsedThisMonth: tokensUsedThisMonth(trigger),
@@ -100,15 +102,15 @@ export async function eventStats({ ownerId, triggerId }: { ownerId: string; trig
 export async function accountOverview({ ownerId }: { ownerId: string }) {
   const db = await getDb();
   const { hourStart, dayStart } = windows();
-  const [rows, owned, failures] = await Promise.all([
-    hourRows(
-      db,
-      {
-        rollup: sql`owner_id = ${ownerId}`,
-        live: sql`e.trigger_id in (select id from triggers where owner_id = ${ownerId})`,
-      },
-      new Date(dayStart),
-    ),
+  const scope = {
+    rollup: sql`owner_id = ${ownerId}`,
+    live: sql`e.trigger_id in (select id from triggers where owner_id = ${ownerId})`,
+  };
+  const through = await rolledThrough(db);
+  const [perTriggerRows, daily, latency, owned, failures] = await Promise.all([
+    statRows(db, scope, new Date(hourStart), "trigger", through),
+    statRows(db, scope, new Date(dayStart), "day", through),
+    latencyBuckets(db, scope, new Date(hourStart), through),
     db
       .select({ id: triggers.id, name: triggers.name, lastTriggerAt: triggers.lastTriggerAt })
       .from(triggers)
@@ -129,9 +131,8 @@ export async function accountOverview({ ownerId }: { ownerId: string }) {
       .orderBy(desc(triggerEvents.id))
       .limit(10),
   ]);
-  const last24 = rows.filter((r) => r.hour.getTime() >= hourStart);
-  const sum = (list: HourRow[], f: (r: HourRow) => number) => list.reduce((a, r) => a + f(r), 0);
-  const latency = last24.reduce((acc, r) => addBuckets(acc, r.buckets), [] as number[]);
+  const last24 = perTriggerRows;
+  const sum = (list: StatRow[], f: (r: StatRow) => number) => list.reduce((a, r) => a + f(r), 0);
   const perTrigger = new Map<string, { events: number; failed: number }>();
   for (const r of last24) {
     const t = perTrigger.get(r.triggerId) ?? { events: 0, failed: 0 };
@@ -159,11 +160,11 @@ export async function accountOverview({ ownerId }: { ownerId: string }) {
       events24h: sum(last24, (r) => r.events),
       failed24h: sum(last24, (r) => (r.status === "failed" ? r.events : 0)),
       p95LatencyMs24h: quantile(latency, 0.95),
-      tokens30d: sum(rows, (r) => r.inputTokens + r.outputTokens),
+      tokens30d: sum(daily, (r) => r.inputTokens + r.outputTokens),
     },
     triggers: triggerRows.slice(0, 20),
     latestFailures: failures.map((f) => ({ ...f, createdAt: iso(f.createdAt) })),
-    days: series(rows, dayStart, DAY, 30).map(({ at, ...b }) => ({ day: at.slice(0, 10), ...b })),
+    days: series(daily, dayStart, DAY, 30).map(({ at, ...b }) => ({ day: at.slice(0, 10), ...b })),
   };
 }
 
@@ -184,19 +185,17 @@ export async function triggerUsage({
   const db = await getDb();
   const to = query.to ?? new Date();
   const from = query.from ?? monthStart(to);
-  const rows = (
-    await hourRows(
-      db,
-      { rollup: sql`trigger_id = ${triggerId}`, live: sql`e.trigger_id = ${triggerId}` },
-      new Date(Math.floor(from.getTime() / HOUR) * HOUR),
-    )
-  ).filter((r) => r.hour >= new Date(Math.floor(from.getTime() / HOUR) * HOUR) && r.hour < to);
+  // whole UTC days: `from` counts from the start of its day, `to` up to the end of its day if it
+  // falls inside one (the default, now, includes today)
+  const start = new Date(Math.floor(from.getTime() / DAY) * DAY);
+  const scope = { rollup: sql`trigger_id = ${triggerId}`, live: sql`e.trigger_id = ${triggerId}` };
+  const rows = (await statRows(db, scope, start, "day")).filter((r) => r.at < to);
   const days = new Map<
     string,
     { day: string; events: number; inputTokens: number; outputTokens: number }
   >();
   for (const r of rows) {
-    const day = r.hour.toISOString().slice(0, 10);
+    const day = r.at.toISOString().slice(0, 10);
     const d = days.get(day) ?? { day, events: 0, inputTokens: 0, outputTokens: 0 };
     d.events += r.events;
     d.inputTokens += r.inputTokens;
@@ -208,7 +207,7 @@ export async function triggerUsage({
   const outputTokens = list.reduce((a, d) => a + d.outputTokens, 0);
   return {
     triggerId,
-    from: from.toISOString(),
+    from: start.toISOString(),
     to: to.toISOString(),
     events: list.reduce((a, d) => a + d.events, 0),
     inputTokens,
