@@ -2,6 +2,8 @@ import postgres from "postgres";
 import { createDb, type Db } from "@/db/connect";
 
 process.env.APP_SECRET ??= "test-secret-test-secret-test-secret-0123456789";
+// one log line per processed event would drown the test output
+process.env.LOG_LEVEL ??= "warn";
 
 /** A copy of the migrated template database for this test file alone. */
 async function fileDatabase(): Promise<string> {
