@@ -21,7 +21,8 @@ async function audit(page: Page, name: string) {
 test("every page: no serious or critical axe violations, in light and dark; screenshots saved", async ({
   page,
 }) => {
-  test.setTimeout(120_000);
+  // 16 pages x 2 themes, each with axe: about 2 minutes alone, more beside another worker
+  test.setTimeout(300_000);
   const errors = watchConsole(page);
   await page.goto("/signin");
   await audit(page, "signin");

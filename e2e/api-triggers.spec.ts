@@ -57,6 +57,8 @@ test.describe("trigger integration API", () => {
       rateLimitPerSecond: null,
       rateLimitBurst: null,
       rejectedCount: 0,
+      monthlyTokenBudget: null,
+      tokensUsedThisMonth: 0,
       previousSecretExpiresAt: null,
       eventUrl: created.eventUrl,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),

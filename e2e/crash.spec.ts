@@ -11,9 +11,11 @@ test("kill -9 in the middle of 2,000 events at full speed, restart: every 202'd 
   try {
     await server.start();
     const { api } = await userWithToken(server.base);
-    // A model that takes 60 ms per answer, so events queue up behind the runner's 8 workers.
+    // A model that takes 150 ms per answer: the runner's 8 workers finish at most ~53 events/s,
+    // well below what 16 senders deliver, so a backlog is there when the server dies (at 60 ms the
+    // runner sometimes kept up and nothing was pending at the kill).
     const scenario = scenarioName("crash");
-    await scriptLlm(scenario, [{ text: "handled", delayMs: 60 }]);
+    await scriptLlm(scenario, [{ text: "handled", delayMs: 150 }]);
     const { id: botId } = await json(
       await api.post("/api/v1/bot/create", {
         data: { name: "b", model: "openai/stub", backstory: `[scenario:${scenario}]` },
@@ -68,6 +70,9 @@ test("kill -9 in the middle of 2,000 events at full speed, restart: every 202'd 
     await Promise.all(Array.from({ length: 16 }, worker));
     expect(accepted.length).toBeGreaterThan(900);
     const acceptedBeforeKill = accepted.length;
+    console.log(
+      `crash: ${acceptedBeforeKill} accepted, ${pendingAtKill} queued or running at the kill`,
+    );
     expect(
       pendingAtKill,
       "events were still queued or running when the server died",

@@ -119,7 +119,7 @@ export function toApiError(error: unknown): ApiError {
       headers: { "Retry-After": "5" },
     });
   }
-  log().error({ err: errorField(error) }, "unexpected error");
+  log().error({ error: errorField(error) }, "unexpected error");
   return new ApiError("INTERNAL_ERROR", "Internal server error");
 }
 

@@ -36,7 +36,7 @@ export function jsonlStream<T>(
         cursor = page.cursor;
         if (!cursor) controller.close();
       } catch (error) {
-        log().error({ err: errorField(error) }, "jsonl stream failed");
+        log().error({ error: errorField(error) }, "jsonl stream failed");
         const line = {
           type: "error",
           data: { message: "Stream interrupted", code: "INTERNAL_ERROR" },

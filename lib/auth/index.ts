@@ -109,7 +109,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   // A wrong password is an expected outcome, not a server error worth a stack trace.
   logger: {
     error(error) {
-      if (error.name !== "CredentialsSignin") log().error({ err: errorField(error) }, "auth error");
+      if (error.name !== "CredentialsSignin")
+        log().error({ error: errorField(error) }, "auth error");
     },
   },
   providers: providers(),

@@ -64,6 +64,6 @@ export async function flushRejections() {
         .where(eq(triggers.id, id));
     }
   } catch (error) {
-    log().warn({ err: errorField(error) }, "could not record rejected counts");
+    log().warn({ error: errorField(error) }, "could not record rejected counts");
   }
 }

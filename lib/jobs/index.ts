@@ -47,7 +47,7 @@ export async function dispatchEvents(events: Dispatchable[]): Promise<void> {
       );
   } catch (error) {
     log().warn(
-      { events: events.length, err: errorField(error) },
+      { events: events.length, error: errorField(error) },
       "could not send events to Inngest; they stay queued and will be re-sent",
     );
   }

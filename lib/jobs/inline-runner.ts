@@ -75,7 +75,7 @@ export class InlineRunner {
     const waiting = [...this.buffer.values()].flat().map((b) => b.event);
     this.buffer.clear();
     await handBack([...waiting, ...this.orphans.splice(0)]).catch((e) =>
-      log().warn({ err: errorField(e) }, "hand-back failed"),
+      log().warn({ error: errorField(e) }, "hand-back failed"),
     );
     const allDone = Promise.all(this.workers);
     const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs).unref());
@@ -100,7 +100,7 @@ export class InlineRunner {
         if ((await attemptEvent(event, control)) === "orphaned") this.orphans.push(event);
       } catch (error) {
         log().error(
-          { event: event.id, trigger: event.triggerId, err: errorField(error) },
+          { event: event.id, trigger: event.triggerId, error: errorField(error) },
           "unexpected error in the runner",
         );
       } finally {
@@ -192,7 +192,7 @@ export class InlineRunner {
       }
       return claimed.length > 0;
     } catch (error) {
-      log().warn({ err: errorField(error) }, "could not claim events");
+      log().warn({ error: errorField(error) }, "could not claim events");
       await this.waitIdle(); // the database is unreachable: do not spin
       return false;
     }

@@ -70,7 +70,7 @@ function every(ms: number, what: string, job: () => Promise<unknown>) {
     try {
       await job();
     } catch (e) {
-      log().warn({ job: what, err: errorField(e) }, `${what} failed`);
+      log().warn({ job: what, error: errorField(e) }, `${what} failed`);
     } finally {
       busy = false;
     }
@@ -96,7 +96,7 @@ function drainOnSignals(drain: () => Promise<unknown>) {
         const result = (await drain()) as { handedBack?: number };
         log().info(result, `drained: ${result.handedBack ?? 0} handed back`);
       } catch (e) {
-        log().error({ err: errorField(e) }, "drain failed");
+        log().error({ error: errorField(e) }, "drain failed");
       }
       for (const listener of next) (listener as (s: NodeJS.Signals) => void)(signal);
       if (!next.length) process.exit(0);

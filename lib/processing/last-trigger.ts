@@ -37,6 +37,6 @@ export async function flushLastTrigger() {
         .where(eq(triggers.id, id));
     }
   } catch (error) {
-    log().warn({ err: errorField(error) }, "could not record lastTriggerAt");
+    log().warn({ error: errorField(error) }, "could not record lastTriggerAt");
   }
 }

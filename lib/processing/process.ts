@@ -237,7 +237,7 @@ async function conversationFor(event: TriggerEvent): Promise<string | null> {
     return t ? (await resolveConversation(db, event, t, t.botId)).id : null;
   } catch (e) {
     log().error(
-      { event: event.id, trigger: event.triggerId, err: errorField(e) },
+      { event: event.id, trigger: event.triggerId, error: errorField(e) },
       "could not record the failed event in a conversation",
     );
     return null;
@@ -348,7 +348,7 @@ async function attempt(event: TriggerEvent, control: RunControl): Promise<Attemp
         event: event.id,
         trigger: event.triggerId,
         attempt: event.attempts,
-        err: errorField(error),
+        error: errorField(error),
       },
       "attempt failed",
     );
