@@ -209,6 +209,23 @@ test("operators see it: metrics move after events, one log line per event with i
       )
       .toMatch(/monthly token budget is spent \(30 of 30 tokens/);
 
+    // bodies that are not JSON: the answer (and so the log line of the failed request) says where
+    // the problem is, never what the body held
+    const broken = await fetch(`${server.base}/v1/integration/trigger/${trigger.id}/event`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${trigger.secret}`, "content-type": "application/json" },
+      body: `{"note": "${marker}" oops}`,
+    });
+    expect(broken.status).toBe(400);
+    expect(await broken.text()).not.toContain(marker);
+    const signup = await fetch(`${server.base}/api/auth/signup`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: `{"email": "nobody@example.com", "password": ${marker}}`,
+    });
+    expect(signup.status).toBe(400);
+    expect(await signup.text()).not.toContain(marker);
+
     // logs: one JSON line per processed event with its ids; never a secret, a token or the payload
     const lines = server.log
       .join("")

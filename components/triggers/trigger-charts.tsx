@@ -137,7 +137,7 @@ function BudgetBar({ stats }: { stats: TriggerStats }) {
       </p>
     );
   const share = Math.min(1, used / budget);
-  const resets = new Date(stats.budgetResetsAt ?? Date.now()).toLocaleDateString();
+  const resets = new Date(stats.budgetResetsAt).toLocaleDateString();
   return (
     <div className="mb-3 grid gap-1">
       <div className="flex justify-between text-xs">

@@ -113,16 +113,19 @@ function toTriggerInput(v: TriggerFormValues) {
     blueprintId: v.blueprintId === NONE ? null : v.blueprintId,
     prompt: v.prompt.trim() ? v.prompt : null,
     filter: v.filter.trim() ? v.filter : null,
-    verification: {
-      type: source.type,
-      ...(source.secret.trim() && { secret: source.secret.trim() }),
-      ...(source.type === "hmac" && {
-        header: source.header.trim(),
-        algorithm: source.algorithm,
-        encoding: source.encoding,
-        prefix: source.prefix || null,
-      }),
-    },
+    // only when its fields are on screen: a hidden field's error would have nowhere to show
+    ...(v.authenticate && {
+      verification: {
+        type: source.type,
+        ...(source.secret.trim() && { secret: source.secret.trim() }),
+        ...(source.type === "hmac" && {
+          header: source.header.trim(),
+          algorithm: source.algorithm,
+          encoding: source.encoding,
+          prefix: source.prefix || null,
+        }),
+      },
+    }),
     maxIterations: numberOrNaN(v.maxIterations),
     maxTime: Math.round(numberOrNaN(v.maxTime) * 1000),
     monthlyTokenBudget: v.monthlyTokenBudget.trim() === "" ? null : Number(v.monthlyTokenBudget),

@@ -62,6 +62,21 @@ const UNSTORABLE =
   "Strings must not contain NUL characters or unpaired surrogates, nor nest deeper than 64 levels";
 
 /** Management routes take JSON; an empty body means `{}` (the SDK sends none on some POSTs). */
+/**
+ * Why a body is not JSON, without quoting it: V8's message repeats the input
+ * (a password, a payload), and the message reaches the client and the log.
+ */
+export function malformedJson(error: unknown): ApiError {
+  const message = error instanceof Error ? error.message : "";
+  const at = /at position (\d+)/.exec(message)?.[1];
+  const where = /Unexpected end of JSON input/.test(message)
+    ? "it ends before the value is complete"
+    : at
+      ? `the problem is at character ${Number(at) + 1}`
+      : "check the quotes, commas and brackets";
+  return new ApiError("BAD_REQUEST", `Malformed JSON body: ${where}`);
+}
+
 export async function readJsonBody(req: Request, limit = MiB): Promise<unknown> {
   const bytes = await readBodyLimited(req, limit);
   const text = new TextDecoder().decode(bytes).trim();
@@ -70,8 +85,7 @@ export async function readJsonBody(req: Request, limit = MiB): Promise<unknown> 
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : "parse error";
-    throw new ApiError("BAD_REQUEST", `Malformed JSON body: ${detail}`);
+    throw malformedJson(error);
   }
   if (!isStorableJson(value)) throw new ApiError("BAD_REQUEST", UNSTORABLE);
   return value;

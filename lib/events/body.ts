@@ -1,5 +1,4 @@
-import { isStorableJson, isStorableText } from "@/lib/api/body";
-import { ApiError } from "@/lib/api/errors";
+import { isStorableJson, isStorableText, malformedJson } from "@/lib/api/body";
 
 export type ParsedBody = { payload: unknown; contentType: string | null };
 
@@ -23,10 +22,7 @@ export function parseEventBody(raw: Uint8Array, contentTypeHeader: string | null
     try {
       payload = JSON.parse(text);
     } catch (error) {
-      throw new ApiError(
-        "BAD_REQUEST",
-        `Malformed JSON body: ${error instanceof Error ? error.message : "parse error"}`,
-      );
+      throw malformedJson(error);
     }
     return isStorableJson(payload) ? { payload, contentType } : binary;
   }

@@ -28,7 +28,7 @@ export const serializeEvent = (e: TriggerEvent) => ({
   attempts: e.attempts,
   error: e.error,
   conversationId: e.conversationId,
-  /** Model tokens the run used; null until it completes, or when the model reported none. */
+  /** Model tokens the event's runs used so far (every attempt); null while no model call reported any. */
   inputTokens: e.inputTokens,
   outputTokens: e.outputTokens,
   createdAt: iso(e.createdAt),

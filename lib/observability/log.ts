@@ -47,8 +47,17 @@ function create(): Logger {
 
 export const log = (): Logger => (g.__triggerLog ??= create());
 
-/** An error as a log field: its message and name, without request bodies a library may attach. */
-export const errorField = (error: unknown) =>
-  error instanceof Error
-    ? { message: error.message, name: error.name }
-    : { message: String(error) };
+/**
+ * An error as a log field: its name, database code and message, cut before the
+ * bound parameters drizzle appends to a failed query's message (they are
+ * payloads and secrets) and at 300 characters.
+ */
+export function errorField(error: unknown) {
+  if (!(error instanceof Error)) return { message: "a non-Error value was thrown" };
+  const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown })?.code;
+  return {
+    name: error.name,
+    ...(typeof code === "string" && { code }),
+    message: error.message.split(/\nparams:/)[0].slice(0, 300),
+  };
+}

@@ -10,6 +10,7 @@ import {
   type Context,
   type Span,
 } from "@opentelemetry/api";
+import { errorField } from "./log";
 
 /** Tracing is on when an OTLP endpoint is configured (instrumentation.ts registers the exporter). */
 export const tracing = () =>
@@ -48,8 +49,11 @@ export async function inSpan<T>(
     try {
       return await work(span);
     } catch (error) {
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: SpanStatusCode.ERROR });
+      // never the error itself: its message may carry bound query parameters
+      const field = errorField(error);
+      const message = field.message;
+      span.recordException({ name: "name" in field ? field.name : "Error", message });
+      span.setStatus({ code: SpanStatusCode.ERROR, message });
       throw error;
     } finally {
       span.end();

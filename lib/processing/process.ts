@@ -18,7 +18,7 @@ import { loadHistory, resolveConversation } from "./conversation";
 import { describeEvent } from "./describe";
 import { touchTrigger } from "./last-trigger";
 import { PermanentError } from "./errors";
-import { addToMonth, checkBudget, runTokens } from "@/lib/stats/usage";
+import { addToMonth, checkBudget } from "@/lib/stats/usage";
 import { errorField, log } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
 import { eventTrace, inSpan, pastSpan } from "@/lib/observability/trace";
@@ -75,6 +75,7 @@ export async function processClaimedEvent(
       abilities: tools,
       signal: control.signal,
       checkpoint: () => control.checkpoint(),
+      onModelCall: (call) => chargeModelCall(event, trigger.id, bot.model, call),
       onToolCall: async (call, index) => {
         await db
           .insert(messages)
@@ -101,10 +102,8 @@ export async function processClaimedEvent(
   } finally {
     control.finish();
   }
-  countModelCalls(bot.model, reply.modelCalls);
 
   const at = now();
-  const tokens = runTokens(reply.modelCalls);
   const finished = await db
     .transaction(async (tx) => {
       const done = await tx
@@ -113,8 +112,6 @@ export async function processClaimedEvent(
           status: "completed",
           completedAt: sql`now()`,
           error: null,
-          inputTokens: tokens?.inputTokens ?? null,
-          outputTokens: tokens?.outputTokens ?? null,
           lockedUntil: null,
           updatedAt: sql`now()`,
         })
@@ -127,9 +124,6 @@ export async function processClaimedEvent(
         )
         .returning({ id: triggerEvents.id });
       if (!done.length) throw new LostClaimError();
-      const spent = tokens ? tokens.inputTokens + tokens.outputTokens : 0;
-      if (spent > 0)
-        await tx.update(triggers).set(addToMonth(spent)).where(eq(triggers.id, trigger.id));
       await tx
         .insert(messages)
         .values({
@@ -161,13 +155,38 @@ export async function processClaimedEvent(
 
 class LostClaimError extends Error {}
 
-function countModelCalls(model: string, calls: ModelCallRecord[]) {
+/**
+ * A model call's tokens, charged as it finishes: to the event (summed over its
+ * attempts) and to the trigger's month, whether the run then completes, fails,
+ * is retried or loses its claim: the model was paid either way, so a run that
+ * keeps failing cannot spend past the budget unseen.
+ */
+async function chargeModelCall(
+  event: TriggerEvent,
+  triggerId: string,
+  model: string,
+  call: ModelCallRecord,
+) {
   const m = metrics();
-  for (const call of calls) {
-    m.modelCalls.inc({ model });
-    if (call.inputTokens) m.modelTokens.inc({ model, kind: "input" }, call.inputTokens);
-    if (call.outputTokens) m.modelTokens.inc({ model, kind: "output" }, call.outputTokens);
-  }
+  m.modelCalls.inc({ model });
+  const input = call.inputTokens ?? 0;
+  const output = call.outputTokens ?? 0;
+  if (input) m.modelTokens.inc({ model, kind: "input" }, input);
+  if (output) m.modelTokens.inc({ model, kind: "output" }, output);
+  if (call.inputTokens === null && call.outputTokens === null) return;
+  const db = await getDb();
+  await db
+    .update(triggerEvents)
+    .set({
+      inputTokens: sql`coalesce(${triggerEvents.inputTokens}, 0) + ${input}`,
+      outputTokens: sql`coalesce(${triggerEvents.outputTokens}, 0) + ${output}`,
+    })
+    .where(eq(triggerEvents.id, event.id));
+  if (input + output > 0)
+    await db
+      .update(triggers)
+      .set(addToMonth(input + output))
+      .where(eq(triggers.id, triggerId));
 }
 
 /**

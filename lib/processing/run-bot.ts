@@ -42,6 +42,8 @@ type RunInput = {
   signal: AbortSignal;
   /** Runs before each tool call; throws when the run may not cause side effects any more. */
   checkpoint: () => Promise<void>;
+  /** Called as each model call finishes, so its tokens count even if the run fails later. */
+  onModelCall?: (call: ModelCallRecord) => Promise<void>;
 };
 
 function systemPrompt({ bot, trigger, event }: RunInput): string {
@@ -181,7 +183,7 @@ export async function runBot(
         });
         return undefined;
       },
-      onStepFinish: ({ usage }) => {
+      onStepFinish: async ({ usage }) => {
         answered();
         const current = modelCalls.at(-1);
         // the span ends when the model answered (before its tool calls), with what it used
@@ -194,6 +196,8 @@ export async function runBot(
         if (!current) return;
         current.inputTokens = usage?.inputTokens ?? null;
         current.outputTokens = usage?.outputTokens ?? null;
+        const { started, answered: at, ...call } = current;
+        await input.onModelCall?.({ ...call, durationMs: (at ?? Date.now()) - started });
       },
       maxRetries: 0, // the event is retried with back-off as a whole
       abortSignal: AbortSignal.any([input.signal, deadline]),

@@ -1,7 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
-import { idBefore } from "@/lib/ids";
 import { hourlyAggregate } from "./aggregate";
 
 const HOUR = 3_600_000;
@@ -60,8 +59,6 @@ export async function rollUpStats(at = new Date()): Promise<{ hours: number } | 
       mark(PENDING),
     ].filter((d): d is Date => d !== null);
     const from = floorHour(new Date(Math.min(...candidates.map((d) => d.getTime()))));
-    // ids sort by creation time, so the primary key bounds the scan
-    const range = sql`e.id >= ${idBefore("event", from)} and e.id < ${idBefore("event", through)}`;
     await tx.execute(
       sql`delete from event_stats_hourly where hour >= ${from.toISOString()} and hour < ${through.toISOString()}`,
     );
@@ -73,7 +70,7 @@ export async function rollUpStats(at = new Date()): Promise<{ hours: number } | 
           select c, i, lag(c) over (order by i) as lag from unnest(a.cumulative) with ordinality as u(c, i)
         ) d),
         a."inputTokens", a."outputTokens"
-      from (${hourlyAggregate(range)}) a`);
+      from (${hourlyAggregate(sql`true`, from, through)}) a`);
     // the days those hours fall in, summed again from the hourly rows
     const fromDay = new Date(Math.floor(from.getTime() / DAY) * DAY);
     await tx.execute(

@@ -2,7 +2,6 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import type { EventStatus } from "@/db/schema";
-import { idBefore } from "@/lib/ids";
 import { bucketsOf, hourlyAggregate } from "./aggregate";
 import { addBuckets } from "./latency";
 import { rolledThrough, rowsOf } from "./rollup";
@@ -54,7 +53,7 @@ export async function statRows(
             from event_stats_hourly where ${range} group by 1, 2`;
   const [rolled, live] = await Promise.all([
     through > from ? db.execute(rolledSql) : [],
-    db.execute(hourlyAggregate(sql`${scope.live} and e.id >= ${idBefore("event", liveFrom)}`)),
+    db.execute(hourlyAggregate(scope.live, liveFrom)),
   ]);
   type Raw = {
     triggerId: string;
@@ -106,7 +105,7 @@ export async function latencyBuckets(
           where ${scope.rollup} and hour >= ${from.toISOString()} and hour < ${through.toISOString()}
           group by u.i order by u.i`)
       : [],
-    db.execute(hourlyAggregate(sql`${scope.live} and e.id >= ${idBefore("event", liveFrom)}`)),
+    db.execute(hourlyAggregate(scope.live, liveFrom)),
   ]);
   const total: number[] = [];
   for (const r of rowsOf<{ i: number | string; n: number | string }>(rolled))

@@ -125,6 +125,29 @@ describe("charts", () => {
   });
 });
 
+describe("clocks", () => {
+  it("an event whose id was made just before an hour and stored just after it counts once, in the later hour", async () => {
+    const trigger = await seedTrigger();
+    const hour = hourStart(-2);
+    const id = idAt(new Date(hour - 1_000)); // the server's clock, a second behind the database's
+    await seedEvent(trigger, { id, createdAt: new Date(hour + 1_000), status: "filtered" });
+    const db = await getDb();
+    // the rollup has got to exactly that hour: the event is read live, by created_at
+    await db.execute(sql`delete from rollup_watermarks`);
+    await db.execute(
+      sql`insert into rollup_watermarks (name, through) values ('event_stats_hourly', ${new Date(hour).toISOString()})`,
+    );
+    const live = await eventStats({ ownerId: trigger.ownerId, triggerId: trigger.id });
+    expect(live.hours[21]).toMatchObject({ hour: new Date(hour).toISOString(), total: 1 });
+    expect(live.hours[20].total).toBe(0);
+    // and rolled up from that hour on, it is still there once
+    await rollUpStats(new Date(hourStart(1)));
+    const rolled = await eventStats({ ownerId: trigger.ownerId, triggerId: trigger.id });
+    expect(rolled.hours[21].total).toBe(1);
+    expect(rolled.hours.reduce((n, h) => n + h.total, 0)).toBe(1);
+  });
+});
+
 describe("the growth benchmark's history", () => {
   it("makes ids in SQL that sort by time exactly as lib/ids.ts does, and rolls the history up", async () => {
     const trigger = await seedTrigger();

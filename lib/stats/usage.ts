@@ -12,15 +12,6 @@ export function tokensUsedThisMonth(t: Pick<Trigger, "tokensUsed" | "tokensMonth
   return t.tokensMonth?.getTime() === monthStart(at).getTime() ? t.tokensUsed : 0;
 }
 
-/** A run's tokens, summed over its model calls; null when no call reported any. */
-export function runTokens(calls: { inputTokens: number | null; outputTokens: number | null }[]) {
-  if (!calls.some((c) => c.inputTokens !== null || c.outputTokens !== null)) return null;
-  return {
-    inputTokens: calls.reduce((a, c) => a + (c.inputTokens ?? 0), 0),
-    outputTokens: calls.reduce((a, c) => a + (c.outputTokens ?? 0), 0),
-  };
-}
-
 /** The triggers row's counter, moved on by a run's tokens (starting over when the month turned). */
 export const addToMonth = (tokens: number) => ({
   tokensUsed: sql<number>`case when tokens_month = date_trunc('month', now(), 'UTC')

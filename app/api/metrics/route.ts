@@ -5,8 +5,10 @@ import { metrics } from "@/lib/observability/metrics";
 
 export const dynamic = "force-dynamic";
 
-const same = (a: string, b: string) =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+function same(a: string, b: string) {
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 // GET /api/metrics - Prometheus text format; off unless METRICS_TOKEN is set (then Bearer METRICS_TOKEN)
 export async function GET(req: Request) {
