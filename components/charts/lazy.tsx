@@ -23,6 +23,15 @@ export const STATUS_SERIES = [
   { key: "pending", label: "Queued or running", color: "var(--chart-pending)" },
 ];
 
+/** A stats point's counts by status as the STATUS_SERIES keys (queued and running together). */
+export const statusCounts = ({ byStatus: s }: { byStatus: Record<string, number> }) => ({
+  completed: s.completed ?? 0,
+  failed: s.failed ?? 0,
+  filtered: s.filtered ?? 0,
+  cancelled: s.cancelled ?? 0,
+  pending: (s.queued ?? 0) + (s.processing ?? 0),
+});
+
 export const hourTick = (iso: string) =>
   new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
 export const hourHeading = (iso: string) =>

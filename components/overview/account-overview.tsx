@@ -1,6 +1,12 @@
 "use client";
 import Link from "next/link";
-import { dayHeading, dayTick, STATUS_SERIES, StackedBars } from "@/components/charts/lazy";
+import {
+  dayHeading,
+  dayTick,
+  STATUS_SERIES,
+  StackedBars,
+  statusCounts,
+} from "@/components/charts/lazy";
 import { RelativeTime } from "@/components/common/relative-time";
 import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states";
 import { PageHeader } from "@/components/shell/page-header";
@@ -81,14 +87,7 @@ function OverviewBody({ data }: { data: Overview }) {
             Every trigger, by status, per day (UTC) over the last 30 days
           </figcaption>
           <StackedBars
-            data={data.days.map((d) => ({
-              day: d.day,
-              completed: d.byStatus.completed,
-              failed: d.byStatus.failed,
-              filtered: d.byStatus.filtered,
-              cancelled: d.byStatus.cancelled,
-              pending: d.byStatus.queued + d.byStatus.processing,
-            }))}
+            data={data.days.map((d) => ({ day: d.day, ...statusCounts(d) }))}
             x="day"
             series={STATUS_SERIES}
             tick={dayTick}

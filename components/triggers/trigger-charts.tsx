@@ -7,6 +7,7 @@ import {
   Lines,
   STATUS_SERIES,
   StackedBars,
+  statusCounts,
 } from "@/components/charts/lazy";
 import { ErrorState } from "@/components/common/states";
 import { Card, CardTitle } from "@/components/ui/card";
@@ -15,14 +16,6 @@ import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import type { TriggerStats } from "./types";
 import { useTriggerStats } from "./use-triggers";
 
-type Point = Pick<TriggerStats["hours"][number], "byStatus">;
-const byStatus = (p: Point) => ({
-  completed: p.byStatus.completed,
-  failed: p.byStatus.failed,
-  filtered: p.byStatus.filtered,
-  cancelled: p.byStatus.cancelled,
-  pending: p.byStatus.queued + p.byStatus.processing,
-});
 const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
 
 /** The trigger's overview charts: events by status, end-to-end latency, tokens and the budget. */
@@ -82,7 +75,7 @@ export function TriggerCharts({ triggerId }: { triggerId: string }) {
                   : ""}
               </figcaption>
               <StackedBars
-                data={hours.map((h) => ({ hour: h.hour, ...byStatus(h) }))}
+                data={hours.map((h) => ({ hour: h.hour, ...statusCounts(h) }))}
                 x="hour"
                 series={STATUS_SERIES}
                 tick={hourTick}
@@ -94,7 +87,7 @@ export function TriggerCharts({ triggerId }: { triggerId: string }) {
                 {plural(total30, "event")} per day (UTC) over the last 30 days
               </figcaption>
               <StackedBars
-                data={days.map((d) => ({ day: d.day, ...byStatus(d) }))}
+                data={days.map((d) => ({ day: d.day, ...statusCounts(d) }))}
                 x="day"
                 series={STATUS_SERIES}
                 tick={dayTick}

@@ -21,7 +21,7 @@ import { PermanentError } from "./errors";
 import { addToMonth, checkBudget } from "@/lib/stats/usage";
 import { errorField, log } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
-import { eventTrace, inSpan, pastSpan } from "@/lib/observability/trace";
+import { eventTrace, inSpan, pastSpan, tracing } from "@/lib/observability/trace";
 import { runBot, type ModelCallRecord } from "./run-bot";
 import { RunControl, RunStopped, type StopReason } from "./run-control";
 
@@ -317,8 +317,9 @@ export async function attemptEvent(
     "trigger.id": event.triggerId,
     "event.attempt": event.attempts,
   };
-  const parent = eventTrace(event.id);
-  pastSpan("event.claim", attrs, event.startedAt ?? new Date(), parent);
+  // the event's own trace (a hash of its id): worked out only when spans are exported
+  const parent = tracing() ? eventTrace(event.id) : undefined;
+  if (parent) pastSpan("event.claim", attrs, event.startedAt ?? new Date(), parent);
   const outcome = await inSpan(
     "event.process",
     attrs,

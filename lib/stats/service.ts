@@ -107,7 +107,7 @@ export async function accountOverview({ ownerId }: { ownerId: string }) {
     live: sql`e.trigger_id in (select id from triggers where owner_id = ${ownerId})`,
   };
   const through = await rolledThrough(db);
-  const [perTriggerRows, daily, latency, owned, failures] = await Promise.all([
+  const [last24, daily, latency, owned, failures] = await Promise.all([
     statRows(db, scope, new Date(hourStart), "trigger", through),
     statRows(db, scope, new Date(dayStart), "day", through),
     latencyBuckets(db, scope, new Date(hourStart), through),
@@ -131,7 +131,6 @@ export async function accountOverview({ ownerId }: { ownerId: string }) {
       .orderBy(desc(triggerEvents.id))
       .limit(10),
   ]);
-  const last24 = perTriggerRows;
   const sum = (list: StatRow[], f: (r: StatRow) => number) => list.reduce((a, r) => a + f(r), 0);
   const perTrigger = new Map<string, { events: number; failed: number }>();
   for (const r of last24) {
