@@ -10,7 +10,20 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema> & {
   $close: () => Promise<void>;
   /** Which engine: some statements (statement_timeout) only make sense on a server. */
   $dialect: "postgres" | "pglite";
+  /**
+   * One parameterized statement in one round trip, outside any transaction. On PostgreSQL it
+   * runs on a small pool of its own whose connections have `statement_timeout` set to
+   * BOUNDED_STATEMENT_MS, so a statement the caller gave up on cannot commit minutes later; on
+   * PGlite (in this process) a plain query.
+   */
+  $boundedQuery: <Row = Record<string, unknown>>(text: string, params: unknown[]) => Promise<Row[]>;
 };
+
+/** How long the server lets a `$boundedQuery` statement run before it cancels it (PostgreSQL). */
+export const BOUNDED_STATEMENT_MS = 3000;
+
+/** Connections of the bounded pool (event inserts), beside DATABASE_POOL_SIZE's. */
+const BOUNDED_POOL_SIZE = 4;
 
 const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 
@@ -28,14 +41,20 @@ async function connectPostgres(url: string): Promise<Db> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-  const client = postgres(url, {
-    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+  const options = {
     connect_timeout: 3,
     idle_timeout: 30,
     // postgres.js's default back-off grows to 20 s between reconnects after a few failures, so a
     // server could sit out 20 s after the database came back; retry at most once a second.
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     onnotice: () => {},
+  };
+  const client = postgres(url, { ...options, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  // Set when each connection opens, so a bounded statement is one round trip (no BEGIN / SET LOCAL / COMMIT).
+  const bounded = postgres(url, {
+    ...options,
+    max: BOUNDED_POOL_SIZE,
+    connection: { statement_timeout: BOUNDED_STATEMENT_MS },
   });
   const db = drizzle(client, { schema });
   // Servers starting together take turns applying migrations.
@@ -46,8 +65,11 @@ async function connectPostgres(url: string): Promise<Db> {
   const redacted = url.replace(/\/\/[^@/]*@/, "//***@");
   log(`[db] PostgreSQL at ${redacted}; migrations applied.`);
   return Object.assign(db, {
-    $close: () => client.end({ timeout: 5 }),
+    $close: async () =>
+      void (await Promise.all([client.end({ timeout: 5 }), bounded.end({ timeout: 5 })])),
     $dialect: "postgres" as const,
+    $boundedQuery: (text: string, params: unknown[]) =>
+      bounded.unsafe(text, params as never[]) as Promise<never[]>,
   }) as unknown as Db;
 }
 
@@ -87,6 +109,8 @@ async function connectPglite(dir: string): Promise<Db> {
       await lock?.release();
     },
     $dialect: "pglite" as const,
+    $boundedQuery: async (text: string, params: unknown[]) =>
+      (await client.query(text, params)).rows,
   }) as unknown as Db;
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 // Crockford base32: ids sort by creation time as plain strings, which is what
 // cursor pagination on (owner_id, id) and per-session ordering rely on.
@@ -42,15 +42,21 @@ function encode(value: number, length: number): string {
 export function newId(prefix: IdPrefix): string {
   const tick = Math.max(Date.now() * TICKS_PER_MS, (g.__lastIdTick ?? 0) + 1);
   g.__lastIdTick = tick;
-  const random = randomBytes(10); // 80 bits, 5 bits per character
-  let bits = 0n;
-  for (const b of random) bits = (bits << 8n) | BigInt(b);
-  let tail = "";
-  for (let i = 0; i < 16; i++) {
-    tail = ALPHABET[Number(bits & 31n)] + tail;
-    bits >>= 5n;
+  const r = randomChunk(); // 80 bits: two 40-bit halves, 8 characters of 5 bits each
+  return `${prefix}_${encode(tick, 10)}${encode(r.high, 8)}${encode(r.low, 8)}`;
+}
+
+// One CSPRNG call per 409 ids instead of one per id (it was 1.2% of the event endpoint's CPU).
+const POOL = Buffer.alloc(4096 - (4096 % 10));
+let poolOffset = POOL.length;
+function randomChunk() {
+  if (poolOffset === POOL.length) {
+    randomFillSync(POOL);
+    poolOffset = 0;
   }
-  return `${prefix}_${encode(tick, 10)}${tail}`;
+  const at = poolOffset;
+  poolOffset += 10;
+  return { high: POOL.readUIntBE(at, 5), low: POOL.readUIntBE(at + 5, 5) };
 }
 
 /** The smallest id of `prefix` made at `at`: every id made before it sorts lower. */

@@ -101,6 +101,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
         "57P01",
         "57P03",
         "53300",
+        "57014", // query_canceled: our statement_timeout ended it (db/connect.ts)
       ].includes(code)
     )
       return true;

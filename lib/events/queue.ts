@@ -1,5 +1,6 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
+import type { PgInsertValue } from "drizzle-orm/pg-core";
 import { getDb, type Db } from "@/db/client";
 import { triggerEvents, type EventKind, type Trigger, type TriggerEvent } from "@/db/schema";
 import { newId } from "@/lib/ids";
@@ -29,7 +30,8 @@ export type QueueEventInput = {
 
 type Executor = Pick<Db, "insert">;
 
-export function eventRow(input: QueueEventInput): EventRow {
+/** The row's plain values (what the batched insert sends). */
+export function plainEventRow(input: QueueEventInput): EventRow {
   return {
     id: input.id ?? newId("event"),
     ownerId: input.trigger.ownerId,
@@ -37,7 +39,6 @@ export function eventRow(input: QueueEventInput): EventRow {
     kind: input.kind,
     status: input.status ?? "queued",
     error: input.error ?? null,
-    ...(input.status && input.status !== "queued" && { completedAt: sql`now()` }),
     payload: input.payload ?? null,
     contentType: input.contentType ?? null,
     headers: input.headers ?? null,
@@ -48,6 +49,12 @@ export function eventRow(input: QueueEventInput): EventRow {
     replayOf: input.replayOf ?? null,
     // createdAt: the database's clock, like every other event timestamp
   };
+}
+
+/** The row for a drizzle insert: a finished event (filtered, failed) completes at the database's now(). */
+export function eventRow(input: QueueEventInput): PgInsertValue<typeof triggerEvents> {
+  const row = plainEventRow(input);
+  return row.status === "queued" ? row : { ...row, completedAt: sql`now()` };
 }
 
 /** Inserts the event row; null when a unique key (schedule slot, idempotency key) already holds one. */
@@ -90,7 +97,7 @@ export async function queueEvent(
   // Without a unique key nothing can conflict: such rows share multi-row inserts under load.
   const row = key
     ? await insertEvent(db, input)
-    : await insertEventBatched(eventRow(input), options);
+    : await insertEventBatched(plainEventRow(input), options);
   if (!row) {
     if (!key) throw new Error("Event insert conflicted without an idempotency key");
     const [existing] = await db
