@@ -3,9 +3,11 @@ import { pageSecurityHeaders } from "@/lib/api/security-headers";
 
 // Pages: a cheap first gate (no session cookie, no page; the (app) layout
 // verifies the session itself) and the security headers, with a fresh CSP
-// nonce per request. API paths never come here (the matcher leaves them out,
-// so the event endpoint pays nothing), except the rare path with a `%`, whose
-// percent-encoding must be checked before the router can choke on it.
+// nonce per request. /v1/... is ChatBotKit's path for the same API: it is
+// rewritten to /api/v1/... here. /api paths and the event URL (its own route
+// file, app/v1/.../event) never come here, so the event endpoint pays nothing,
+// except the rare path with a `%`, whose percent-encoding must be checked
+// before the router can choke on it.
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 const PUBLIC_PAGES = ["/signin", "/signup"];
 
@@ -34,6 +36,11 @@ export function proxy(req: NextRequest) {
         { message: "Malformed percent-encoding in the path", code: "BAD_REQUEST" },
         { status: 400 },
       );
+    }
+    if (pathname.startsWith("/v1/")) {
+      const url = req.nextUrl.clone();
+      url.pathname = `/api${pathname}`;
+      return NextResponse.rewrite(url);
     }
     return NextResponse.next();
   }
@@ -66,5 +73,7 @@ export const config = {
       ],
     },
     "/:prefix(api|v1)/:rest(.*%.*)",
+    // every /v1 path but the event URL, which has a route of its own
+    "/v1/:rest((?!integration/trigger/[^/]+/event$).*)",
   ],
 };
