@@ -64,7 +64,10 @@ export function apiRoute<
       const result = await handler({
         req,
         url,
-        baseUrl: publicBaseUrl(req),
+        // worked out only by the handlers that hand out links (not on the event endpoint's path)
+        get baseUrl() {
+          return publicBaseUrl(req);
+        },
         params,
         body,
         query,

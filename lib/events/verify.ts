@@ -1,5 +1,5 @@
 import "server-only";
-import { createHmac } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import type { Trigger } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
@@ -20,19 +20,24 @@ const hmac = (algorithm: string, secret: string | Buffer, data: string | Uint8Ar
 
 // Opening a stored secret (AES-GCM) was 4% of the event endpoint's CPU (docs/benchmarks.md): each
 // is opened once per trigger row, which the trigger cache keeps for two seconds, and is forgotten
-// with the row.
-const openedSecrets = new WeakMap<Trigger, Map<string, string>>();
+// with the row. Its SHA-256 is kept beside it for the constant-time Bearer comparison.
+type Opened = { plain: string; digest: Buffer };
+const openedSecrets = new WeakMap<Trigger, Map<string, Opened>>();
+const sha256 = (s: string) => createHash("sha256").update(s).digest();
 
-function opened(trigger: Trigger, stored: string): string {
+function opened(trigger: Trigger, stored: string): Opened {
   let known = openedSecrets.get(trigger);
   if (!known) openedSecrets.set(trigger, (known = new Map()));
-  let plain = known.get(stored);
-  if (plain === undefined) known.set(stored, (plain = decryptSecret(stored)));
-  return plain;
+  let secret = known.get(stored);
+  if (!secret) {
+    const plain = decryptSecret(stored);
+    known.set(stored, (secret = { plain, digest: sha256(plain) }));
+  }
+  return secret;
 }
 
 /** The secrets a delivery may be signed with: the provider's, else the trigger's (and a rotated-out one in its grace). */
-function secretsOf(trigger: Trigger): string[] {
+function secretsOf(trigger: Trigger): Opened[] {
   if (trigger.verificationSecretEnc) return [opened(trigger, trigger.verificationSecretEnc)];
   const list = [opened(trigger, trigger.secretEnc)];
   if (
@@ -43,6 +48,12 @@ function secretsOf(trigger: Trigger): string[] {
     list.push(opened(trigger, trigger.previousSecretEnc));
   return list;
 }
+
+/** Whether `given` is one of the secrets, in constant time (hashes have equal lengths). */
+const isOneOf = (given: string, secrets: Opened[]) => {
+  const digest = sha256(given);
+  return secrets.some((s) => timingSafeEqual(s.digest, digest));
+};
 
 const fresh = (timestampSeconds: number) =>
   Number.isFinite(timestampSeconds) &&
@@ -55,7 +66,8 @@ const fresh = (timestampSeconds: number) =>
  */
 export function verifyDelivery(trigger: Trigger, headers: Headers, raw: Uint8Array) {
   const v = trigger.verification;
-  const secrets = secretsOf(trigger);
+  const keys = secretsOf(trigger);
+  const secrets = keys.map((s) => s.plain);
   const header = (name: string) => headers.get(name)?.trim() ?? "";
   const body = Buffer.from(raw);
   const matches = (expected: (secret: string) => string, given: string) =>
@@ -64,7 +76,7 @@ export function verifyDelivery(trigger: Trigger, headers: Headers, raw: Uint8Arr
   switch (v.type) {
     case "bearer": {
       const bearer = /^Bearer\s+(\S+)$/i.exec(header("authorization"))?.[1];
-      if (bearer && secrets.some((s) => safeEqual(s, bearer))) return;
+      if (bearer && isOneOf(bearer, keys)) return;
       const signature = header("x-hub-signature-256").toLowerCase();
       if (matches((s) => `sha256=${hmac("sha256", s, body).digest("hex")}`, signature)) return;
       throw unauthorized(

@@ -42,23 +42,28 @@ export async function inSpan<T>(
   name: string,
   attributes: Attributes,
   work: (span: Span | null) => Promise<T>,
-  parent: Context = context.active(),
+  parent?: Context,
 ): Promise<T> {
   if (!tracing()) return work(null);
-  return tracer().startActiveSpan(name, { attributes }, parent, async (span) => {
-    try {
-      return await work(span);
-    } catch (error) {
-      // never the error itself: its message may carry bound query parameters
-      const field = errorField(error);
-      const message = field.message;
-      span.recordException({ name: "name" in field ? field.name : "Error", message });
-      span.setStatus({ code: SpanStatusCode.ERROR, message });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer().startActiveSpan(
+    name,
+    { attributes },
+    parent ?? context.active(),
+    async (span) => {
+      try {
+        return await work(span);
+      } catch (error) {
+        // never the error itself: its message may carry bound query parameters
+        const field = errorField(error);
+        const message = field.message;
+        span.recordException({ name: "name" in field ? field.name : "Error", message });
+        span.setStatus({ code: SpanStatusCode.ERROR, message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 /** A span over a stretch that already happened (from `start` to now), e.g. the claim before a run. */
