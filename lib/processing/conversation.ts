@@ -51,8 +51,8 @@ async function upsertContact(
 
 /**
  * The event's conversation: the one from an earlier attempt, else the session's
- * latest one still inside sessionDuration, else a new one. The user message
- * (the event itself) is recorded once, in the same transaction.
+ * latest one still inside sessionDuration, else a new one (`created`). The user
+ * message (the event itself) is recorded once, in the same transaction.
  */
 export async function resolveConversation(
   db: Db,
@@ -60,13 +60,13 @@ export async function resolveConversation(
   trigger: Pick<Trigger, "id" | "ownerId" | "name" | "sessionDuration" | "prompt">,
   botId: string | null,
   options: { run?: boolean } = {},
-): Promise<Conversation> {
+): Promise<Conversation & { created: boolean }> {
   if (event.conversationId) {
     const [existing] = await db
       .select()
       .from(conversations)
       .where(eq(conversations.id, event.conversationId));
-    if (existing) return existing;
+    if (existing) return { ...existing, created: false };
   }
   const at = now();
   const contactId = event.contact ? await upsertContact(db, trigger.ownerId, event.contact) : null;
@@ -87,6 +87,7 @@ export async function resolveConversation(
       .limit(1);
   }
   const description = describeEvent(event, trigger);
+  const created = !conversation;
   return db.transaction(async (tx) => {
     if (!conversation) {
       [conversation] = await tx
@@ -167,7 +168,7 @@ export async function resolveConversation(
         })
         .onConflictDoNothing();
     }
-    return conversation;
+    return { ...conversation, created };
   });
 }
 

@@ -2,13 +2,14 @@ import net from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { bots, messages, triggerEvents } from "@/db/schema";
+import { bots, conversations, messages, triggerEvents, triggers } from "@/db/schema";
 import { startLlmStub } from "@/e2e/fixtures/llm-stub.mjs";
 import { setEnv } from "@/test/env";
 import { startReceiver } from "@/test/http";
 import { seedEvent, seedSkillset, seedTrigger } from "@/test/seed";
 import { claimBatch, claimEvent, handBack, MAX_ATTEMPTS } from "./claim";
-import { attemptEvent } from "./process";
+import { resolveConversation } from "./conversation";
+import { attemptEvent, completeEvent } from "./process";
 import { RunControl } from "./run-control";
 
 const freePort = () =>
@@ -219,5 +220,57 @@ describe("fair claims", () => {
     // owners already holding their share can be left out of a claim
     const next = await claimBatch(8, 4, { owners: [a.ownerId] });
     expect(next.claimed.every((e) => e.ownerId !== a.ownerId)).toBe(true);
+  });
+});
+
+describe("completing a run", () => {
+  it("stores the reply and touches the conversation only while the run holds the event", async () => {
+    const db = await getDb();
+    const trigger = await seedTrigger();
+    const id = await seedEvent(trigger);
+    const [row] = await db.select().from(triggers).where(eq(triggers.id, trigger.id));
+    const first = (await claimEvent(id)).event!;
+    const conversation = await resolveConversation(db, first, row, trigger.botId, { run: true });
+    expect(conversation.created).toBe(true);
+    const touched = async () =>
+      (await db.select().from(conversations).where(eq(conversations.id, conversation.id)))[0]
+        .lastActivityAt;
+    const before = await touched();
+
+    // another server took the event over (attempt 2): the first run's completion stores nothing
+    await db
+      .update(triggerEvents)
+      .set({ lockedUntil: new Date(Date.now() - 60_000) })
+      .where(eq(triggerEvents.id, id));
+    const second = (await claimEvent(id)).event!;
+    await new Promise((r) => setTimeout(r, 5)); // the completion's time is later than the creation's
+    const reply = {
+      text: 'done: "quoted" \\ and 😀',
+      meta: { step: "reply", model: "echo", modelCalls: 1 },
+    };
+    expect(await completeEvent(db, first, conversation.id, reply)).toBe(false);
+    expect((await messagesOf(id)).map((m) => m.type)).toEqual(["user"]);
+    expect(await touched()).toEqual(before);
+    expect(await eventRow(id)).toMatchObject({ status: "processing", attempts: 2 });
+
+    // the holder completes: event, reply (its meta stored as JSON, not as a string) and conversation at once
+    expect(await completeEvent(db, second, conversation.id, reply)).toBe(true);
+    const recorded = await messagesOf(id);
+    expect(recorded.map((m) => m.type)).toEqual(["user", "bot"]);
+    expect(recorded[1]).toMatchObject({
+      text: reply.text,
+      meta: reply.meta,
+      conversationId: conversation.id,
+    });
+    expect((await touched()).getTime()).toBeGreaterThan(before.getTime());
+    expect(await eventRow(id)).toMatchObject({
+      status: "completed",
+      lockedUntil: null,
+      error: null,
+    });
+    expect((await eventRow(id)).completedAt).toBeInstanceOf(Date);
+    // a repeat changes nothing
+    expect(await completeEvent(db, second, conversation.id, reply)).toBe(false);
+    expect(await messagesOf(id)).toHaveLength(2);
   });
 });
