@@ -2,6 +2,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { PGlite } from "@electric-sql/pglite";
+import type { Sql } from "postgres";
 import { env } from "@/lib/env";
 import { backupTo, lockDataDir, openPglite, prepareDataDir } from "./embedded";
 import * as schema from "./schema";
@@ -62,15 +63,44 @@ async function connectPostgres(url: string): Promise<Db> {
     await tx.execute(sql`select pg_advisory_xact_lock(727274)`);
     await migrate(drizzle(client, { schema }), { migrationsFolder });
   });
+  await checkBounded(bounded);
   const redacted = url.replace(/\/\/[^@/]*@/, "//***@");
   log(`[db] PostgreSQL at ${redacted}; migrations applied.`);
   return Object.assign(db, {
     $close: async () =>
       void (await Promise.all([client.end({ timeout: 5 }), bounded.end({ timeout: 5 })])),
     $dialect: "postgres" as const,
+    // prepared (postgres.js's unsafe() is not by default, and then describes every statement
+    // first, a second round trip): the callers' texts are fixed, so each connection keeps a few
     $boundedQuery: (text: string, params: unknown[]) =>
-      bounded.unsafe(text, params as never[]) as Promise<never[]>,
+      bounded.unsafe(text, params as never[], { prepare: true }) as Promise<never[]>,
   }) as unknown as Db;
+}
+
+/**
+ * The bounded pool's connections must really carry statement_timeout: a connection pooler in
+ * between may refuse the startup parameter (PgBouncer does, unless configured) or drop it.
+ * Either stops the server at start-up with a sentence, not 500s on every event later.
+ */
+async function checkBounded(bounded: Sql) {
+  const expected = `${BOUNDED_STATEMENT_MS / 1000}s`;
+  let applied: string;
+  try {
+    [{ statement_timeout: applied }] =
+      await bounded.unsafe<{ statement_timeout: string }[]>("show statement_timeout");
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL refused the event-insert connections' statement_timeout startup parameter ` +
+        `(${error instanceof Error ? error.message : String(error)}). Connect to PostgreSQL ` +
+        "directly, or let the connection pooler pass startup parameters on.",
+    );
+  }
+  if (applied !== expected)
+    throw new Error(
+      `The event-insert connections run with statement_timeout = ${applied}, not ${expected}: ` +
+        "a connection pooler between this server and PostgreSQL dropped the startup parameter. " +
+        "Connect to PostgreSQL directly, or let the pooler pass startup parameters on.",
+    );
 }
 
 async function connectPglite(dir: string): Promise<Db> {

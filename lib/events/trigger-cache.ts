@@ -14,15 +14,25 @@ const g = globalThis as unknown as {
 };
 const cache = (g.__triggerCache ??= new Map());
 
+let sweptAt = 0;
+
 export async function findTriggerCached(id: string): Promise<Trigger | undefined> {
+  const at = Date.now();
+  // Expired rows go within a TTL of any later lookup, with what hangs off them (the trigger's
+  // opened secrets, lib/events/verify.ts), not only when their own trigger is asked for again.
+  if (at - sweptAt > TTL_MS) {
+    sweptAt = at;
+    for (const [key, entry] of cache) if (entry.expires <= at) cache.delete(key);
+  }
   const hit = cache.get(id);
-  if (hit && hit.expires > Date.now()) return hit.trigger;
+  if (hit && hit.expires > at) return hit.trigger;
   const db = await getDb();
   const [trigger] = await db.select().from(triggers).where(eq(triggers.id, id)).limit(1);
+  cache.delete(id); // re-inserted at the end: the first entry is always the oldest
   if (trigger) {
     if (cache.size >= MAX) cache.delete(cache.keys().next().value!);
     cache.set(id, { trigger, expires: Date.now() + TTL_MS });
-  } else cache.delete(id);
+  }
   return trigger;
 }
 

@@ -19,8 +19,9 @@ const hmac = (algorithm: string, secret: string | Buffer, data: string | Uint8Ar
   createHmac(algorithm, secret).update(data);
 
 // Opening a stored secret (AES-GCM) was 4% of the event endpoint's CPU (docs/benchmarks.md): each
-// is opened once per trigger row, which the trigger cache keeps for two seconds, and is forgotten
-// with the row. Its SHA-256 is kept beside it for the constant-time Bearer comparison.
+// is opened once per trigger row and forgotten with the row, which the trigger cache drops within
+// two TTLs of its expiry while events arrive (lib/events/trigger-cache.ts). Its SHA-256 is kept
+// beside it for the constant-time Bearer comparison.
 type Opened = { plain: string; digest: Buffer };
 const openedSecrets = new WeakMap<Trigger, Map<string, Opened>>();
 const sha256 = (s: string) => createHash("sha256").update(s).digest();
