@@ -7,6 +7,10 @@ export type { Db } from "./connect";
 // globalThis so two copies never open the same PGlite directory.
 const globalForDb = globalThis as unknown as { __dbPromise?: Promise<Db> };
 
+/** The rows of `db.execute(...)`: postgres.js answers an array, PGlite `{ rows }`. */
+export const rowsOf = <T>(result: unknown): T[] =>
+  (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+
 /** The process's database, opened and migrated on first use. */
 export function getDb(): Promise<Db> {
   globalForDb.__dbPromise ??= createDb().catch((error) => {

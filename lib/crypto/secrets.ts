@@ -105,11 +105,11 @@ export const isCurrentKey = (stored: string) => stored.startsWith(`v2.${ring().c
 /** 32 random bytes, hex: the trigger secret format of the seed's examples. */
 export const generateTriggerSecret = () => randomBytes(32).toString("hex");
 
+export const sha256 = (s: string) => createHash("sha256").update(s).digest();
+
 /** Constant-time string comparison (hashing first makes the lengths equal). */
 export function safeEqual(a: string, b: string): boolean {
-  const ha = createHash("sha256").update(a).digest();
-  const hb = createHash("sha256").update(b).digest();
-  return timingSafeEqual(ha, hb);
+  return timingSafeEqual(sha256(a), sha256(b));
 }
 
 /** What an API answer shows of a credential: its last four characters when it is long enough to spare them. */

@@ -1,7 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
-import { rowsOf } from "@/lib/stats/rollup";
+import { getDb, rowsOf } from "@/db/client";
 
 /** Queued events and the age of the oldest, for the metrics scrape (the pending index answers it). */
 export async function queueState() {

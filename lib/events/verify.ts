@@ -1,10 +1,10 @@
 import "server-only";
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import type { Trigger } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
 import { now } from "@/lib/clock";
-import { decryptSecret, safeEqual } from "@/lib/crypto/secrets";
+import { decryptSecret, safeEqual, sha256 } from "@/lib/crypto/secrets";
 
 /** Signed timestamps older (or newer) than this are refused: a replayed delivery. */
 export const TOLERANCE_SECONDS = 300;
@@ -24,7 +24,6 @@ const hmac = (algorithm: string, secret: string | Buffer, data: string | Uint8Ar
 // beside it for the constant-time Bearer comparison.
 type Opened = { plain: string; digest: Buffer };
 const openedSecrets = new WeakMap<Trigger, Map<string, Opened>>();
-const sha256 = (s: string) => createHash("sha256").update(s).digest();
 
 function opened(trigger: Trigger, stored: string): Opened {
   let known = openedSecrets.get(trigger);

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
-import { getDb, type Db } from "@/db/client";
+import { getDb, rowsOf, type Db } from "@/db/client";
 import { triggerEvents as e, type TriggerEvent } from "@/db/schema";
 import { env } from "@/lib/env";
 
@@ -132,10 +132,7 @@ async function fairCandidates(
          or (heads.status = 'processing' and heads.locked_until <= now())
       order by heads.id limit ${perOwner}
     ) c where o.owner_id is not null`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-    id: string;
-    owner_id: string;
-  }[];
+  const rows = rowsOf<{ id: string; owner_id: string }>(result);
   const byOwner = new Map<string, string[]>();
   for (const r of rows) byOwner.set(r.owner_id, [...(byOwner.get(r.owner_id) ?? []), r.id]);
   // oldest first within each round, so a single owner's events keep their order

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
-import { getDb, type Db } from "@/db/client";
+import { getDb, rowsOf, type Db } from "@/db/client";
 import {
   abilities,
   bots,
@@ -146,10 +146,7 @@ export async function completeEvent(
       where id = ${conversationId} and exists (select 1 from done)
     )
     select count(*)::int as completed from done`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-    completed: number;
-  }[];
-  return rows[0]?.completed === 1;
+  return rowsOf<{ completed: number }>(result)[0]?.completed === 1;
 }
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { getDb, type Db } from "@/db/client";
+import { getDb, rowsOf, type Db } from "@/db/client";
 import { hourlyAggregate } from "./aggregate";
 
 const HOUR = 3_600_000;
@@ -10,9 +10,6 @@ const NAME = "event_stats_hourly";
 const PENDING = "event_stats_hourly:pending";
 /** Closed hours are rolled again this long after they close, for runs finishing late. */
 const REROLL_MS = 2 * HOUR;
-
-export const rowsOf = <T>(result: unknown): T[] =>
-  (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 
 const floorHour = (d: Date) => new Date(Math.floor(d.getTime() / HOUR) * HOUR);
 

@@ -1,10 +1,10 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { rowsOf, type Db } from "@/db/client";
 import type { EventStatus } from "@/db/schema";
 import { bucketsOf, hourlyAggregate } from "./aggregate";
 import { addBuckets } from "./latency";
-import { rolledThrough, rowsOf } from "./rollup";
+import { rolledThrough } from "./rollup";
 
 export type StatRow = {
   triggerId: string;
