@@ -69,6 +69,8 @@ export const apiTokens = pgTable(
     tokenHash: text("token_hash").notNull().unique(),
     lastFour: text("last_four").notNull(),
     lastUsedAt: ts("last_used_at"),
+    /** After this the token no longer authenticates; null: it does not expire. */
+    expiresAt: ts("expires_at"),
     createdAt: createdAt(),
   },
   (t) => [index("api_tokens_owner_idx").on(t.ownerId, t.id)],
@@ -106,7 +108,7 @@ export const skillsets = pgTable(
 export type AbilityKind = "http_request" | "webhook";
 
 export type VerificationType =
-  "bearer" | "github" | "stripe" | "slack" | "standard-webhooks" | "shopify" | "hmac";
+  "bearer" | "github" | "stripe" | "slack" | "standard-webhooks" | "shopify" | "hmac" | "graph";
 
 /** A trigger's delivery check (lib/triggers/verification.ts); its secret is stored apart, encrypted. */
 export type Verification = {
@@ -311,6 +313,8 @@ export const triggerEvents = pgTable(
     replayOf: text("replay_of"),
     attempts: integer("attempts").notNull().default(0),
     error: text("error"),
+    /** What kind of failure `error` is, for clients that act on it (filter_limit, filter_error, ...). */
+    errorCode: text("error_code"),
     conversationId: text("conversation_id"),
     /** Model tokens the run used (summed over its model calls); null: no model call reported any. */
     inputTokens: integer("input_tokens"),

@@ -191,10 +191,11 @@ test.describe("what the bot sees and does", () => {
     const [event] = await waitForEvents(api, trigger.id, 1);
     const [sent] = await modelRequests(scenario);
     const user = text(sent.messages.at(-1)!.content);
-    expect(user.startsWith("New order from ann@example.com in s1 on Shop: []")).toBe(true);
+    // values from the event are quoted data; the trigger's own name is the owner's words
+    expect(user.startsWith('New "order" from "ann@example.com" in "s1" on Shop: []')).toBe(true);
     expect(user).toContain('"total": 5');
     const msgs = await messagesOf(api, event.conversationId!);
-    expect(msgs[0].text).toBe("New order from ann@example.com in s1 on Shop: []");
+    expect(msgs[0].text).toBe('New "order" from "ann@example.com" in "s1" on Shop: []');
     const note = msgs.find((m) => m.meta.step === "prompt")!;
     expect(note.text).toContain("{{payload.missing.x}}");
   });

@@ -214,13 +214,26 @@ test.describe("handshakes and delivery ids", () => {
     });
     // an unsigned challenge is refused like any unsigned delivery
     expect((await deliver(request, t.id, body, {})).status).toBe(401);
-    const graph = await request.post(
-      `/v1/integration/trigger/${t.id}/event?validationToken=Validation%3A%20Testing%20client`,
-    );
+    // Graph's handshake is answered only by a trigger set up for Graph (security, second pass, 8)
+    const validate = (id: string) =>
+      request.post(
+        `/v1/integration/trigger/${id}/event?validationToken=Validation%3A%20Testing%20client`,
+      );
+    expect((await validate(t.id)).status()).toBe(401);
+    const g = await createTrigger(api, { verification: { type: "graph" } });
+    const graph = await validate(g.id);
     expect(graph.status()).toBe(200);
     expect(graph.headers()["content-type"]).toContain("text/plain");
     expect(await graph.text()).toBe("Validation: Testing client");
     expect(await listEvents(api, t.id)).toHaveLength(0);
+    expect(await listEvents(api, g.id)).toHaveLength(0);
+    // its notifications carry the secret as clientState
+    const note = (clientState: string) =>
+      JSON.stringify({
+        value: [{ clientState, changeType: "created", resource: "me/messages/1" }],
+      });
+    expect((await deliver(request, g.id, note("wrong"), {})).status).toBe(401);
+    expect((await deliver(request, g.id, note(g.secret), {})).status).toBe(202);
   });
 
   test("a provider's retry of the same delivery (its own delivery id) is one event", async ({
@@ -231,8 +244,9 @@ test.describe("handshakes and delivery ids", () => {
     const cases: { send: Send }[] = [];
     const gh = await createTrigger(api, { verification: { type: "github" } });
     cases.push({
+      // GitHub signs no timestamp: its body is the delivery (here it differs per delivery)
       send: (id) => {
-        const body = JSON.stringify({ action: "opened" });
+        const body = JSON.stringify({ action: "opened", delivery: id });
         return deliver(request, gh.id, body, {
           "x-github-delivery": id,
           "x-hub-signature-256": `sha256=${hmac("sha256", gh.secret, body).digest("hex")}`,
@@ -255,7 +269,7 @@ test.describe("handshakes and delivery ids", () => {
     const shop = await createTrigger(api, { verification: PRESETS.shopify.verification });
     cases.push({
       send: (id) => {
-        const body = JSON.stringify({ order: 1 });
+        const body = JSON.stringify({ order: 1, delivery: id });
         return deliver(request, shop.id, body, {
           "x-shopify-webhook-id": id,
           ...PRESETS.shopify.sign(body, now()),
@@ -415,8 +429,13 @@ test("the test console signs as the chosen provider and shows the answer; the fi
   const result = page.getByTestId("test-event-result");
   await expect(result).toContainText("202");
   await expect(result).toContainText('"status": "queued"');
-  await result.getByText("Headers sent").click();
-  await expect(result).toContainText("stripe-signature: t=");
+  // not a signing oracle: verification's result and a curl with a placeholder, no signature
+  await expect(result.getByTestId("test-event-verification")).toContainText(
+    "signed with the stored secret: verified",
+  );
+  await result.getByText(/The same request with curl/).click();
+  await expect(result).toContainText("stripe-signature: <signature made with the secret>");
+  await expect(result).not.toContainText("v1=");
   // the same delivery again is Stripe's retry: one event
   await page.getByRole("button", { name: "Send test event" }).click();
   await expect(result).toContainText("200");

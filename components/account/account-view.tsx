@@ -1,5 +1,5 @@
 "use client";
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { ConfirmButton } from "@/components/common/confirm-button";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
@@ -25,6 +25,7 @@ export function AccountView({
   notice: { kind: "ok" | "error"; text: string } | null;
 }) {
   const [state, changePassword, pending] = useActionState(changePasswordAction, undefined);
+  const [revokeTokens, setRevokeTokens] = useState(true);
   return (
     <div className="flex max-w-2xl flex-col gap-4">
       <PageHeader title="Account" description={`Signed in as ${email}.`} />
@@ -38,7 +39,10 @@ export function AccountView({
       )}
       <Card>
         <CardTitle>Password</CardTitle>
-        <CardDescription>Changing it signs out every other browser and device.</CardDescription>
+        <CardDescription>
+          Changing it signs out every other browser and device and, unless you untick it below,
+          revokes your API tokens.
+        </CardDescription>
         <form action={changePassword} className="grid gap-3">
           <div className="grid gap-1">
             <Label htmlFor="current-password">Current password</Label>
@@ -60,6 +64,7 @@ export function AccountView({
               aria-invalid={state?.field === "newPassword"}
             />
           </div>
+          <RevokeTokensBox id="password-revoke-tokens" name="revokeTokens" defaultChecked />
           {state?.error && (
             <p role="alert" className="text-destructive text-sm">
               {state.error}
@@ -106,20 +111,43 @@ export function AccountView({
       <Card>
         <CardTitle>Sessions</CardTitle>
         <CardDescription>
-          Sign out of every browser and device, this one included (API tokens are not affected;
-          revoke them on the API tokens page).
+          Sign out of every browser and device, this one included. A leaked API token is a session
+          too: they are revoked with the sessions unless you untick it.
         </CardDescription>
+        <RevokeTokensBox
+          id="signout-revoke-tokens"
+          checked={revokeTokens}
+          onChange={(e) => setRevokeTokens(e.target.checked)}
+        />
         <ConfirmButton
           label="Sign out everywhere"
           title="Sign out everywhere?"
-          description="Every session of this account ends now, including this one."
+          description={
+            revokeTokens
+              ? "Every session of this account ends now, including this one, and every API token is revoked."
+              : "Every session of this account ends now, including this one. API tokens keep working."
+          }
           confirmLabel="Sign out everywhere"
-          onConfirm={() => signOutEverywhereAction()}
+          onConfirm={() => signOutEverywhereAction(revokeTokens)}
           size="default"
         >
           Sign out everywhere
         </ConfirmButton>
       </Card>
+    </div>
+  );
+}
+
+function RevokeTokensBox({
+  id,
+  ...props
+}: { id: string } & React.InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <div className="flex items-center gap-2">
+      <input id={id} type="checkbox" className="accent-primary size-4" {...props} />
+      <Label htmlFor={id} className="font-normal">
+        Also revoke every API token
+      </Label>
     </div>
   );
 }

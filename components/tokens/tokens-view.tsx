@@ -26,7 +26,9 @@ import {
   TableHeader,
   TableRow,
 } from "@/components/ui/table";
-import { MAX_TOKEN_NAME_LENGTH } from "@/lib/tokens/schema";
+import { OptionSelect } from "@/components/common/option-select";
+import { Badge } from "@/components/ui/badge";
+import { MAX_TOKEN_NAME_LENGTH, TOKEN_EXPIRY_CHOICES } from "@/lib/tokens/schema";
 import { useCreateToken, useDeleteToken, useTokens } from "./use-tokens";
 
 export function TokensView() {
@@ -35,17 +37,26 @@ export function TokensView() {
   const remove = useDeleteToken();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState("");
+  const [expiry, setExpiry] = useState("90");
+  const [password, setPassword] = useState("");
+  const [formError, setFormError] = useState<string | null>(null);
   const [created, setCreated] = useState<string | null>(null);
 
   async function onCreate(event: React.FormEvent) {
     event.preventDefault();
+    setFormError(null);
     try {
-      const res = await create.mutateAsync(name);
+      const res = await create.mutateAsync({
+        name,
+        expiresInDays: expiry === "never" ? null : Number(expiry),
+        ...(password && { password }),
+      });
       setCreated(res.token);
       setName("");
+      setPassword("");
       toast.success("Token created");
     } catch (error) {
-      toast.error(error instanceof Error ? error.message : "Could not create the token");
+      setFormError(error instanceof Error ? error.message : "Could not create the token");
     }
   }
 
@@ -89,6 +100,7 @@ export function TokensView() {
               <TableHead>Name</TableHead>
               <TableHead>Token</TableHead>
               <TableHead>Created</TableHead>
+              <TableHead>Expires</TableHead>
               <TableHead>Last used</TableHead>
               <TableHead>
                 <span className="sr-only">Actions</span>
@@ -102,6 +114,13 @@ export function TokensView() {
                 <TableCell className="font-mono text-xs">tdk_••••{t.lastFour}</TableCell>
                 <TableCell>
                   <RelativeTime value={t.createdAt} />
+                </TableCell>
+                <TableCell>
+                  {t.expired ? (
+                    <Badge variant="destructive">Expired</Badge>
+                  ) : (
+                    <RelativeTime value={t.expiresAt} empty="Never" />
+                  )}
                 </TableCell>
                 <TableCell>
                   <RelativeTime value={t.lastUsedAt} empty="Never" />
@@ -162,6 +181,38 @@ export function TokensView() {
                   autoFocus
                 />
               </div>
+              <div className="grid gap-2">
+                <Label htmlFor="token-expiry">Expires</Label>
+                <OptionSelect
+                  id="token-expiry"
+                  value={expiry}
+                  onChange={setExpiry}
+                  first={{ value: "never", label: "Never" }}
+                  options={TOKEN_EXPIRY_CHOICES.map((d) => ({
+                    value: String(d),
+                    label: d === 365 ? "In a year" : `In ${d} days`,
+                  }))}
+                />
+              </div>
+              <div className="grid gap-2">
+                <Label htmlFor="token-password">Your password</Label>
+                <Input
+                  id="token-password"
+                  type="password"
+                  autoComplete="current-password"
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                  aria-describedby="token-password-hint"
+                />
+                <p id="token-password-hint" className="text-muted-foreground text-xs">
+                  Not needed within 10 minutes of signing in.
+                </p>
+              </div>
+              {formError && (
+                <p role="alert" className="text-destructive text-sm">
+                  {formError}
+                </p>
+              )}
               <DialogFooter>
                 <Button type="submit" disabled={create.isPending || !name.trim()}>
                   {create.isPending ? "Creating…" : "Create token"}

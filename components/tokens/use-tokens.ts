@@ -1,14 +1,10 @@
 "use client";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
+import type { TokenItem } from "@/lib/tokens";
+import type { CreateTokenInput } from "@/lib/tokens/schema";
 
-export type TokenItem = {
-  id: string;
-  name: string;
-  lastFour: string;
-  lastUsedAt: string | null;
-  createdAt: string;
-};
+export type { TokenItem };
 
 export const tokensQuery = () =>
   queryOptions({
@@ -21,8 +17,10 @@ export const useTokens = () => useQuery(tokensQuery());
 export function useCreateToken() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) =>
-      apiFetch<{ id: string; token: string }>("/api/v1/token/create", { body: { name } }),
+    mutationFn: (input: CreateTokenInput) =>
+      apiFetch<{ id: string; token: string; expiresAt: string | null }>("/api/v1/token/create", {
+        body: input,
+      }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["tokens"] }),
   });
 }

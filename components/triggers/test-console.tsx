@@ -100,15 +100,16 @@ export function TestConsole({ trigger }: { trigger: Trigger }) {
           >
             {JSON.stringify(result.response.body, null, 2)}
           </pre>
+          <p data-testid="test-event-verification">Verification: {result.verification}</p>
           <details>
-            <summary className="text-muted-foreground cursor-pointer">Headers sent</summary>
+            <summary className="text-muted-foreground cursor-pointer">
+              The same request with curl (the signature is your sender&apos;s to make)
+            </summary>
             <pre
               tabIndex={0}
               className="bg-muted mt-1 overflow-auto rounded p-2 break-all whitespace-pre-wrap"
             >
-              {Object.entries(result.request.headers)
-                .map(([k, v]) => `${k}: ${v}`)
-                .join("\n")}
+              {result.curl}
             </pre>
           </details>
         </div>

@@ -10,6 +10,7 @@ import {
 } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
 import { fetchPage } from "@/lib/api-lists";
+import type { sendTestEvent } from "@/lib/events/console";
 import type { EventDetail, Trigger, TriggerEvent, TriggerInput, TriggerStats } from "./types";
 
 const BASE = "/api/v1/integration/trigger";
@@ -209,10 +210,7 @@ export function useReplayAll(triggerId: string) {
   });
 }
 
-export type TestEventResult = {
-  request: { url: string; headers: Record<string, string> };
-  response: { status: number; body: unknown };
-};
+export type TestEventResult = Awaited<ReturnType<typeof sendTestEvent>>;
 
 export function useSendTestEvent(triggerId: string) {
   const invalidate = useInvalidate();

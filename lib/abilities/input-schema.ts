@@ -1,4 +1,5 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import { RE2JS, RE2JSException } from "re2js";
 import type { FieldIssue } from "@/lib/api/errors";
 
 // A tool's parameters for the model: a JSON Schema object. Derived from the
@@ -7,8 +8,32 @@ import type { FieldIssue } from "@/lib/api/errors";
 
 export type JsonSchema = Record<string, unknown>;
 
+/**
+ * `pattern` and `patternProperties` run on the model's input, which anyone who
+ * can reach the bot can steer: a backtracking engine (JavaScript's RegExp) can
+ * be held for minutes by one crafted string. RE2 (re2js) matches in linear
+ * time; a pattern it cannot run (backreferences, lookarounds) is refused when
+ * the schema is saved.
+ */
+const linearRegExp = Object.assign(
+  (pattern: string, flags: string) => {
+    const re = RE2JS.compile(
+      RE2JS.translateRegExp(pattern),
+      flags.includes("i") ? RE2JS.CASE_INSENSITIVE : 0,
+    );
+    return { test: (s: string) => re.test(s) };
+  },
+  { code: 'require("re2js").RE2JS' },
+);
+
 // Formats (date-time, email, …) are descriptions for the model here, not checks.
-const newAjv = () => new Ajv({ allErrors: true, strict: false, validateFormats: false });
+const newAjv = () =>
+  new Ajv({
+    allErrors: true,
+    strict: false,
+    validateFormats: false,
+    code: { regExp: linearRegExp },
+  });
 let ajv = newAjv();
 const compiled = new Map<string, ValidateFunction>();
 
@@ -69,6 +94,13 @@ export function inputSchemaIssues(schema: unknown, base = "inputSchema"): FieldI
   try {
     compile(schema as JsonSchema);
   } catch (error) {
+    if (error instanceof RE2JSException)
+      return [
+        {
+          path: base,
+          message: `has a pattern this server cannot run (${error.message}): patterns run in linear time, without backreferences or lookarounds`,
+        },
+      ];
     return [
       { path: base, message: error instanceof Error ? error.message : "is not a usable schema" },
     ];

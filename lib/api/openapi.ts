@@ -196,7 +196,8 @@ export const ROUTES: Route[] = [
   {
     method: "post",
     path: "/integration/trigger/{id}/test-event",
-    summary: "Send a test event signed exactly as the trigger's sender would, and see the answer",
+    summary:
+      "Send a test event signed as the trigger's sender would, and see the answer and whether verification passed (never the signature)",
     body: testEventSchema,
   },
   { method: "get", path: "/model/list", summary: "Models available to bots on this server" },
@@ -257,7 +258,8 @@ export const ROUTES: Route[] = [
   {
     method: "post",
     path: "/token/create",
-    summary: "Create an API token (returned once)",
+    summary:
+      "Create an API token (returned once; optional expiresInDays); needs a sign-in within 10 minutes or the account's password",
     body: createTokenSchema,
   },
   { method: "get", path: "/token/list", summary: "List API tokens" },

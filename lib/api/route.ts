@@ -1,6 +1,9 @@
 import "server-only";
 import type { z } from "zod";
 import { auth } from "@/lib/auth";
+import { assertRecentAuth } from "@/lib/auth/reauth";
+import { bodyLimitFor } from "./body-limits";
+import { clientAddress } from "./client-address";
 import { env } from "@/lib/env";
 import { resolveToken } from "@/lib/tokens";
 import { isStorableText, parseQuery, readJsonBody } from "./body";
@@ -8,7 +11,12 @@ import { log } from "@/lib/observability/log";
 import { ApiError, errorResponse, toApiError, validationError } from "./errors";
 import { publicBaseUrl } from "./url";
 
-export type Owner = { id: string; via: "token" | "session" };
+export type Owner = {
+  id: string;
+  via: "token" | "session";
+  /** A session's sign-in time (ms since the epoch); unknown for tokens and older sessions. */
+  signedInAt?: number;
+};
 
 type Params = Record<string, string>;
 
@@ -17,6 +25,11 @@ type Options<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> =
   query?: Q;
   /** false: the handler authenticates the caller itself (event endpoint, sign-up). */
   auth?: boolean;
+  /**
+   * The caller must have signed in within the last 10 minutes or send the
+   * account's password as the body's `password` (lib/auth/reauth.ts).
+   */
+  recentAuth?: boolean;
 };
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
@@ -59,8 +72,15 @@ export function apiRoute<
       const owner = options.auth === false ? null : await resolveOwner(req, url);
       const query = options.query ? parseWith(options.query, parseQuery(url), "query") : undefined;
       const body = options.body
-        ? parseWith(options.body, await readJsonBody(req), "body")
+        ? parseWith(options.body, await readJsonBody(req, bodyLimitFor(url.pathname)), "body")
         : undefined;
+      if (options.recentAuth && owner)
+        await assertRecentAuth({
+          userId: owner.id,
+          signedInAt: owner.signedInAt,
+          password: (body as { password?: string } | undefined)?.password,
+          address: clientAddress(req.headers),
+        });
       const result = await handler({
         req,
         url,
@@ -124,7 +144,7 @@ async function resolveOwner(req: Request, url: URL): Promise<Owner> {
     );
   }
   if (!["GET", "HEAD", "OPTIONS"].includes(req.method)) assertSameOrigin(req, url);
-  return { id: session.user.id, via: "session" };
+  return { id: session.user.id, via: "session", signedInAt: session.signedInAt };
 }
 
 /** Cookie-authenticated writes must come from our own pages (CSRF). */

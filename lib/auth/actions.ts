@@ -52,10 +52,10 @@ export async function signOutAction() {
   await signOut({ redirectTo: "/signin" });
 }
 
-/** Ends every session of this account, this one included. */
-export async function signOutEverywhereAction() {
+/** Ends every session of this account, this one included, and its API tokens unless kept. */
+export async function signOutEverywhereAction(revokeTokens = true) {
   const session = await auth();
-  if (session?.user?.id) await endAllSessions(session.user.id);
+  if (session?.user?.id) await endAllSessions(session.user.id, { revokeTokens });
   await signOut({ redirectTo: "/signin" });
 }
 
@@ -88,6 +88,7 @@ export async function changePasswordAction(
       parsed.data.currentPassword,
       parsed.data.newPassword,
       clientAddress(await headers()),
+      { revokeTokens: form.get("revokeTokens") === "on" },
     ));
   } catch (error) {
     if (error instanceof ApiError && error.code === "RATE_LIMITED")

@@ -5,10 +5,11 @@ import Credentials from "next-auth/providers/credentials";
 import { headers } from "next/headers";
 import GitHub from "next-auth/providers/github";
 import { z } from "zod";
+import type { User } from "@/db/schema";
 import { clientAddress } from "@/lib/api/client-address";
 import { env } from "@/lib/env";
 import { takeLinkIntent } from "./link-intent";
-import { refundBuckets, signInBuckets, takeBuckets } from "./throttle";
+import { checkPasswordThrottled } from "./throttle";
 import {
   authenticateUser,
   currentSessionVersion,
@@ -20,6 +21,8 @@ import {
 declare module "next-auth" {
   interface Session {
     user: { id: string; email: string; name?: string | null };
+    /** When this session signed in (ms since the epoch): recent enough, and it may mint tokens. */
+    signedInAt?: number;
   }
 }
 
@@ -59,11 +62,16 @@ function providers(): NextAuthConfig["providers"] {
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
-        const buckets = signInBuckets(clientAddress(request.headers), parsed.data.email);
-        if (!(await takeBuckets(buckets)).ok) throw new SignInThrottled();
-        const user = await authenticateUser(parsed.data.email, parsed.data.password);
-        if (!user) return null;
-        await refundBuckets(buckets);
+        const found: { user?: User | null } = {};
+        const result = await checkPasswordThrottled(
+          clientAddress(request.headers),
+          parsed.data.email,
+          async () =>
+            Boolean((found.user = await authenticateUser(parsed.data.email, parsed.data.password))),
+        );
+        if (typeof result === "object") throw new SignInThrottled();
+        const user = found.user;
+        if (result !== "ok" || !user) return null;
         return { id: user.id, email: user.email, name: user.name };
       },
     }),
@@ -148,6 +156,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         if (!userId) return null;
         token.uid = userId;
         token.sv = await currentSessionVersion(userId);
+        token.sat = Date.now();
         return token;
       }
       // Every use of a session checks it against the account: a password change or
@@ -159,6 +168,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     },
     session({ session, token }) {
       if (typeof token.uid === "string") session.user.id = token.uid;
+      if (typeof token.sat === "number") session.signedInAt = token.sat;
       return session;
     },
   },

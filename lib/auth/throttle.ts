@@ -94,20 +94,53 @@ export function addressKey(address: string): string {
 
 const e = () => env();
 /**
- * Sign-in attempts: per address, per (email, address), and per email from
- * anywhere with a looser allowance, so a stranger guessing at one account
- * cannot lock its owner out from the owner's own address.
+ * Password attempts that may refuse: per address and per (email, address).
+ * Only addresses that keep failing are stopped, so a stranger guessing at an
+ * account from anywhere never locks its owner out of their own address.
  */
 export const signInBuckets = (ip: string, email: string): Bucket[] => {
   const address = addressKey(ip);
   const mail = email.toLowerCase();
-  const perEmail = e().AUTH_FAILURES_PER_EMAIL_PER_HOUR;
   return [
     { key: `signin:ip:${address}`, perHour: e().AUTH_FAILURES_PER_IP_PER_HOUR },
-    { key: `signin:email-ip:${mail}:${address}`, perHour: perEmail },
-    { key: `signin:email:${mail}`, perHour: perEmail * 5 },
+    { key: `signin:email-ip:${mail}:${address}`, perHour: e().AUTH_FAILURES_PER_EMAIL_PER_HOUR },
   ];
 };
+
+/** Wrong passwords for an account from anywhere: when it runs dry, wrong answers come slowly. */
+const accountBucket = (email: string): Bucket => ({
+  key: `signin:email:${email.toLowerCase()}`,
+  perHour: e().AUTH_FAILURES_PER_EMAIL_PER_HOUR * 5,
+});
+
+/** How long a wrong password waits for its answer while its account is under attack. */
+export const UNDER_ATTACK_DELAY_MS = 1000;
+
+export type PasswordCheck = "ok" | "wrong" | { throttled: number };
+
+/**
+ * The one way a password is checked (sign-in, password change, re-authentication):
+ * refused without checking when this address has been failing (for the account
+ * or at all); a right password gives back what it took; a wrong one also counts
+ * against the account, and once the account has drawn many failures, wrong
+ * answers are slowed for every address, but a right password never is.
+ */
+export async function checkPasswordThrottled(
+  address: string,
+  email: string,
+  check: () => Promise<boolean>,
+): Promise<PasswordCheck> {
+  const buckets = signInBuckets(address, email);
+  const taken = await takeBuckets(buckets);
+  if (!taken.ok) return { throttled: taken.retryAfterSeconds };
+  if (await check()) {
+    await refundBuckets(buckets);
+    return "ok";
+  }
+  if (!(await takeBuckets([accountBucket(email)])).ok)
+    await new Promise((r) => setTimeout(r, UNDER_ATTACK_DELAY_MS));
+  return "wrong";
+}
 export const signUpBuckets = (ip: string, email: string): Bucket[] => [
   { key: `signup:ip:${addressKey(ip)}`, perHour: e().AUTH_SIGNUPS_PER_IP_PER_HOUR },
   { key: `signup:email:${email.toLowerCase()}`, perHour: e().AUTH_FAILURES_PER_EMAIL_PER_HOUR },

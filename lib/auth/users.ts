@@ -5,9 +5,10 @@ import { userAccounts, users, type User } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
 import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
+import { revokeAllTokens } from "@/lib/tokens";
 import { decideOAuthSignIn, type OAuthIdentity, type RefusalCode } from "./linking";
 import { hashPassword, verifyPassword } from "./password";
-import { refundBuckets, signInBuckets, signUpBuckets, takeBuckets } from "./throttle";
+import { checkPasswordThrottled, signUpBuckets, takeBuckets } from "./throttle";
 
 export async function createUser(input: { email: string; password?: string; name?: string }) {
   const db = await getDb();
@@ -99,7 +100,12 @@ export async function resolveOAuthUser(
     connectingUserId,
     emailOwnerId: owner?.id ?? null,
   });
-  if (decision.action === "refuse") throw new OAuthRefusedError(decision.code, decision.reason);
+  if (decision.action === "refuse") {
+    // with sign-up closed, a taken email and a free one get the same answer: no account oracle
+    if (decision.code === "OAuthAccountExists" && !(await signUpOpen()))
+      throw new OAuthRefusedError("OAuthSignupClosed", "Sign-up is closed on this server");
+    throw new OAuthRefusedError(decision.code, decision.reason);
+  }
   if (decision.action === "sign-in") return decision.userId;
   let userId: string;
   if (decision.action === "link") userId = decision.userId;
@@ -171,9 +177,17 @@ export async function currentSessionVersion(userId: string): Promise<number | nu
   return row ? row.v : null;
 }
 
-/** Ends every session of the user (each carries the old version). */
-export async function endAllSessions(userId: string): Promise<number> {
+/**
+ * Ends every session of the user (each carries the old version) and, unless
+ * the user chose to keep them, revokes their API tokens: a token is a session
+ * that never expires, and "sign out everywhere" after a leak must reach it too.
+ */
+export async function endAllSessions(
+  userId: string,
+  { revokeTokens = true }: { revokeTokens?: boolean } = {},
+): Promise<number> {
   const db = await getDb();
+  if (revokeTokens) await revokeAllTokens(userId);
   const [row] = await db
     .update(users)
     .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
@@ -192,6 +206,7 @@ export async function changePassword(
   current: string,
   next: string,
   clientAddress: string,
+  { revokeTokens = true }: { revokeTokens?: boolean } = {},
 ) {
   const db = await getDb();
   const [user] = await db.select().from(users).where(eq(users.id, userId));
@@ -203,15 +218,17 @@ export async function changePassword(
       { issues: [{ path: "currentPassword", message: "this account has no password to change" }] },
     );
   }
-  const buckets = signInBuckets(clientAddress, user.email);
-  const throttled = await takeBuckets(buckets);
-  if (!throttled.ok) throw tooManyAttempts(throttled.retryAfterSeconds);
-  if (!(await verifyPassword(user.passwordHash, current))) {
+  const hash = user.passwordHash;
+  const checked = await checkPasswordThrottled(clientAddress, user.email, () =>
+    verifyPassword(hash, current),
+  );
+  if (typeof checked === "object") throw tooManyAttempts(checked.throttled);
+  if (checked === "wrong") {
     throw new ApiError("VALIDATION_ERROR", "Invalid body: currentPassword: is not your password", {
       issues: [{ path: "currentPassword", message: "is not your current password" }],
     });
   }
-  await refundBuckets(buckets);
+  if (revokeTokens) await revokeAllTokens(userId);
   await db
     .update(users)
     .set({

@@ -11,6 +11,7 @@ export type EventRow = {
   kind: EventKind;
   status: EventStatus;
   error: string | null;
+  errorCode: string | null;
   payload: unknown;
   contentType: string | null;
   headers: Record<string, string> | null;
@@ -132,6 +133,7 @@ const COLUMNS: [name: string, cast: string, value: (r: Row) => unknown][] = [
   ["kind", "", (r) => r.kind],
   ["status", "", (r) => r.status],
   ["error", "", (r) => r.error],
+  ["error_code", "", (r) => r.errorCode],
   ["payload", "::jsonb", (r) => json(r.payload)],
   ["content_type", "", (r) => r.contentType],
   ["headers", "::jsonb", (r) => json(r.headers)],

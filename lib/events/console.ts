@@ -41,15 +41,23 @@ export async function previewFilter({
     .where(and(eq(triggerEvents.triggerId, id), eq(triggerEvents.kind, "event")))
     .orderBy(desc(triggerEvents.id))
     .limit(PREVIEW_EVENTS);
-  const events = rows.map((e) => ({
-    id: e.id,
-    ...runFilter(filter, {
-      payload: e.payload,
-      headers: e.headers ?? {},
-      query: queryOf(e as { sessionKey: string | null; contact: Record<string, string> | null }),
-      contact: e.contact ?? {},
-    }),
-  }));
+  const events = [];
+  for (const e of rows)
+    events.push({
+      id: e.id,
+      ...(await runFilter(
+        filter,
+        {
+          payload: e.payload,
+          headers: e.headers ?? {},
+          query: queryOf(
+            e as { sessionKey: string | null; contact: Record<string, string> | null },
+          ),
+          contact: e.contact ?? {},
+        },
+        id,
+      )),
+    });
   return {
     valid: true as const,
     matched: events.filter((e) => e.matched).length,
@@ -58,10 +66,19 @@ export async function previewFilter({
   };
 }
 
+/** Headers whose values are made with a secret: shown as placeholders, never as values. */
+const SIGNED =
+  /^(authorization|stripe-signature|x-hub-signature-256|x-slack-signature|x-shopify-hmac-sha256|webhook-signature)$/;
+
+const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+
 /**
- * "Send test event": the payload signed exactly as the trigger's sender would
- * sign it (with the stored secret), delivered through the event endpoint's own
- * code, and its answer. What would go wrong for the real sender goes wrong here.
+ * "Send test event": the payload signed as the trigger's sender would sign it
+ * (with the stored secret), delivered through the event endpoint's own code,
+ * and its answer. What would go wrong for the real sender goes wrong here.
+ * It is not a signing oracle: the signature is made for this test event only,
+ * which it stores, and never returned; the answer says whether verification
+ * passed and gives a curl with a placeholder where the signature goes.
  */
 export async function sendTestEvent({
   ownerId,
@@ -101,10 +118,31 @@ export async function sendTestEvent({
   } catch {
     // a handshake answers plain text
   }
-  // what was sent, but never a stored secret (a Bearer token is one)
-  const shown = { ...headers, ...(headers.authorization && { authorization: "Bearer ••••" }) };
+  const secretHeaders = new Set(
+    Object.keys(signed).filter(
+      (name) =>
+        SIGNED.test(name.toLowerCase()) ||
+        name.toLowerCase() === trigger.verification.header?.toLowerCase(),
+    ),
+  );
+  const shown = Object.fromEntries(Object.entries(headers).filter(([k]) => !secretHeaders.has(k)));
+  const placeholder = (name: string) =>
+    name === "authorization" ? "Bearer <trigger secret>" : "<signature made with the secret>";
+  const curl = [
+    `curl -X POST ${shellQuote(url.toString())}`,
+    ...Object.entries(headers).map(
+      ([k, v]) => `-H ${shellQuote(`${k}: ${secretHeaders.has(k) ? placeholder(k) : v}`)}`,
+    ),
+    `--data-binary ${shellQuote(body)}`,
+  ].join(" \\\n  ");
   return {
     request: { url: url.toString(), headers: shown },
+    verification: !trigger.authenticate
+      ? "not checked: this trigger accepts events without a signature"
+      : res.status === 401
+        ? `signed with the stored secret: refused (${(answer as { message?: string })?.message ?? "unauthorized"})`
+        : "signed with the stored secret: verified",
+    curl,
     response: { status: res.status, body: answer },
   };
 }

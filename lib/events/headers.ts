@@ -26,12 +26,20 @@ const SECRET_NAME =
 const MAX_HEADERS = 30;
 const MAX_VALUE = 1000;
 
-/** The headers an event keeps (lower-case names), for the dashboard's event inspector. */
-export function keptHeaders(headers: Headers): Record<string, string> {
+/**
+ * The headers an event keeps (lower-case names), for the dashboard's event
+ * inspector; `signatureHeader` is the trigger's own signature header (a custom
+ * HMAC preset may name it anything), never kept either.
+ */
+export function keptHeaders(
+  headers: Headers,
+  signatureHeader?: string | null,
+): Record<string, string> {
   const out: Record<string, string> = {};
+  const own = signatureHeader?.toLowerCase();
   let n = 0;
   for (const [name, value] of headers) {
-    if (NEVER.has(name) || SECRET_NAME.test(name)) continue;
+    if (NEVER.has(name) || SECRET_NAME.test(name) || name === own) continue;
     if (++n > MAX_HEADERS) break;
     out[name] = value.length > MAX_VALUE ? `${value.slice(0, MAX_VALUE)}…` : value;
   }

@@ -1,21 +1,23 @@
 import "server-only";
-import { isStorableText, readBodyLimited, MiB } from "@/lib/api/body";
+import type { Trigger } from "@/db/schema";
+import { isStorableText, readBodyLimited } from "@/lib/api/body";
+import { bodyLimitFor } from "@/lib/api/body-limits";
 import { ApiError, hasCode, notFound, toApiError, withDeadline } from "@/lib/api/errors";
 import { env } from "@/lib/env";
 import { looksLikeId, newId } from "@/lib/ids";
 import { metrics } from "@/lib/observability/metrics";
 import { eventTrace, inSpan, spanContextOf } from "@/lib/observability/trace";
 import { parseEventBody } from "./body";
-import { runFilter } from "./filter";
+import { runFilter, type FilterDecision } from "./filter";
 import { keptHeaders } from "./headers";
 import { queueEvent, type QueueEventInput } from "./queue";
 import { release, requestFingerprint, reserve, reservedId } from "./reservations";
 import { takeToken } from "./rate-limit";
 import { sessionKeyFor, type EventContact } from "./session-key";
 import { findTriggerCached, forgetTrigger } from "./trigger-cache";
-import { deliveryId, verifyDelivery } from "./verify";
+import { deliveryId, signedDeliveryKey, verifyDelivery } from "./verify";
 
-export const MAX_EVENT_BYTES = MiB;
+export const MAX_EVENT_BYTES = bodyLimitFor("/api/v1/integration/trigger/");
 const MAX_KEY_LENGTH = 255;
 const DB_DEADLINE_MS = 4000;
 
@@ -89,38 +91,36 @@ async function ingest({
   if (!looksLikeId("trigger", triggerId)) throw notFound("Trigger");
   const trigger = await withDeadline(findTriggerCached(triggerId), DB_DEADLINE_MS);
   if (!trigger) throw notFound("Trigger");
-  // Microsoft Graph checks a notification URL by posting ?validationToken=… and wants it echoed
+  // Microsoft Graph checks a notification URL by posting ?validationToken=… and wants it echoed:
+  // answered only by triggers set up for Graph, and only within their rate limit
   const validation = url.searchParams.get("validationToken");
-  if (validation !== null) return { response: graphValidation(validation), outcome: "handshake" };
+  if (validation !== null && trigger.verification.type === "graph") {
+    rateLimit(trigger);
+    return { response: graphValidation(validation), outcome: "handshake" };
+  }
   const raw = await readBodyLimited(req, MAX_EVENT_BYTES);
   if (trigger.authenticate) verifyDelivery(trigger, req.headers, raw);
   // Limited after authentication, so strangers cannot use up a sender's allowance.
-  const e = env();
-  const limit = takeToken(
-    trigger.id,
-    trigger.rateLimitPerSecond ?? e.RATE_LIMIT_PER_SECOND,
-    trigger.rateLimitBurst ?? e.RATE_LIMIT_BURST,
-  );
-  if (!limit.ok) {
-    throw new ApiError(
-      "RATE_LIMITED",
-      `Too many events for this trigger; retry in ${limit.retryAfterSeconds} s`,
-      { headers: { "Retry-After": String(limit.retryAfterSeconds) } },
-    );
-  }
+  rateLimit(trigger);
   const { sessionKey, contact } = sessionFrom(url);
   const { payload, contentType } = parseEventBody(raw, req.headers.get("content-type"));
   const challenge = slackChallenge(payload);
   if (challenge !== null) return { response: Response.json({ challenge }), outcome: "handshake" };
-  const idempotencyKey = idempotencyKeyOf(req.headers, payload);
-  const headers = keptHeaders(req.headers);
-  const decision = trigger.filter
-    ? runFilter(trigger.filter, {
-        payload,
-        headers,
-        query: Object.fromEntries(url.searchParams),
-        contact: contact ?? {},
-      })
+  const idempotencyKey =
+    (trigger.authenticate && signedDeliveryKey(trigger.verification, req.headers, payload, raw)) ||
+    idempotencyKeyOf(req.headers, payload);
+  const headers = keptHeaders(req.headers, trigger.verification.header);
+  const decision: FilterDecision = trigger.filter
+    ? await runFilter(
+        trigger.filter,
+        {
+          payload,
+          headers,
+          query: Object.fromEntries(url.searchParams),
+          contact: contact ?? {},
+        },
+        trigger.id,
+      )
     : { matched: true };
   const result = await storeEvent(
     {
@@ -128,6 +128,7 @@ async function ingest({
       kind: "event",
       status: decision.error ? "failed" : decision.matched ? "queued" : "filtered",
       error: decision.error ?? null,
+      errorCode: decision.code ?? null,
       payload,
       contentType,
       headers,
@@ -146,6 +147,22 @@ async function ingest({
     outcome: result.duplicate ? "duplicate" : status === "filtered" ? "filtered" : "202",
     eventId: result.id,
   };
+}
+
+function rateLimit(trigger: Trigger) {
+  const e = env();
+  const limit = takeToken(
+    trigger.id,
+    trigger.rateLimitPerSecond ?? e.RATE_LIMIT_PER_SECOND,
+    trigger.rateLimitBurst ?? e.RATE_LIMIT_BURST,
+  );
+  if (!limit.ok) {
+    throw new ApiError(
+      "RATE_LIMITED",
+      `Too many events for this trigger; retry in ${limit.retryAfterSeconds} s`,
+      { headers: { "Retry-After": String(limit.retryAfterSeconds) } },
+    );
+  }
 }
 
 function graphValidation(token: string): Response {

@@ -18,6 +18,7 @@ export type QueueEventInput = {
   /** `filtered` (the trigger's filter said no) or `failed` (it could not decide) are stored finished, never run. */
   status?: "queued" | "filtered" | "failed";
   error?: string | null;
+  errorCode?: string | null;
   payload: unknown;
   contentType?: string | null;
   headers?: Record<string, string> | null;
@@ -39,6 +40,7 @@ export function plainEventRow(input: QueueEventInput): EventRow {
     kind: input.kind,
     status: input.status ?? "queued",
     error: input.error ?? null,
+    errorCode: input.errorCode ?? null,
     payload: input.payload ?? null,
     contentType: input.contentType ?? null,
     headers: input.headers ?? null,

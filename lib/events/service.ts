@@ -27,6 +27,8 @@ export const serializeEvent = (e: TriggerEvent) => ({
   replayOf: e.replayOf,
   attempts: e.attempts,
   error: e.error,
+  /** What kind of failure it was (filter_limit, filter_error, ...); null when none or not classified. */
+  errorCode: e.errorCode,
   conversationId: e.conversationId,
   /** Model tokens the event's runs used so far (every attempt); null while no model call reported any. */
   inputTokens: e.inputTokens,

@@ -46,6 +46,8 @@ export function signDelivery(
         "x-slack-request-timestamp": String(seconds),
         "x-slack-signature": `v0=${hmac("sha256", `v0:${seconds}:${body}`).digest("hex")}`,
       };
+    case "graph":
+      return {}; // Graph's check is the clientState inside the body, not a header
     case "standard-webhooks": {
       const id = `msg_${randomUUID().replaceAll("-", "")}`;
       return {

@@ -1,7 +1,7 @@
 import "server-only";
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
-import type { Trigger } from "@/db/schema";
+import type { Trigger, Verification } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
 import { now } from "@/lib/clock";
 import { decryptSecret, safeEqual, sha256 } from "@/lib/crypto/secrets";
@@ -145,6 +145,20 @@ export function verifyDelivery(trigger: Trigger, headers: Headers, raw: Uint8Arr
       if (!fresh(Number(t))) throw tooOld();
       return;
     }
+    case "graph": {
+      // Microsoft Graph puts the subscription's clientState in every notification of the body
+      const values = (parseJson(body) as { value?: unknown } | null)?.value;
+      if (!Array.isArray(values) || !values.length)
+        throw unauthorized("Not a Microsoft Graph notification: the body has no value list");
+      for (const n of values) {
+        const state = (n as { clientState?: unknown } | null)?.clientState;
+        if (typeof state !== "string" || !isOneOf(state, keys))
+          throw unauthorized(
+            "Invalid clientState: every notification must carry the subscription's clientState (the secret)",
+          );
+      }
+      return;
+    }
     case "standard-webhooks": {
       const wanted = ["webhook-id", "webhook-timestamp", "webhook-signature"];
       const given = Object.fromEntries(wanted.map((n) => [n, header(n)]));
@@ -167,6 +181,60 @@ export function verifyDelivery(trigger: Trigger, headers: Headers, raw: Uint8Arr
         ? tooOld()
         : unauthorized("Invalid webhook-signature: the body or the signing secret does not match");
     }
+  }
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return null;
+  }
+}
+
+const hashed = (value: string | Uint8Array) => createHash("sha256").update(value).digest("hex");
+/** A provider's id as a key: long ones (no limit is promised) by their hash. */
+const keyOf = (prefix: string, id: string) => `${prefix}:${id.length <= 200 ? id : hashed(id)}`;
+
+/**
+ * The dedupe key of a delivery whose signature covers it, for a trigger that
+ * verifies that signature: the signed delivery id where the preset has one
+ * (Stripe's event id, Standard Webhooks' webhook-id, Slack's event_id), else
+ * the signed body itself (GitHub, Shopify and HMAC sign no timestamp, so a
+ * captured delivery could be sent again; GitHub's own "Redeliver" sends the
+ * same body). An unsigned Idempotency-Key or X-GitHub-Delivery cannot replace
+ * it, so a replay with a new one is still the same delivery. Null for presets
+ * that sign nothing (bearer).
+ */
+export function signedDeliveryKey(
+  v: Verification,
+  headers: Headers,
+  payload: unknown,
+  raw: Uint8Array,
+): string | null {
+  const field = (name: string) =>
+    payload && typeof payload === "object" && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)[name]
+      : undefined;
+  const body = () => `body:${hashed(raw)}`;
+  switch (v.type) {
+    case "bearer":
+      return null;
+    case "stripe": {
+      const id = field("id");
+      return typeof id === "string" && id ? keyOf("stripe", id) : body();
+    }
+    case "standard-webhooks":
+      return keyOf("webhook", headers.get("webhook-id")?.trim() ?? "");
+    case "slack": {
+      const id = field("event_id");
+      return typeof id === "string" && id ? keyOf("slack", id) : body();
+    }
+    case "github":
+    case "shopify":
+    case "hmac":
+    case "graph":
+      return body();
   }
 }
 

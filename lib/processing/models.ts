@@ -33,9 +33,9 @@ function configured(provider: string): boolean {
 function label(id: string): string {
   const [provider, ...rest] = id.split("/");
   const name = rest.join("/");
-  const base = env().OPENAI_BASE_URL;
   if (provider === "anthropic") return `Anthropic: ${name}`;
-  return base ? `OpenAI-compatible (${base}): ${name}` : `OpenAI: ${name}`;
+  // never the server's URL: it names the operator's internal network to every tenant
+  return env().OPENAI_BASE_URL ? `OpenAI-compatible: ${name}` : `OpenAI: ${name}`;
 }
 
 /**

@@ -24,7 +24,22 @@ export function promptPlaceholderIssue(prompt: string): string | null {
   return null;
 }
 
-/** The prompt with its placeholders filled; a missing value renders empty and is listed in `missing`. */
+/**
+ * A value from the event as it goes into the owner's prompt: data, quoted and
+ * escaped (a JSON literal, with < and > escaped too), so it can neither close
+ * the event block nor read as the owner's own words. Numbers and booleans need
+ * no quotes to stay data.
+ */
+export function quoteValue(value: unknown): string {
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value).replaceAll("<", "\\u003c").replaceAll(">", "\\u003e");
+}
+
+/**
+ * The prompt with its placeholders filled: values that came with the event
+ * quoted (quoteValue), the trigger's own name as it is; a missing value
+ * renders empty and is listed in `missing`.
+ */
 export function renderPrompt(
   prompt: string,
   ctx: PromptContext,
@@ -36,7 +51,8 @@ export function renderPrompt(
       missing.push(path);
       return "";
     }
-    return typeof value === "object" ? JSON.stringify(value) : String(value);
+    // the trigger's own name is the owner's words; everything else came with the event
+    return path.startsWith("trigger.") ? String(value) : quoteValue(value);
   });
   return { text, missing: [...new Set(missing)] };
 }

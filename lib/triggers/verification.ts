@@ -14,6 +14,7 @@ export const VERIFICATION_TYPES = [
   "standard-webhooks",
   "shopify",
   "hmac",
+  "graph",
 ] as const satisfies readonly VerificationType[];
 
 export const verificationSchema = z
@@ -66,7 +67,7 @@ export const SOURCE_GUIDES: Record<
   github: {
     label: "GitHub",
     checks:
-      "X-Hub-Signature-256 (HMAC-SHA256 of the body); X-GitHub-Delivery de-duplicates retries.",
+      "X-Hub-Signature-256 (HMAC-SHA256 of the body); the same signed body within 24 h is a duplicate (GitHub's Redeliver included).",
     steps: [
       "In the repository or organisation: Settings → Webhooks → Add webhook.",
       "Payload URL: the event URL. Content type: application/json.",
@@ -107,7 +108,7 @@ export const SOURCE_GUIDES: Record<
   },
   shopify: {
     label: "Shopify",
-    checks: "X-Shopify-Hmac-Sha256 (base64); X-Shopify-Webhook-Id de-duplicates retries.",
+    checks: "X-Shopify-Hmac-Sha256 (base64); the same signed body within 24 h is a duplicate.",
     steps: [
       "Shopify admin → Settings → Notifications → Webhooks → Create webhook; format JSON; URL: the event URL.",
       "Copy the signing key shown under the webhooks list and paste it here (apps: the app's client secret).",
@@ -117,10 +118,21 @@ export const SOURCE_GUIDES: Record<
   hmac: {
     label: "Custom HMAC",
     checks:
-      "An HMAC of the raw body in a header you name (sha256 or sha1, hex or base64, optional prefix).",
+      "An HMAC of the raw body in a header you name (sha256 or sha1, hex or base64, optional prefix); the same signed body within 24 h is a duplicate. The header is never stored.",
     steps: [
       "Name the header the sender puts its signature in, the algorithm, the encoding and any prefix (such as sha256=).",
       "Paste the sender's secret here, or give the sender the trigger's secret.",
+    ],
+    providerSecret: false,
+  },
+  graph: {
+    label: "Microsoft Graph (change notifications)",
+    checks:
+      "Every notification's clientState equals the secret; the validationToken handshake is answered; the same body within 24 h is a duplicate.",
+    steps: [
+      "Create the subscription (POST /subscriptions) with notificationUrl set to the event URL.",
+      "Set its clientState to the trigger's secret (or paste your own clientState here).",
+      "Graph's validation request is answered on the spot; only triggers with this preset answer it.",
     ],
     providerSecret: false,
   },

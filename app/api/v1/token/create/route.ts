@@ -2,9 +2,9 @@ import { apiRoute, methodNotAllowed } from "@/lib/api/route";
 import { createTokenSchema } from "@/lib/tokens/schema";
 import { createToken } from "@/lib/tokens";
 
-// POST /api/v1/token/create - create an API token (the token is returned only here)
-export const POST = apiRoute({ body: createTokenSchema }, ({ body, owner }) =>
-  createToken({ ownerId: owner.id, name: body.name }),
+// POST /api/v1/token/create - create an API token (shown only here); needs a recent sign-in or the password
+export const POST = apiRoute({ body: createTokenSchema, recentAuth: true }, ({ body, owner }) =>
+  createToken({ ownerId: owner.id, name: body.name, expiresInDays: body.expiresInDays }),
 );
 
 export {
