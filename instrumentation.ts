@@ -11,6 +11,6 @@ export async function register() {
       spanProcessors: [new QueryStripper(), "auto"],
     });
   }
-  const { startServer } = await import("./lib/jobs/start");
+  const { startServer } = await import("./lib/server/start");
   await startServer();
 }

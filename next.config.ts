@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { ALL_SECURITY_HEADERS, API_SECURITY_HEADERS } from "./lib/api/security-headers";
+import { ALL_SECURITY_HEADERS, API_SECURITY_HEADERS } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   // PGlite loads its WASM and data files from its package folder, argon2 is a

@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { pageSecurityHeaders } from "@/lib/api/security-headers";
+import { pageSecurityHeaders } from "@/lib/http/security-headers";
 
 // Pages: a cheap first gate (no session cookie, no page; the (app) layout
 // verifies the session itself) and the security headers, with a fresh CSP

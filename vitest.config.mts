@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "inngest/**/*.test.ts", "db/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "inngest/**/*.test.ts", "db/**/*.test.ts", "test/**/*.test.ts"],
     environment: "node",
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup.ts"],

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { PGlite } from "@electric-sql/pglite";
 import type { Sql } from "postgres";
-import { env } from "@/lib/env";
+import { env } from "@/lib/core/env";
 import { backupTo, lockDataDir, openPglite, prepareDataDir } from "./embedded";
 import * as schema from "./schema";
 

@@ -5,7 +5,7 @@
 import { existsSync, renameSync } from "node:fs";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
-import { configuredDataDir } from "../lib/env";
+import { configuredDataDir } from "../lib/core/env";
 import { createDb } from "./connect";
 import { copyEmbeddedToPostgres, nonEmptyTables } from "./copy";
 import {

@@ -15,7 +15,16 @@ import {
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const createdAt = () => ts("created_at").notNull().defaultNow();
-const updatedAt = () => ts("updated_at").notNull().defaultNow();
+/**
+ * The one way `updated_at` is kept: every update through the query builder sets it to the
+ * database's now(); the few raw statements (lib/processing/complete.ts) write `updated_at = now()`
+ * themselves. Services never set it.
+ */
+const updatedAt = () =>
+  ts("updated_at")
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => sql`now()`);
 const meta = () => jsonb("meta").$type<Record<string, unknown>>().notNull().default({});
 
 export const users = pgTable("users", {
@@ -51,7 +60,8 @@ export const userAccounts = pgTable(
 export const authThrottle = pgTable("auth_throttle", {
   key: text("key").primaryKey(),
   tokens: doublePrecision("tokens").notNull(),
-  updatedAt: updatedAt(),
+  /** When `tokens` was last counted: the bucket's own clock, set only when tokens are taken. */
+  updatedAt: ts("updated_at").notNull().defaultNow(),
 });
 
 /** Every owned row belongs to a user and goes with them. */

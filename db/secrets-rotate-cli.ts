@@ -1,6 +1,6 @@
 // npm run secrets:rotate - re-encrypts every stored secret under the current APP_SECRET.
 // Run it with the same APP_SECRET and APP_SECRET_PREVIOUS (and DATABASE_URL) as the servers.
-import { rotateStoredSecrets } from "../lib/crypto/rotate";
+import { rotateStoredSecrets } from "./rotate-secrets";
 import { createDb } from "./connect";
 
 createDb()

@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
 import { abilities, bots, skillsets, triggerEvents, triggers } from "@/db/schema";
 import { createUser } from "@/lib/auth/users";
-import { newId } from "@/lib/ids";
+import { newId } from "@/lib/core/ids";
 
 /**
  * A new user owning a bot and a trigger, inserted directly (no HTTP): the

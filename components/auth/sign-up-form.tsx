@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardDescription } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { ApiClientError, apiFetch } from "@/lib/api-client";
+import { ApiClientError, apiFetch } from "@/lib/client/api-client";
 import { signInAction } from "@/lib/auth/actions";
 
 type FieldErrors = Partial<Record<"email" | "password" | "name" | "form", string>>;

@@ -1,7 +1,7 @@
 "use client";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { fetchAll } from "@/lib/api-lists";
+import { apiFetch } from "@/lib/client/api-client";
+import { fetchAll } from "@/lib/client/api-lists";
 import type { serializeBlueprint } from "@/lib/blueprints/service";
 
 /** A blueprint as the API returns it. */

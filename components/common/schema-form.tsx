@@ -9,7 +9,7 @@ import {
 } from "react-hook-form";
 import { z } from "zod";
 import { Label } from "@/components/ui/label";
-import { placeIssues, serverIssues, type ApiIssue } from "@/lib/api-client";
+import { placeIssues, serverIssues, type ApiIssue } from "@/lib/client/api-client";
 
 /**
  * A form checked by the route's own schema: `toInput` turns what the controls

@@ -9,7 +9,7 @@ import { STATUS_VARIANT } from "@/components/triggers/trigger-events";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
-import { cn } from "@/lib/utils";
+import { cn } from "@/lib/client/utils";
 import { MessageView } from "./message-view";
 import { useConversations, useMessages, type Conversation } from "./use-conversations";
 

@@ -2,7 +2,7 @@
 import { BotIcon, UserIcon, WrenchIcon } from "lucide-react";
 import { RelativeTime } from "@/components/common/relative-time";
 import { Badge } from "@/components/ui/badge";
-import { cn } from "@/lib/utils";
+import { cn } from "@/lib/client/utils";
 import type { Message } from "./use-conversations";
 
 function Json({ value, label }: { value: unknown; label: string }) {

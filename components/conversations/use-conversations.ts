@@ -5,8 +5,8 @@ import {
   useInfiniteQuery,
   useQuery,
 } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { fetchPage } from "@/lib/api-lists";
+import { apiFetch } from "@/lib/client/api-client";
+import { fetchPage } from "@/lib/client/api-lists";
 import type { fetchConversation, listConversations } from "@/lib/conversations/service";
 
 /** A row of GET /conversation/list, typed from the server's own function (with its summary). */

@@ -1,6 +1,6 @@
 "use client";
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
+import { apiFetch } from "@/lib/client/api-client";
 import type { accountOverview } from "@/lib/stats/service";
 
 export type AccountOverview = Awaited<ReturnType<typeof accountOverview>>;

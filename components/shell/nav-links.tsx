@@ -18,7 +18,7 @@ import {
   DropdownMenuItem,
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
-import { cn } from "@/lib/utils";
+import { cn } from "@/lib/client/utils";
 
 const LINKS = [
   { href: "/overview", label: "Overview", icon: GaugeIcon },

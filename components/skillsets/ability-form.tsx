@@ -18,7 +18,8 @@ import {
   SelectValue,
 } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
-import { createAbilitySchema, httpRequestConfig } from "@/lib/skillsets/schema";
+import { createAbilitySchema } from "@/lib/skillsets/schema";
+import { httpRequestConfig } from "@/lib/abilities/config";
 import { useSkillsetMutations, type Ability } from "./use-skillsets";
 
 /** The fields this form shows an error under; any other issue goes to the form-level message. */

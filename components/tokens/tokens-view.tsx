@@ -28,7 +28,7 @@ import {
 } from "@/components/ui/table";
 import { OptionSelect } from "@/components/common/option-select";
 import { Badge } from "@/components/ui/badge";
-import { MAX_TOKEN_NAME_LENGTH, TOKEN_EXPIRY_CHOICES } from "@/lib/tokens/schema";
+import { MAX_TOKEN_NAME_LENGTH, TOKEN_EXPIRY_CHOICES } from "@/lib/api-tokens/schema";
 import { useCreateToken, useDeleteToken, useTokens } from "./use-tokens";
 
 export function TokensView() {

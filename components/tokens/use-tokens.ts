@@ -1,8 +1,8 @@
 "use client";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import type { TokenItem } from "@/lib/tokens";
-import type { CreateTokenInput } from "@/lib/tokens/schema";
+import { apiFetch } from "@/lib/client/api-client";
+import type { TokenItem } from "@/lib/api-tokens";
+import type { CreateTokenInput } from "@/lib/api-tokens/schema";
 
 export type { TokenItem };
 

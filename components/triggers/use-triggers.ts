@@ -8,9 +8,9 @@ import {
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { fetchPage } from "@/lib/api-lists";
-import type { sendTestEvent } from "@/lib/events/console";
+import { apiFetch } from "@/lib/client/api-client";
+import { fetchPage } from "@/lib/client/api-lists";
+import type { sendTestEvent } from "@/lib/triggers/test-event";
 import type { EventDetail, Trigger, TriggerEvent, TriggerInput, TriggerStats } from "./types";
 
 const BASE = "/api/v1/integration/trigger";

@@ -2,7 +2,7 @@
 import { CheckIcon, ChevronDownIcon } from "lucide-react";
 import { Select as Primitive } from "radix-ui";
 import * as React from "react";
-import { cn } from "@/lib/utils";
+import { cn } from "@/lib/client/utils";
 
 export const Select = Primitive.Root;
 export const SelectValue = Primitive.Value;

@@ -1,7 +1,7 @@
 "use client";
 import { Switch as Primitive } from "radix-ui";
 import * as React from "react";
-import { cn } from "@/lib/utils";
+import { cn } from "@/lib/client/utils";
 
 export function Switch({ className, ...props }: React.ComponentProps<typeof Primitive.Root>) {
   return (

@@ -1,7 +1,7 @@
 "use client";
 import { Tabs as Primitive } from "radix-ui";
 import * as React from "react";
-import { cn } from "@/lib/utils";
+import { cn } from "@/lib/client/utils";
 
 export const Tabs = ({ className, ...p }: React.ComponentProps<typeof Primitive.Root>) => (
   <Primitive.Root className={cn("flex flex-col gap-4", className)} {...p} />

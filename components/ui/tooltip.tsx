@@ -1,7 +1,7 @@
 "use client";
 import { Tooltip as Primitive } from "radix-ui";
 import * as React from "react";
-import { cn } from "@/lib/utils";
+import { cn } from "@/lib/client/utils";
 
 export const TooltipProvider = Primitive.Provider;
 export const Tooltip = Primitive.Root;

@@ -1,5 +1,5 @@
 import { inngest, PROCESS_FUNCTION_ID } from "@/inngest/client";
-import { markEventFailed } from "@/lib/processing/by-id";
+import { markEventFailed } from "@/lib/processing/run-by-id";
 
 // When a processing run fails for good (out of retries, crashed, timed out), the event ends `failed`.
 export const eventFailed = inngest.createFunction(

@@ -1,7 +1,7 @@
 import { EVENT_RECEIVED, inngest, PROCESS_FUNCTION_ID } from "@/inngest/client";
-import { env } from "@/lib/env";
+import { env } from "@/lib/core/env";
 import { MAX_ATTEMPTS } from "@/lib/processing/claim";
-import { runEventById } from "@/lib/processing/by-id";
+import { runEventById } from "@/lib/processing/run-by-id";
 
 // The first attempt plus these retries is MAX_ATTEMPTS (Inngest's type wants a literal count).
 const RETRIES = ([0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const)[MAX_ATTEMPTS - 1];

@@ -1,5 +1,6 @@
 import { inngest } from "@/inngest/client";
-import { deleteExpired, redispatchStale } from "@/lib/jobs/sweep";
+import { redispatchStale } from "@/lib/processing/sweep";
+import { deleteExpired } from "@/lib/server/maintenance";
 import { runScheduleTick } from "@/lib/schedules/tick";
 import { rollUpStats } from "@/lib/stats/rollup";
 

@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import { RE2JS, RE2JSException } from "re2js";
-import type { FieldIssue } from "@/lib/api/errors";
+import type { FieldIssue } from "@/lib/core/errors";
 
 // A tool's parameters for the model: a JSON Schema object. Derived from the
 // ability's templates ({{input.id}} -> a required string `id`), or written by

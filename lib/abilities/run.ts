@@ -1,11 +1,12 @@
 import "server-only";
 import { createHmac } from "node:crypto";
 import type { Ability } from "@/db/schema";
-import { env } from "@/lib/env";
-import { runtimeConfig } from "@/lib/skillsets/credentials";
-import { httpRequestConfig, webhookConfig } from "@/lib/skillsets/schema";
+import { env } from "@/lib/core/env";
+import { runtimeConfig } from "./credentials";
+import { httpRequestConfig, webhookConfig } from "./config";
 import { safeFetch } from "./safe-fetch";
 import { jsonStringContent, renderTemplate, renderUrl } from "./template";
+import { now } from "@/lib/core/clock";
 
 export const MAX_RESPONSE_BYTES = 16 * 1024;
 const USER_AGENT = "trigger-dashboard/1.0";
@@ -58,7 +59,7 @@ export async function runAbility(
   const body = JSON.stringify({
     input: scope.input,
     event: scope.event,
-    sentAt: new Date().toISOString(),
+    sentAt: now().toISOString(),
   });
   const headers: Record<string, string> = {
     "content-type": "application/json",

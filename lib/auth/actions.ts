@@ -2,10 +2,10 @@
 import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { clientAddress } from "@/lib/api/client-address";
-import { ApiError } from "@/lib/api/errors";
+import { clientAddress } from "@/lib/core/client-address";
+import { ApiError } from "@/lib/core/errors";
 import { z } from "zod";
-import { auth, signIn, signOut } from "./index";
+import { auth, signIn, signOut } from "@/lib/auth";
 import { setLinkIntent } from "./link-intent";
 import { passwordSchema } from "./password";
 import { changePassword, endAllSessions } from "./users";

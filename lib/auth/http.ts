@@ -1,7 +1,7 @@
 import "server-only";
-import { clientAddress } from "@/lib/api/client-address";
-import { errorResponse } from "@/lib/api/errors";
-import { handlers } from "./index";
+import { clientAddress } from "@/lib/core/client-address";
+import { errorResponse } from "@/lib/core/errors";
+import { handlers } from "@/lib/auth";
 import { peekBuckets, signInBuckets } from "./throttle";
 import { tooManyAttempts } from "./users";
 

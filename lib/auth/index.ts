@@ -6,8 +6,8 @@ import { headers } from "next/headers";
 import GitHub from "next-auth/providers/github";
 import { z } from "zod";
 import type { User } from "@/db/schema";
-import { clientAddress } from "@/lib/api/client-address";
-import { env } from "@/lib/env";
+import { clientAddress } from "@/lib/core/client-address";
+import { env } from "@/lib/core/env";
 import { takeLinkIntent } from "./link-intent";
 import { checkPasswordThrottled } from "./throttle";
 import {
@@ -17,6 +17,7 @@ import {
   resolveOAuthUser,
   userForAccount,
 } from "./users";
+import { now } from "@/lib/core/clock";
 
 declare module "next-auth" {
   interface Session {
@@ -156,7 +157,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         if (!userId) return null;
         token.uid = userId;
         token.sv = await currentSessionVersion(userId);
-        token.sat = Date.now();
+        token.sat = now().getTime();
         return token;
       }
       // Every use of a session checks it against the account: a password change or

@@ -2,7 +2,8 @@ import "server-only";
 import { createHmac } from "node:crypto";
 import { cookies } from "next/headers";
 import { safeEqual } from "@/lib/crypto/secrets";
-import { env } from "@/lib/env";
+import { env } from "@/lib/core/env";
+import { now } from "@/lib/core/clock";
 
 // "Connect GitHub" on the account page: the signed-in user asks to link a
 // provider. The intent is a short-lived signed cookie naming that user; the
@@ -15,7 +16,7 @@ const sign = (value: string) =>
   createHmac("sha256", env().AUTH_SECRET).update(`link-intent:${value}`).digest("base64url");
 
 export async function setLinkIntent(userId: string, provider: string) {
-  const value = `${userId}.${provider}.${Date.now() + TTL_MS}`;
+  const value = `${userId}.${provider}.${now().getTime() + TTL_MS}`;
   (await cookies()).set(COOKIE, `${value}.${sign(value)}`, {
     httpOnly: true,
     sameSite: "lax",
@@ -38,6 +39,6 @@ export async function takeLinkIntent(
   const [id, forProvider, expires, signature] = raw.split(".");
   const value = `${id}.${forProvider}.${expires}`;
   if (!signature || !safeEqual(sign(value), signature)) return null;
-  if (id !== userId || forProvider !== provider || Number(expires) < Date.now()) return null;
+  if (id !== userId || forProvider !== provider || Number(expires) < now().getTime()) return null;
   return userId;
 }

@@ -2,10 +2,11 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/core/errors";
 import { verifyPassword } from "./password";
 import { checkPasswordThrottled } from "./throttle";
 import { tooManyAttempts } from "./users";
+import { now } from "@/lib/core/clock";
 
 /** A session signed in this recently may do what otherwise needs the password again. */
 export const REAUTH_WINDOW_MS = 10 * 60 * 1000;
@@ -26,7 +27,7 @@ export async function assertRecentAuth({
   password?: string;
   address: string;
 }) {
-  if (signedInAt && Date.now() - signedInAt < REAUTH_WINDOW_MS) return;
+  if (signedInAt && now().getTime() - signedInAt < REAUTH_WINDOW_MS) return;
   const db = await getDb();
   const [user] = await db
     .select({ email: users.email, passwordHash: users.passwordHash })

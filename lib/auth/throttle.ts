@@ -2,7 +2,7 @@ import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { authThrottle } from "@/db/schema";
-import { env } from "@/lib/env";
+import { env } from "@/lib/core/env";
 
 // Token buckets in the database (every server shares them, and they survive a
 // restart): a bucket holds up to `perHour` tokens and refills at that rate.

@@ -2,10 +2,10 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { userAccounts, users, type User } from "@/db/schema";
-import { ApiError } from "@/lib/api/errors";
-import { env } from "@/lib/env";
-import { newId } from "@/lib/ids";
-import { revokeAllTokens } from "@/lib/tokens";
+import { ApiError } from "@/lib/core/errors";
+import { env } from "@/lib/core/env";
+import { newId } from "@/lib/core/ids";
+import { revokeAllTokens } from "@/lib/api-tokens";
 import { decideOAuthSignIn, type OAuthIdentity, type RefusalCode } from "./linking";
 import { hashPassword, verifyPassword } from "./password";
 import { checkPasswordThrottled, signUpBuckets, takeBuckets } from "./throttle";
@@ -190,7 +190,7 @@ export async function endAllSessions(
   if (revokeTokens) await revokeAllTokens(userId);
   const [row] = await db
     .update(users)
-    .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
     .where(eq(users.id, userId))
     .returning({ v: users.sessionVersion });
   return row.v;
@@ -234,7 +234,6 @@ export async function changePassword(
     .set({
       passwordHash: await hashPassword(next),
       sessionVersion: sql`${users.sessionVersion} + 1`,
-      updatedAt: new Date(),
     })
     .where(eq(users.id, userId));
   return { email: user.email };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { descriptionField, metaField, nameField } from "@/lib/api/fields";
+import { descriptionField, metaField, nameField } from "@/lib/core/fields";
 
 export const createBlueprintSchema = z.object({
   name: nameField,

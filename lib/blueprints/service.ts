@@ -3,10 +3,11 @@ import { and, eq, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { blueprints, type Blueprint } from "@/db/schema";
-import { iso } from "@/lib/api/fields";
-import { getOwnedOrThrow } from "@/lib/api/owned";
-import { cursorClauses, metaMatches, toPage, type ListQuery } from "@/lib/api/pagination";
-import { newId } from "@/lib/ids";
+import { iso } from "@/lib/core/fields";
+import { getOwnedOrThrow } from "@/db/owned";
+import { cursorClauses, metaMatches, toPage } from "@/db/pages";
+import { type ListQuery } from "@/lib/core/list-query";
+import { newId } from "@/lib/core/ids";
 import type { createBlueprintSchema, updateBlueprintSchema } from "./schema";
 
 export const serializeBlueprint = (b: Blueprint) => ({
@@ -50,7 +51,7 @@ export async function updateBlueprint({
   await getOwnedOrThrow(db, blueprints, id, ownerId, "Blueprint");
   await db
     .update(blueprints)
-    .set({ ...input, updatedAt: new Date() })
+    .set(input)
     .where(eq(blueprints.id, id));
   return { id };
 }

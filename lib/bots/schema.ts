@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { descriptionField, idRef, LIMITS, metaField, nameField } from "@/lib/api/fields";
+import { descriptionField, idRef, LIMITS, metaField, nameField } from "@/lib/core/fields";
 
 /** `echo` (built in, offline), `openai/<model>`, `anthropic/<model>`, or a bare model name for the OpenAI-compatible provider. */
 export const modelField = z

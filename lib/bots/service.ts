@@ -3,12 +3,13 @@ import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { blueprints, bots, skillsets, triggers, type Bot } from "@/db/schema";
-import { ApiError } from "@/lib/api/errors";
-import { iso } from "@/lib/api/fields";
-import { assertOwnedRef, getOwnedOrThrow } from "@/lib/api/owned";
-import { cursorClauses, metaMatches, toPage, type ListQuery } from "@/lib/api/pagination";
-import { newId } from "@/lib/ids";
-import { modelChoiceError } from "@/lib/processing/models";
+import { ApiError } from "@/lib/core/errors";
+import { iso } from "@/lib/core/fields";
+import { assertOwnedRef, getOwnedOrThrow } from "@/db/owned";
+import { cursorClauses, metaMatches, toPage } from "@/db/pages";
+import { type ListQuery } from "@/lib/core/list-query";
+import { newId } from "@/lib/core/ids";
+import { modelChoiceError } from "@/lib/models";
 import type { createBotSchema, updateBotSchema } from "./schema";
 
 export const serializeBot = (b: Bot) => ({
@@ -74,7 +75,7 @@ export async function updateBot({
   await checkRefs(ownerId, input);
   await db
     .update(bots)
-    .set({ ...input, updatedAt: new Date() })
+    .set(input)
     .where(eq(bots.id, id));
   return { id };
 }

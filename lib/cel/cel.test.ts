@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileExpression, CPU_BUDGET_MS, evaluate, INLINE_BUDGET_MS } from "./index";
+import { compileExpression, CPU_BUDGET_MS, evaluate, INLINE_BUDGET_MS } from "@/lib/cel";
 import { BUILD_LIMITS, evaluateExpression } from "./engine.mjs";
 
 const event = (payload: unknown) => ({ payload, headers: {}, query: {}, contact: {} });

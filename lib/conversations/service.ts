@@ -12,15 +12,10 @@ import {
   type Message,
   type TriggerEvent,
 } from "@/db/schema";
-import { idRef, iso } from "@/lib/api/fields";
-import { getOwnedOrThrow } from "@/lib/api/owned";
-import {
-  cursorClauses,
-  listWithMetaQuerySchema,
-  metaMatches,
-  toPage,
-  type ListQuery,
-} from "@/lib/api/pagination";
+import { idRef, iso } from "@/lib/core/fields";
+import { getOwnedOrThrow } from "@/db/owned";
+import { cursorClauses, metaMatches, toPage } from "@/db/pages";
+import { listWithMetaQuerySchema, type ListQuery } from "@/lib/core/list-query";
 
 export const listConversationsQuerySchema = listWithMetaQuerySchema.extend({
   triggerId: idRef.optional(),

@@ -3,15 +3,15 @@ import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { triggers } from "@/db/schema";
-import { toApiError } from "@/lib/api/errors";
+import { toApiError } from "@/lib/core/errors";
 import { createUser } from "@/lib/auth/users";
 import { createBot } from "@/lib/bots/service";
 import { createAbility, createSkillset } from "@/lib/skillsets/service";
-import { runtimeConfig } from "@/lib/skillsets/credentials";
+import { runtimeConfig } from "@/lib/abilities/credentials";
 import { abilities } from "@/db/schema";
 import { createTrigger, fetchTrigger } from "@/lib/triggers/service";
 import { setEnv } from "@/test/env";
-import { rotateStoredSecrets } from "./rotate";
+import { rotateStoredSecrets } from "@/db/rotate-secrets";
 import { decryptSecret } from "./secrets";
 
 const OLD = "old-key-old-key-old-key-old-key-0123456789";

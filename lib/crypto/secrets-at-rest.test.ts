@@ -10,7 +10,7 @@ import {
   listAbilities,
   updateAbility,
 } from "@/lib/skillsets/service";
-import { createToken } from "@/lib/tokens";
+import { createToken } from "@/lib/api-tokens";
 import { createTrigger, rotateTriggerSecret } from "@/lib/triggers/service";
 
 /** Every row of every table of ours, as text: what a database dump would contain. */

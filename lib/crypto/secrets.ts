@@ -6,7 +6,8 @@ import {
   randomBytes,
   timingSafeEqual,
 } from "node:crypto";
-import { env } from "@/lib/env";
+import { ApiError } from "@/lib/core/errors";
+import { env } from "@/lib/core/env";
 
 // Secrets we must be able to read back (trigger secrets, ability credentials,
 // providers' signing secrets) are encrypted at rest with AES-256-GCM under a
@@ -19,9 +20,10 @@ type Key = { id: string; key: Buffer };
 type Ring = { current: Key; previous: Key[] };
 
 /** Raised when no key of the ring opens a stored secret: a configuration problem, said as such. */
-export class SecretKeyMissingError extends Error {
+export class SecretKeyMissingError extends ApiError {
   constructor() {
     super(
+      "SERVER_MISCONFIGURED",
       "A stored secret was encrypted with a key this server does not have. Set APP_SECRET_PREVIOUS " +
         "to the APP_SECRET it was written with (comma-separated for several), then run " +
         "`npm run secrets:rotate` to re-encrypt everything under the current APP_SECRET.",

@@ -1,4 +1,4 @@
-import { isStorableJson, isStorableText, malformedJson } from "@/lib/api/body";
+import { isStorableJson, isStorableText, malformedJson } from "@/lib/core/body";
 
 export type ParsedBody = { payload: unknown; contentType: string | null };
 

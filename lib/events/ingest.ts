@@ -1,10 +1,10 @@
 import "server-only";
 import type { Trigger } from "@/db/schema";
-import { isStorableText, readBodyLimited } from "@/lib/api/body";
-import { bodyLimitFor } from "@/lib/api/body-limits";
-import { ApiError, hasCode, notFound, toApiError, withDeadline } from "@/lib/api/errors";
-import { env } from "@/lib/env";
-import { looksLikeId, newId } from "@/lib/ids";
+import { isStorableText, readBodyLimited } from "@/lib/core/body";
+import { bodyLimitFor } from "@/lib/core/body";
+import { ApiError, hasCode, notFound, toApiError, withDeadline } from "@/lib/core/errors";
+import { env } from "@/lib/core/env";
+import { looksLikeId, newId } from "@/lib/core/ids";
 import { metrics } from "@/lib/observability/metrics";
 import { eventTrace, inSpan, spanContextOf } from "@/lib/observability/trace";
 import { parseEventBody } from "./body";

@@ -3,8 +3,8 @@ import { and, eq, sql } from "drizzle-orm";
 import type { PgInsertValue } from "drizzle-orm/pg-core";
 import { getDb, type Db } from "@/db/client";
 import { triggerEvents, type EventKind, type Trigger, type TriggerEvent } from "@/db/schema";
-import { newId } from "@/lib/ids";
-import { dispatchEvents } from "@/lib/jobs";
+import { newId } from "@/lib/core/ids";
+import { dispatchEvents } from "@/lib/jobs/dispatch";
 import { insertEventBatched, type EventRow, type WithdrawOptions } from "./batch-insert";
 import { TRIGGER_SESSION_KEY } from "./session-key";
 

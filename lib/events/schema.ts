@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listWithoutMetaQuerySchema } from "@/lib/api/pagination";
+import { listWithoutMetaQuerySchema } from "@/lib/core/list-query";
 
 /** Payload search text, in characters. */
 export const MAX_EVENT_SEARCH_LENGTH = 200;

@@ -2,14 +2,15 @@ import "server-only";
 import { and, asc, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
+import { recordActivity } from "@/lib/conversations/activity";
 import { messages, triggerEvents, type Trigger, type TriggerEvent } from "@/db/schema";
-import { ApiError, notFound } from "@/lib/api/errors";
-import { iso } from "@/lib/api/fields";
-import { containsPattern, cursorClauses, toPage } from "@/lib/api/pagination";
-import { getTriggerOrThrow } from "@/lib/triggers/service";
+import { ApiError, notFound } from "@/lib/core/errors";
+import { iso } from "@/lib/core/fields";
+import { containsPattern, cursorClauses, toPage } from "@/db/pages";
+import { getTriggerOrThrow } from "@/db/owned";
 import { eventRow, queueEvent } from "./queue";
-import { idBefore, newId } from "@/lib/ids";
-import { dispatchEvents } from "@/lib/jobs";
+import { idBefore } from "@/lib/core/ids";
+import { dispatchEvents } from "@/lib/jobs/dispatch";
 import { MAX_BULK_REPLAY, type bulkReplaySchema, type listEventsQuerySchema } from "./schema";
 
 export const serializeEvent = (e: TriggerEvent) => ({
@@ -208,7 +209,6 @@ export async function cancelEvent({
       error: "Cancelled",
       lockedUntil: null,
       completedAt: sql`now()`,
-      updatedAt: sql`now()`,
     })
     .where(and(where, inArray(triggerEvents.status, ["queued", "processing"])))
     .returning();
@@ -221,18 +221,13 @@ export async function cancelEvent({
     throw new ApiError("CONFLICT", `The event is ${row.status} already and cannot be cancelled`);
   }
   if (cancelled.conversationId) {
-    await db
-      .insert(messages)
-      .values({
-        id: newId("message"),
-        ownerId,
-        conversationId: cancelled.conversationId,
-        eventId,
-        type: "activity",
-        text: "Cancelled while it ran; nothing more is recorded for this event",
-        meta: { step: "cancel" },
-      })
-      .onConflictDoNothing();
+    await recordActivity(db, {
+      ownerId,
+      conversationId: cancelled.conversationId,
+      eventId,
+      text: "Cancelled while it ran; nothing more is recorded for this event",
+      meta: { step: "cancel" },
+    });
   }
   return { id: triggerId, eventId, status: "cancelled" as const };
 }

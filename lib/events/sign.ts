@@ -2,6 +2,7 @@ import "server-only";
 import { createHmac, randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import type { Verification } from "@/db/schema";
+import { now } from "@/lib/core/clock";
 
 /**
  * Signs a delivery exactly as the preset's sender would (the dashboard's
@@ -12,7 +13,7 @@ export function signDelivery(
   verification: Verification,
   secret: string,
   body: string,
-  at = new Date(),
+  at = now(),
 ): Record<string, string> {
   const hmac = (algorithm: string, data: string) => createHmac(algorithm, secret).update(data);
   const seconds = Math.floor(at.getTime() / 1000);

@@ -2,8 +2,8 @@ import "server-only";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import type { Trigger, Verification } from "@/db/schema";
-import { ApiError } from "@/lib/api/errors";
-import { now } from "@/lib/clock";
+import { ApiError } from "@/lib/core/errors";
+import { now } from "@/lib/core/clock";
 import { decryptSecret, safeEqual, sha256 } from "@/lib/crypto/secrets";
 
 /** Signed timestamps older (or newer) than this are refused: a replayed delivery. */
@@ -57,7 +57,7 @@ const isOneOf = (given: string, secrets: Opened[]) => {
 
 const fresh = (timestampSeconds: number) =>
   Number.isFinite(timestampSeconds) &&
-  Math.abs(Date.now() / 1000 - timestampSeconds) <= TOLERANCE_SECONDS;
+  Math.abs(now().getTime() / 1000 - timestampSeconds) <= TOLERANCE_SECONDS;
 
 /**
  * Checks a delivery the way its sender signs it (the trigger's `verification`

@@ -8,7 +8,7 @@ vi.hoisted(() => {
 
 import { getDb } from "@/db/client";
 import { triggerEvents } from "@/db/schema";
-import { usesInngest } from "@/lib/env";
+import { usesInngest } from "@/lib/core/env";
 import { queueEvent } from "@/lib/events/queue";
 import { log } from "@/lib/observability/log";
 import { seedTrigger } from "@/test/seed";

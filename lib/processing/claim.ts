@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { getDb, rowsOf, type Db } from "@/db/client";
 import { triggerEvents as e, type TriggerEvent } from "@/db/schema";
-import { env } from "@/lib/env";
+import { env } from "@/lib/core/env";
 
 /** Attempts per event, the one retry budget (the Inngest function's `retries` derives from it). */
 export const MAX_ATTEMPTS = 3;
@@ -35,7 +35,6 @@ const claimSet = () => ({
   attempts: sql`${e.attempts} + 1`,
   lockedUntil: leaseUntil(),
   startedAt: sql`coalesce(${e.startedAt}, now())`,
-  updatedAt: sql`now()`,
 });
 
 /**
@@ -152,7 +151,6 @@ export async function failPoisoned(db: Db, where?: SQL): Promise<TriggerEvent[]>
       error: sql`'gave up after ' || ${e.attempts} || ' attempts: the process running it stopped each time'`,
       lockedUntil: null,
       completedAt: sql`now()`,
-      updatedAt: sql`now()`,
     })
     .where(
       and(
@@ -240,7 +238,6 @@ export async function handBack(events: Pick<TriggerEvent, "id" | "attempts">[]):
         status: "queued",
         attempts: sql`greatest(${e.attempts} - 1, 0)`,
         lockedUntil: null,
-        updatedAt: sql`now()`,
       })
       .where(and(eq(e.id, event.id), eq(e.attempts, event.attempts), eq(e.status, "processing")))
       .returning({ id: e.id });

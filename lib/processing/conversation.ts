@@ -10,11 +10,12 @@ import {
   type Trigger,
   type TriggerEvent,
 } from "@/db/schema";
-import { now } from "@/lib/clock";
+import { recordActivity } from "@/lib/conversations/activity";
+import { now } from "@/lib/core/clock";
 import { sessionLabel } from "@/lib/events/session-key";
-import { newId } from "@/lib/ids";
+import { newId } from "@/lib/core/ids";
 import { DEFAULT_SESSION_DURATION_MS } from "@/lib/triggers/schema";
-import { describeEvent } from "./describe";
+import { describeEvent } from "./event-message";
 import { RunStopped } from "./run-control";
 
 /** Found or created, unique per owner by email, else by phone, else (known by nothing else) by name. */
@@ -107,7 +108,7 @@ export async function resolveConversation(
     } else {
       await tx
         .update(conversations)
-        .set({ lastActivityAt: at, updatedAt: at })
+        .set({ lastActivityAt: at })
         .where(eq(conversations.id, conversation.id));
     }
     const linked = await tx
@@ -154,19 +155,14 @@ export async function resolveConversation(
     if (description.missing.length) {
       // say why part of the prompt came out empty
       const list = description.missing.map((p) => `{{${p}}}`).join(", ");
-      await tx
-        .insert(messages)
-        .values({
-          id: newId("message"),
-          ownerId: trigger.ownerId,
-          conversationId: conversation.id,
-          eventId: event.id,
-          type: "activity",
-          text: `The prompt's ${list} had no value in this event and rendered empty`,
-          meta: { step: "prompt", missing: description.missing },
-          createdAt: at,
-        })
-        .onConflictDoNothing();
+      await recordActivity(tx, {
+        ownerId: trigger.ownerId,
+        conversationId: conversation.id,
+        eventId: event.id,
+        text: `The prompt's ${list} had no value in this event and rendered empty`,
+        meta: { step: "prompt", missing: description.missing },
+        createdAt: at,
+      });
     }
     return { ...conversation, created };
   });

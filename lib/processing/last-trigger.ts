@@ -3,7 +3,7 @@ import { errorField, log } from "@/lib/observability/log";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { triggers } from "@/db/schema";
-import { tsParam } from "@/lib/api/sql-values";
+import { tsParam } from "@/db/sql-values";
 
 // lastTriggerAt is written at most once a second per trigger, not once per
 // event: under load every completion updating the one trigger row would

@@ -1,33 +1,21 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
-import { getDb, rowsOf, type Db } from "@/db/client";
-import {
-  abilities,
-  bots,
-  conversations,
-  messages,
-  triggerEvents,
-  triggers,
-  type TriggerEvent,
-} from "@/db/schema";
-import { isDatabaseUnavailable } from "@/lib/api/errors";
-import { now } from "@/lib/clock";
-import { newId } from "@/lib/ids";
-import { handBack, MAX_ATTEMPTS } from "./claim";
-import { loadHistory, resolveConversation } from "./conversation";
-import { describeEvent } from "./describe";
-import { touchTrigger } from "./last-trigger";
-import { PermanentError } from "./errors";
+import { eq, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { abilities, bots, triggerEvents, triggers, type TriggerEvent } from "@/db/schema";
+import { recordActivity } from "@/lib/conversations/activity";
+import { isDatabaseUnavailable, PermanentError } from "@/lib/core/errors";
 import { addToMonth, checkBudget } from "@/lib/stats/usage";
 import { errorField, log } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
 import { eventTrace, inSpan, pastSpan, tracing } from "@/lib/observability/trace";
+import { handBack } from "./claim";
+import { completeEvent } from "./complete";
+import { loadHistory, resolveConversation } from "./conversation";
+import { describeEvent } from "./event-message";
+import { recordFailure } from "./failure";
+import { touchTrigger } from "./last-trigger";
 import { runBot, type ModelCallRecord } from "./run-bot";
 import { RunControl, RunStopped, type StopReason } from "./run-control";
-
-export { PermanentError };
-
-const BACKOFF_MS = [2_000, 10_000, 30_000];
 
 /**
  * Processes a claimed event: conversation and user message, bot run with its
@@ -77,28 +65,21 @@ export async function processClaimedEvent(
       signal: control.signal,
       checkpoint: () => control.checkpoint(),
       onModelCall: (call) => chargeModelCall(event, trigger.id, bot.model, call),
-      onToolCall: async (call, index) => {
-        await db
-          .insert(messages)
-          .values({
-            id: newId("message"),
-            ownerId: event.ownerId,
-            conversationId: conversation.id,
-            eventId: event.id,
-            type: "activity",
-            text: call.error ? `${call.name} failed: ${call.error}` : `${call.name} called`,
-            meta: {
-              step: `tool:${index}`,
-              tool: call.name,
-              input: call.input,
-              output: call.output ?? null,
-              error: call.error ?? null,
-              durationMs: call.durationMs,
-            },
-            createdAt: now(),
-          })
-          .onConflictDoNothing();
-      },
+      onToolCall: (call, index) =>
+        recordActivity(db, {
+          ownerId: event.ownerId,
+          conversationId: conversation.id,
+          eventId: event.id,
+          text: call.error ? `${call.name} failed: ${call.error}` : `${call.name} called`,
+          meta: {
+            step: `tool:${index}`,
+            tool: call.name,
+            input: call.input,
+            output: call.output ?? null,
+            error: call.error ?? null,
+            durationMs: call.durationMs,
+          },
+        }),
     });
   } finally {
     control.finish();
@@ -112,41 +93,6 @@ export async function processClaimedEvent(
   if (!finished) return "lost";
   touchTrigger(trigger.id, event.createdAt);
   return "completed";
-}
-
-/**
- * Completes the event if this run still holds it (status and attempt unchanged), records the
- * bot's reply and touches the conversation: one statement, so all of it or none of it is
- * stored (it replaced a transaction of five statements, a third of the database work of a
- * run on the embedded database). False: another run owns the event now.
- */
-export async function completeEvent(
-  db: Db,
-  event: TriggerEvent,
-  conversationId: string,
-  reply: { text: string; meta: Record<string, unknown> },
-): Promise<boolean> {
-  const at = now().toISOString();
-  const result = await db.execute(sql`
-    with done as (
-      update ${triggerEvents}
-      set status = 'completed', completed_at = now(), error = null, locked_until = null,
-        updated_at = now()
-      where id = ${event.id} and status = 'processing' and attempts = ${event.attempts}
-      returning id
-    ), reply as (
-      insert into ${messages} (id, owner_id, conversation_id, event_id, type, text, meta, created_at)
-      select ${newId("message")}, ${event.ownerId}, ${conversationId}, done.id, 'bot', ${reply.text},
-        ${JSON.stringify(reply.meta)}::text::jsonb, ${at}::text::timestamptz
-      from done
-      on conflict do nothing
-    ), touched as (
-      update ${conversations}
-      set last_activity_at = ${at}::text::timestamptz, updated_at = ${at}::text::timestamptz
-      where id = ${conversationId} and exists (select 1 from done)
-    )
-    select count(*)::int as completed from done`);
-  return rowsOf<{ completed: number }>(result)[0]?.completed === 1;
 }
 
 /**
@@ -181,116 +127,6 @@ async function chargeModelCall(
       .update(triggers)
       .set(addToMonth(input + output))
       .where(eq(triggers.id, triggerId));
-}
-
-/**
- * After a failed attempt: back to `queued` with back-off, or, after the last
- * attempt (or a permanent error), `failed` with the error on the event and as
- * an activity message in its conversation. Nothing disappears silently.
- */
-export async function recordFailure(
-  event: TriggerEvent,
-  error: unknown,
-  /** backoff: false when the job engine does the back-off itself (Inngest). */
-  options: { final?: boolean; backoff?: boolean } = {},
-): Promise<"retry" | "failed"> {
-  const db = await getDb();
-  const message = error instanceof Error ? error.message : String(error);
-  const final = options.final || error instanceof PermanentError || event.attempts >= MAX_ATTEMPTS;
-  const fence = and(
-    eq(triggerEvents.id, event.id),
-    eq(triggerEvents.attempts, event.attempts),
-    sql`${triggerEvents.status} in ('queued', 'processing')`,
-  );
-  if (!final) {
-    const delay =
-      options.backoff === false
-        ? 0
-        : BACKOFF_MS[Math.min(event.attempts - 1, BACKOFF_MS.length - 1)];
-    await db
-      .update(triggerEvents)
-      .set({
-        status: "queued",
-        error: message,
-        lockedUntil: sql`now() + ${delay} * interval '1 millisecond'`,
-        updatedAt: sql`now()`,
-      })
-      .where(fence);
-    return "retry";
-  }
-  const conversationId = await conversationFor(event);
-  await db.transaction(async (tx) => {
-    const updated = await tx
-      .update(triggerEvents)
-      .set({
-        status: "failed",
-        error: message,
-        completedAt: sql`now()`,
-        lockedUntil: null,
-        updatedAt: sql`now()`,
-        conversationId,
-      })
-      .where(fence)
-      .returning({ id: triggerEvents.id });
-    if (updated.length && conversationId)
-      await insertFailureNote(tx, event, conversationId, failureText(event.attempts, message));
-  });
-  return "failed";
-}
-
-const failureText = (attempts: number, message: string) =>
-  `Processing failed after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${message}`;
-
-/** The event's conversation, made now if it failed before one was (so the failure shows somewhere). */
-async function conversationFor(event: TriggerEvent): Promise<string | null> {
-  if (event.conversationId) return event.conversationId;
-  const db = await getDb();
-  try {
-    const [t] = await db.select().from(triggers).where(eq(triggers.id, event.triggerId));
-    return t ? (await resolveConversation(db, event, t, t.botId)).id : null;
-  } catch (e) {
-    log().error(
-      { event: event.id, trigger: event.triggerId, error: errorField(e) },
-      "could not record the failed event in a conversation",
-    );
-    return null;
-  }
-}
-
-async function insertFailureNote(
-  tx: Pick<Db, "insert">,
-  event: TriggerEvent,
-  conversationId: string,
-  text: string,
-) {
-  await tx
-    .insert(messages)
-    .values({
-      id: newId("message"),
-      ownerId: event.ownerId,
-      conversationId,
-      eventId: event.id,
-      type: "activity",
-      text,
-      meta: { step: "failure", error: event.error ?? text, attempts: event.attempts },
-      createdAt: now(),
-    })
-    .onConflictDoNothing();
-}
-
-/** Poison events (their runs kept dying with the process) were failed when claimed: say so in their conversations. */
-export async function notePoisoned(events: TriggerEvent[]) {
-  const db = await getDb();
-  for (const event of events) {
-    log().warn(
-      { event: event.id, trigger: event.triggerId, error: event.error },
-      "poison event failed",
-    );
-    const conversationId = await conversationFor(event);
-    if (!conversationId) continue;
-    await db.update(triggerEvents).set({ conversationId }).where(eq(triggerEvents.id, event.id));
-    await insertFailureNote(db, event, conversationId, `Processing failed: ${event.error}`);
-  }
 }
 
 /**

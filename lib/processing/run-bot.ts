@@ -4,11 +4,11 @@ import { generateText, jsonSchema, stepCountIs, tool, type ModelMessage, type To
 import type { Ability, Bot, Trigger, TriggerEvent } from "@/db/schema";
 import { effectiveInputSchema, inputProblem } from "@/lib/abilities/input-schema";
 import { runAbility } from "@/lib/abilities/run";
-import { now } from "@/lib/clock";
-import type { EventMessage } from "./describe";
+import { now } from "@/lib/core/clock";
+import type { EventMessage } from "./event-message";
 import { metrics } from "@/lib/observability/metrics";
 import { inSpan, openSpan } from "@/lib/observability/trace";
-import { resolveModel } from "./models";
+import { resolveModel } from "@/lib/models";
 
 export type ToolCallRecord = {
   name: string;

@@ -9,7 +9,8 @@ import { startReceiver } from "@/test/http";
 import { seedEvent, seedSkillset, seedTrigger } from "@/test/seed";
 import { claimBatch, claimEvent, handBack, MAX_ATTEMPTS } from "./claim";
 import { resolveConversation } from "./conversation";
-import { attemptEvent, completeEvent } from "./process";
+import { completeEvent } from "./complete";
+import { attemptEvent } from "./process";
 import { RunControl } from "./run-control";
 
 const freePort = () =>

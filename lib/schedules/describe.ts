@@ -1,5 +1,6 @@
 import cronstrue from "cronstrue";
 import { nextRuns, parseSchedule, ScheduleError, type Schedule } from "./parse";
+import { now } from "@/lib/core/clock";
 
 function every(ms: number): string {
   const units: [number, string][] = [
@@ -51,7 +52,7 @@ export function previewSchedule(
     return {
       ok: true,
       description: describeParsed(parsed, timezone),
-      runs: nextRuns(parsed, timezone, new Date(), count),
+      runs: nextRuns(parsed, timezone, now(), count),
     };
   } catch (error) {
     return {

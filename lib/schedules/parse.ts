@@ -1,4 +1,5 @@
 import { Cron } from "croner";
+import { now } from "@/lib/core/clock";
 
 export type Schedule =
   | { kind: "cron"; expression: string }
@@ -87,7 +88,7 @@ export function parseSchedule(input: string, timezone = "UTC"): Schedule {
       `"${text}" is not a valid cron expression (${error instanceof Error ? error.message : "invalid"})`,
     );
   }
-  const [a, b] = cron.nextRuns(2, new Date());
+  const [a, b] = cron.nextRuns(2, now());
   if (!a) throw new ScheduleError(`"${text}" never runs`);
   if (b && b.getTime() - a.getTime() < MINUTE)
     throw new ScheduleError("runs more often than once a minute, the finest schedule resolution");

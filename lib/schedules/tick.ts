@@ -2,9 +2,9 @@ import "server-only";
 import { and, asc, eq, isNotNull, lte } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { triggers, type TriggerEvent } from "@/db/schema";
-import { now } from "@/lib/clock";
+import { now } from "@/lib/core/clock";
 import { insertEvent } from "@/lib/events/queue";
-import { dispatchEvents } from "@/lib/jobs";
+import { dispatchEvents } from "@/lib/jobs/dispatch";
 import { nextRunAfter, parseSchedule } from "./parse";
 
 /**

@@ -3,27 +3,22 @@ import { and, count, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { abilities, blueprints, skillsets, type Ability, type Skillset } from "@/db/schema";
-import { ApiError, notFound, validationError } from "@/lib/api/errors";
-import { iso } from "@/lib/api/fields";
-import { assertOwnedRef, getOwnedOrThrow } from "@/lib/api/owned";
-import { cursorClauses, metaMatches, toPage, type ListQuery } from "@/lib/api/pagination";
+import { ApiError, notFound, validationError } from "@/lib/core/errors";
+import { iso } from "@/lib/core/fields";
+import { assertOwnedRef, getOwnedOrThrow } from "@/db/owned";
+import { cursorClauses, metaMatches, toPage } from "@/db/pages";
+import { type ListQuery } from "@/lib/core/list-query";
 import { effectiveInputSchema, inputSchemaIssues } from "@/lib/abilities/input-schema";
 import { splitUrlTemplate } from "@/lib/abilities/template";
-import { newId } from "@/lib/ids";
+import { newId } from "@/lib/core/ids";
 import {
   mergeCredentials,
   publicConfig,
   readCredentials,
   sealCredentials,
   splitCredentials,
-} from "./credentials";
-import {
-  createAbilitySchema,
-  MAX_ABILITIES_PER_SKILLSET,
-  type createSkillsetSchema,
-  type updateAbilitySchema,
-  type updateSkillsetSchema,
-} from "./schema";
+} from "@/lib/abilities/credentials";
+import { createAbilitySchema, MAX_ABILITIES_PER_SKILLSET, type createSkillsetSchema, type updateAbilitySchema, type updateSkillsetSchema } from "./schema";
 
 export const serializeSkillset = (s: Skillset) => ({
   id: s.id,
@@ -85,7 +80,7 @@ export async function updateSkillset({
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
   await db
     .update(skillsets)
-    .set({ ...input, updatedAt: new Date() })
+    .set(input)
     .where(eq(skillsets.id, id));
   return { id };
 }
@@ -204,7 +199,6 @@ export async function updateAbility({
       ...(input.description !== undefined && { description: input.description }),
       ...(input.inputSchema !== undefined && { inputSchema: input.inputSchema }),
       ...(input.meta && { meta: input.meta }),
-      updatedAt: new Date(),
     })
     .where(eq(abilities.id, id));
   return { id };

@@ -1,6 +1,6 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { idBefore } from "@/lib/ids";
+import { idBefore } from "@/lib/core/ids";
 import { LATENCY_BUCKETS_MS } from "./latency";
 
 /**

@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb, rowsOf, type Db } from "@/db/client";
 import { hourlyAggregate } from "./aggregate";
+import { now } from "@/lib/core/clock";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -29,7 +30,7 @@ export async function rolledThrough(db: Db): Promise<Date | null> {
  * a pending event at the last rollup are recomputed too, so an event that
  * finishes late is counted under its final status.
  */
-export async function rollUpStats(at = new Date()): Promise<{ hours: number } | null> {
+export async function rollUpStats(at = now()): Promise<{ hours: number } | null> {
   const db = await getDb();
   const through = floorHour(at);
   const known = await rolledThrough(db);

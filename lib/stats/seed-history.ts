@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { triggers } from "@/db/schema";
-import { getOwnedOrThrow } from "@/lib/api/owned";
+import { getOwnedOrThrow } from "@/db/owned";
 import { rollUpStats } from "./rollup";
 
 const DAY_MS = 24 * 3_600_000;

@@ -3,13 +3,14 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { triggerEvents, triggers, type EventStatus } from "@/db/schema";
-import { iso } from "@/lib/api/fields";
-import { getTriggerOrThrow } from "@/lib/triggers/service";
+import { iso } from "@/lib/core/fields";
+import { getTriggerOrThrow } from "@/db/owned";
 import { addBuckets, quantile } from "./latency";
 import { rolledThrough } from "./rollup";
 import { latencyBuckets, statRows, type StatRow } from "./rows";
 import type { usageQuerySchema } from "./schema";
 import { monthStart, tokensUsedThisMonth } from "./usage";
+import { now } from "@/lib/core/clock";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -71,7 +72,7 @@ function series(rows: StatRow[], start: number, size: number, count: number) {
   });
 }
 
-const windows = (at = Date.now()) => {
+const windows = (at = now().getTime()) => {
   const hourEnd = Math.floor(at / HOUR) * HOUR + HOUR;
   const dayEnd = Math.floor(at / DAY) * DAY + DAY;
   return { hourStart: hourEnd - 24 * HOUR, dayStart: dayEnd - 30 * DAY };
@@ -94,7 +95,7 @@ export async function eventStats({ ownerId, triggerId }: { ownerId: string; trig
     rejectedCount: trigger.rejectedCount,
     monthlyTokenBudget: trigger.monthlyTokenBudget,
     tokensUsedThisMonth: tokensUsedThisMonth(trigger),
-    budgetResetsAt: iso(monthStart(new Date(), 1)),
+    budgetResetsAt: iso(monthStart(now(), 1)),
   };
 }
 
@@ -182,7 +183,7 @@ export async function triggerUsage({
 }) {
   const trigger = await getTriggerOrThrow({ ownerId, id: triggerId });
   const db = await getDb();
-  const to = query.to ?? new Date();
+  const to = query.to ?? now();
   const from = query.from ?? monthStart(to);
   // whole UTC days: `from` counts from the start of its day, `to` up to the end of its day if it
   // falls inside one (the default, now, includes today)
@@ -215,6 +216,6 @@ export async function triggerUsage({
     days: list,
     monthlyTokenBudget: trigger.monthlyTokenBudget,
     tokensUsedThisMonth: tokensUsedThisMonth(trigger),
-    budgetResetsAt: monthStart(new Date(), 1).toISOString(),
+    budgetResetsAt: monthStart(now(), 1).toISOString(),
   };
 }

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { eventStatsHourly, triggerEvents } from "@/db/schema";
-import { idBefore, newId } from "@/lib/ids";
+import { idBefore, newId } from "@/lib/core/ids";
 import { claimBatch } from "@/lib/processing/claim";
 import { attemptEvent } from "@/lib/processing/process";
 import { seedEvent, seedTrigger } from "@/test/seed";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Trigger } from "@/db/schema";
-import { now } from "@/lib/clock";
-import { PermanentError } from "@/lib/processing/errors";
+import { now } from "@/lib/core/clock";
+import { PermanentError } from "@/lib/core/errors";
 
 /** The first instant of the UTC month `offset` months from `at`'s. */
 export const monthStart = (at: Date, offset = 0) =>

@@ -1,4 +1,4 @@
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/core/errors";
 import { nextRunAfter, parseSchedule, ScheduleError, type Schedule } from "@/lib/schedules/parse";
 
 /** Parses a trigger's schedule or answers 422 on the field the caller used. */

@@ -6,8 +6,8 @@ import {
   metaField,
   metaFilter,
   nameField,
-} from "@/lib/api/fields";
-import { listQuerySchema } from "@/lib/api/pagination";
+} from "@/lib/core/fields";
+import { listQuerySchema } from "@/lib/core/list-query";
 import { isValidTimezone, MAX_SCHEDULE_LENGTH } from "@/lib/schedules/parse";
 import { MAX_PROMPT_LENGTH, promptPlaceholderIssue } from "./prompt";
 import { verificationSchema } from "./verification";

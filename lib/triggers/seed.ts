@@ -1,9 +1,9 @@
 import "server-only";
 import { getDb } from "@/db/client";
 import { bots, triggers } from "@/db/schema";
-import { getOwnedOrThrow } from "@/lib/api/owned";
+import { getOwnedOrThrow } from "@/db/owned";
 import { encryptSecret, generateTriggerSecret } from "@/lib/crypto/secrets";
-import { newId } from "@/lib/ids";
+import { newId } from "@/lib/core/ids";
 
 /** Bulk insert for benchmarks (reached only through the TEST_HOOKS route). */
 export async function seedTriggers({

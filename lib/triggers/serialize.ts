@@ -1,6 +1,6 @@
 import type { Trigger } from "@/db/schema";
-import { iso } from "@/lib/api/fields";
-import { now } from "@/lib/clock";
+import { iso } from "@/lib/core/fields";
+import { now } from "@/lib/core/clock";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { describeSchedule } from "@/lib/schedules/describe";
 import { tokensUsedThisMonth } from "@/lib/stats/usage";

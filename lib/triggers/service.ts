@@ -2,17 +2,17 @@ import "server-only";
 import { and, count, eq, ilike, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { blueprints, bots, triggers, type Trigger } from "@/db/schema";
-import { ApiError } from "@/lib/api/errors";
-import { assertOwnedRef, getOwnedOrThrow } from "@/lib/api/owned";
-import { containsPattern, cursorClauses, metaMatches, toPage } from "@/lib/api/pagination";
-import { now } from "@/lib/clock";
+import { ApiError } from "@/lib/core/errors";
+import { assertOwnedRef, getTriggerOrThrow } from "@/db/owned";
+import { containsPattern, cursorClauses, metaMatches, toPage } from "@/db/pages";
+import { now } from "@/lib/core/clock";
 import { encryptSecret, generateTriggerSecret } from "@/lib/crypto/secrets";
-import { env } from "@/lib/env";
+import { env } from "@/lib/core/env";
 import { Webhook } from "standardwebhooks";
 import { compileFilter } from "@/lib/events/filter";
 import { queueEvent } from "@/lib/events/queue";
 import { forgetTrigger } from "@/lib/events/trigger-cache";
-import { newId } from "@/lib/ids";
+import { newId } from "@/lib/core/ids";
 import { nextRunAfter } from "@/lib/schedules/parse";
 import { computeNextTriggerAt, validateTriggerSchedule } from "./schedule";
 import {
@@ -121,11 +121,6 @@ function checkRateLimits(input: {
         issues,
       },
     );
-}
-
-export async function getTriggerOrThrow({ ownerId, id }: Owner & { id: string }) {
-  const db = await getDb();
-  return getOwnedOrThrow(db, triggers, id, ownerId, "Trigger");
 }
 
 export async function createTrigger({
@@ -241,7 +236,6 @@ export async function updateTrigger({
         timezone,
         nextTriggerAt: computeNextTriggerAt(schedule, timezone, now()),
       }),
-      updatedAt: new Date(),
     })
     .where(and(eq(triggers.id, id), eq(triggers.ownerId, ownerId)));
   forgetTrigger(id);
@@ -343,7 +337,6 @@ export async function rotateTriggerSecret({
       previousSecretExpiresAt: revokePrevious
         ? null
         : new Date(now().getTime() + env().SECRET_ROTATION_GRACE_MS),
-      updatedAt: new Date(),
     })
     .where(and(eq(triggers.id, id), eq(triggers.ownerId, ownerId)));
   forgetTrigger(id);
@@ -356,7 +349,7 @@ export async function revokePreviousSecret({ ownerId, id }: Owner & { id: string
   await getTriggerOrThrow({ ownerId, id });
   await db
     .update(triggers)
-    .set({ previousSecretEnc: null, previousSecretExpiresAt: null, updatedAt: new Date() })
+    .set({ previousSecretEnc: null, previousSecretExpiresAt: null })
     .where(and(eq(triggers.id, id), eq(triggers.ownerId, ownerId)));
   forgetTrigger(id);
   return { id };

@@ -1,5 +1,5 @@
-import { ApiError } from "@/lib/api/errors";
-import { apiRoute } from "@/lib/api/route";
+import { ApiError } from "@/lib/core/errors";
+import { apiRoute } from "@/lib/http/route";
 
 // Any other path under /api - a JSON 404 rather than an HTML page
 const notFound = apiRoute({ auth: false }, ({ url }) => {

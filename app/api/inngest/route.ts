@@ -2,8 +2,8 @@ import { NextRequest } from "next/server";
 import { serve } from "inngest/next";
 import { inngest } from "@/inngest/client";
 import { functions } from "@/inngest/functions";
-import { withBodyLimit } from "@/lib/api/body-limits";
-import { env } from "@/lib/env";
+import { withBodyLimit } from "@/lib/http/body-limit";
+import { env } from "@/lib/core/env";
 
 // serveOrigin from APP_URL: the URL Inngest is told to call never comes from a request's Host header
 const handler = serve({ client: inngest, functions, serveOrigin: env().APP_URL });

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
-import { ApiError, errorResponse } from "@/lib/api/errors";
-import { env } from "@/lib/env";
+import { ApiError, errorResponse } from "@/lib/core/errors";
+import { env } from "@/lib/core/env";
 import { metrics } from "@/lib/observability/metrics";
 
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
-import { apiRoute } from "@/lib/api/route";
-import { readiness } from "@/lib/jobs/readiness";
+import { apiRoute } from "@/lib/http/route";
+import { readiness } from "@/lib/server/readiness";
 
 // GET /api/ready - 200 when this server should get traffic: the database answers, not draining
 export const GET = apiRoute({ auth: false }, async () => {

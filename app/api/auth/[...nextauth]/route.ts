@@ -1,5 +1,5 @@
 import { NextRequest } from "next/server";
-import { withBodyLimit } from "@/lib/api/body-limits";
+import { withBodyLimit } from "@/lib/http/body-limit";
 import { handlers } from "@/lib/auth";
 import { authPost } from "@/lib/auth/http";
 

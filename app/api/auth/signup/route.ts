@@ -1,5 +1,5 @@
-import { clientAddress } from "@/lib/api/client-address";
-import { apiRoute } from "@/lib/api/route";
+import { clientAddress } from "@/lib/core/client-address";
+import { apiRoute } from "@/lib/http/route";
 import { signupSchema } from "@/lib/auth/password";
 import { signUp } from "@/lib/auth/users";
 

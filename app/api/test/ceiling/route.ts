@@ -1,6 +1,6 @@
-import { readBodyLimited, MiB } from "@/lib/api/body";
-import { apiRoute } from "@/lib/api/route";
-import { assertTestHooks } from "@/lib/api/test-hooks";
+import { readBodyLimited, MiB } from "@/lib/core/body";
+import { apiRoute } from "@/lib/http/route";
+import { assertTestHooks } from "@/lib/http/test-hooks";
 
 // POST /api/test/ceiling - reads the body and answers 202 without touching the database: the
 // benchmark's ceiling for the event endpoint on the same server (TEST_HOOKS=1 only)

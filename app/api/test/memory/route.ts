@@ -1,5 +1,5 @@
-import { apiRoute } from "@/lib/api/route";
-import { assertTestHooks } from "@/lib/api/test-hooks";
+import { apiRoute } from "@/lib/http/route";
+import { assertTestHooks } from "@/lib/http/test-hooks";
 
 // GET /api/test/memory - this server's resident and heap memory in bytes (TEST_HOOKS=1 only)
 export const GET = apiRoute({ auth: false }, () => {

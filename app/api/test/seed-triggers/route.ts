@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { apiRoute } from "@/lib/api/route";
-import { assertTestHooks } from "@/lib/api/test-hooks";
+import { apiRoute } from "@/lib/http/route";
+import { assertTestHooks } from "@/lib/http/test-hooks";
 import { seedTriggers } from "@/lib/triggers/seed";
 
 const seedSchema = z.object({

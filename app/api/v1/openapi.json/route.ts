@@ -1,5 +1,5 @@
-import { openApiDocument } from "@/lib/api/openapi";
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { openApiDocument } from "@/lib/http/openapi";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 
 // GET /api/v1/openapi.json - the OpenAPI 3.1 document, generated from the routes' zod schemas
 export const GET = apiRoute({ auth: false }, () => openApiDocument());

@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { accountOverview } from "@/lib/stats/service";
 
 // GET /api/v1/account/overview - totals, the triggers with failures first, the latest failures

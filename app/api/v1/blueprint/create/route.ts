@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { createBlueprintSchema } from "@/lib/blueprints/schema";
 import { createBlueprint } from "@/lib/blueprints/service";
 

@@ -1,6 +1,6 @@
-import { listWithMetaQuerySchema } from "@/lib/api/pagination";
-import { listResponse } from "@/lib/api/list-response";
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { listWithMetaQuerySchema } from "@/lib/core/list-query";
+import { listResponse } from "@/lib/http/list-response";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { listBlueprints } from "@/lib/blueprints/service";
 
 // GET /api/v1/blueprint/list - the caller's blueprints, a page at a time or all as JSONL

@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { createBotSchema } from "@/lib/bots/schema";
 import { createBot } from "@/lib/bots/service";
 

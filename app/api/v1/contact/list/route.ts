@@ -1,6 +1,6 @@
-import { listWithMetaQuerySchema } from "@/lib/api/pagination";
-import { listResponse } from "@/lib/api/list-response";
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { listWithMetaQuerySchema } from "@/lib/core/list-query";
+import { listResponse } from "@/lib/http/list-response";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { listContacts } from "@/lib/conversations/service";
 
 // GET /api/v1/contact/list - contacts that events named (contact.email, contact.phone)

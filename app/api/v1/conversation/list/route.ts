@@ -1,5 +1,5 @@
-import { listResponse } from "@/lib/api/list-response";
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { listResponse } from "@/lib/http/list-response";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { listConversations, listConversationsQuerySchema } from "@/lib/conversations/service";
 
 // GET /api/v1/conversation/list - conversations, filterable by triggerId, botId and contactId

@@ -1,5 +1,5 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
-import { availableModels } from "@/lib/processing/models";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
+import { availableModels } from "@/lib/models";
 
 // GET /api/v1/model/list - the models bots can use on this server (echo plus configured providers)
 export const GET = apiRoute({}, () => ({ items: availableModels() }));

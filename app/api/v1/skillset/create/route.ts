@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { createSkillsetSchema } from "@/lib/skillsets/schema";
 import { createSkillset } from "@/lib/skillsets/service";
 

@@ -1,6 +1,6 @@
-import { listWithBlueprintQuerySchema } from "@/lib/api/pagination";
-import { listResponse } from "@/lib/api/list-response";
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { listWithBlueprintQuerySchema } from "@/lib/core/list-query";
+import { listResponse } from "@/lib/http/list-response";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { listSkillsets } from "@/lib/skillsets/service";
 
 // GET /api/v1/skillset/list - the caller's skillsets, a page at a time or all as JSONL

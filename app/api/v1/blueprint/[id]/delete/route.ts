@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { deleteBlueprint } from "@/lib/blueprints/service";
 
 // POST /api/v1/blueprint/{id}/delete - delete a blueprint

@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { fetchBlueprint } from "@/lib/blueprints/service";
 
 // GET /api/v1/blueprint/{id}/fetch - one blueprint

@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { updateBlueprintSchema } from "@/lib/blueprints/schema";
 import { updateBlueprint } from "@/lib/blueprints/service";
 

@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { deleteBot } from "@/lib/bots/service";
 
 // POST /api/v1/bot/{id}/delete - delete a bot

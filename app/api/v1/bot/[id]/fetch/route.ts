@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { fetchBot } from "@/lib/bots/service";
 
 // GET /api/v1/bot/{id}/fetch - one bot

@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { updateBotSchema } from "@/lib/bots/schema";
 import { updateBot } from "@/lib/bots/service";
 

@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { fetchContact } from "@/lib/conversations/service";
 
 // GET /api/v1/contact/{id}/fetch - one contact

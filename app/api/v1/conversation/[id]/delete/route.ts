@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { deleteConversation } from "@/lib/conversations/service";
 
 // POST /api/v1/conversation/{id}/delete - delete a conversation and its messages

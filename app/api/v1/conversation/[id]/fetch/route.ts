@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { fetchConversation } from "@/lib/conversations/service";
 
 // GET /api/v1/conversation/{id}/fetch - one conversation

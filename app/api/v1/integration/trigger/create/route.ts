@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { createTriggerSchema } from "@/lib/triggers/schema";
 import { createTrigger } from "@/lib/triggers/service";
 

@@ -1,5 +1,5 @@
-import { listResponse } from "@/lib/api/list-response";
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { listResponse } from "@/lib/http/list-response";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { listTriggersQuerySchema } from "@/lib/triggers/schema";
 import { listTriggers } from "@/lib/triggers/service";
 

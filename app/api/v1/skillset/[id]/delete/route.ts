@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { deleteSkillset } from "@/lib/skillsets/service";
 
 // POST /api/v1/skillset/{id}/delete - delete a skillset

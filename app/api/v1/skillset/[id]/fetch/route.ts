@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { fetchSkillset } from "@/lib/skillsets/service";
 
 // GET /api/v1/skillset/{id}/fetch - one skillset

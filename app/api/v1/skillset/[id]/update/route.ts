@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { updateSkillsetSchema } from "@/lib/skillsets/schema";
 import { updateSkillset } from "@/lib/skillsets/service";
 

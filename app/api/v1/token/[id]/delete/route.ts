@@ -1,5 +1,5 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
-import { deleteToken } from "@/lib/tokens";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
+import { deleteToken } from "@/lib/api-tokens";
 
 // POST /api/v1/token/{id}/delete - revoke an API token
 export const POST = apiRoute({}, ({ params, owner }) =>

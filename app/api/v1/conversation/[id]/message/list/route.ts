@@ -1,6 +1,6 @@
-import { listWithoutMetaQuerySchema } from "@/lib/api/pagination";
-import { listResponse } from "@/lib/api/list-response";
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { listWithoutMetaQuerySchema } from "@/lib/core/list-query";
+import { listResponse } from "@/lib/http/list-response";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { listMessages } from "@/lib/conversations/service";
 
 // GET /api/v1/conversation/{id}/message/list - a conversation's messages (user, activity, bot)

@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { deleteTrigger } from "@/lib/triggers/service";
 
 // POST /api/v1/integration/trigger/{id}/delete - delete a trigger; its conversations and bot remain

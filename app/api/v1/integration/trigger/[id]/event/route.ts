@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { ingestEvent } from "@/lib/events/ingest";
 
 // POST /api/v1/integration/trigger/{id}/event - accept an event (any content type); 202 once it is stored

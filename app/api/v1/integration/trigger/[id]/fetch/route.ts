@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { fetchTrigger } from "@/lib/triggers/service";
 
 // GET /api/v1/integration/trigger/{id}/fetch - the full trigger record, secret included

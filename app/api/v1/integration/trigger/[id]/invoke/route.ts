@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { invokeTriggerSchema } from "@/lib/triggers/schema";
 import { invokeTrigger } from "@/lib/triggers/service";
 

@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { setupTrigger } from "@/lib/triggers/service";
 
 // POST /api/v1/integration/trigger/{id}/setup - validate the trigger and recompute its schedule (idempotent)

@@ -1,5 +1,5 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
-import { sendTestEvent } from "@/lib/events/console";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
+import { sendTestEvent } from "@/lib/triggers/test-event";
 import { testEventSchema } from "@/lib/events/schema";
 
 // POST /api/v1/integration/trigger/{id}/test-event - send a body signed as the trigger's sender would

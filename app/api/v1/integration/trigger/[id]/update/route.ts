@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { updateTriggerSchema } from "@/lib/triggers/schema";
 import { updateTrigger } from "@/lib/triggers/service";
 

@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { usageQuerySchema } from "@/lib/stats/schema";
 import { triggerUsage } from "@/lib/stats/service";
 

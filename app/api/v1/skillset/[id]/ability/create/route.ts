@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { createAbilitySchema } from "@/lib/skillsets/schema";
 import { createAbility } from "@/lib/skillsets/service";
 

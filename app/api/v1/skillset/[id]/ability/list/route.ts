@@ -1,6 +1,6 @@
-import { listWithMetaQuerySchema } from "@/lib/api/pagination";
-import { listResponse } from "@/lib/api/list-response";
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { listWithMetaQuerySchema } from "@/lib/core/list-query";
+import { listResponse } from "@/lib/http/list-response";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { listAbilities } from "@/lib/skillsets/service";
 
 // GET /api/v1/skillset/{id}/ability/list - a skillset's abilities

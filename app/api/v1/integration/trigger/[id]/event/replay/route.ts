@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { bulkReplaySchema } from "@/lib/events/schema";
 import { replayEvents } from "@/lib/events/service";
 

@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { eventStats } from "@/lib/stats/service";
 
 // GET /api/v1/integration/trigger/{id}/event/stats - events per hour over 24 hours and per day over 30 days, by status, with latency and tokens

@@ -1,5 +1,5 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
-import { previewFilter } from "@/lib/events/console";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
+import { previewFilter } from "@/lib/triggers/filter-preview";
 import { filterPreviewSchema } from "@/lib/events/schema";
 
 // POST /api/v1/integration/trigger/{id}/filter/preview - how a filter decides on the last 20 events

@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { revokePreviousSecret } from "@/lib/triggers/service";
 
 // POST /api/v1/integration/trigger/{id}/secret/revoke-previous - the rotated-out secret stops working now

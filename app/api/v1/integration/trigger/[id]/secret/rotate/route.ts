@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { rotateSecretSchema } from "@/lib/triggers/schema";
 import { rotateTriggerSecret } from "@/lib/triggers/service";
 

@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { deleteAbility } from "@/lib/skillsets/service";
 
 // POST /api/v1/skillset/{id}/ability/{abilityId}/delete - remove an ability

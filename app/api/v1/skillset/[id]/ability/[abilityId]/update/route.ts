@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { updateAbilitySchema } from "@/lib/skillsets/schema";
 import { updateAbility } from "@/lib/skillsets/service";
 

@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { fetchEvent } from "@/lib/events/service";
 
 // GET /api/v1/integration/trigger/{id}/event/{eventId}/fetch - one event with its run's recorded steps

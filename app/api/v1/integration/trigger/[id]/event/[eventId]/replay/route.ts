@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { replayEvent } from "@/lib/events/service";
 
 // POST /api/v1/integration/trigger/{id}/event/{eventId}/replay - queue a copy of an event

@@ -1,4 +1,4 @@
-import { apiRoute, methodNotAllowed } from "@/lib/api/route";
+import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { cancelEvent } from "@/lib/events/service";
 
 // POST /api/v1/integration/trigger/{id}/execution/{executionId}/cancel - cancel a queued or running event

@@ -1,0 +1,61 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { triggerEvents } from "@/db/schema";
+import { claimEvent } from "./claim";
+import { notePoisoned, recordFailure } from "./failure";
+import { processClaimedEvent } from "./process";
+import { RunControl } from "./run-control";
+
+/** Thrown to make the job engine retry. */
+export class RetryableEventError extends Error {}
+
+const HELD_ELSEWHERE = "is held by another run";
+
+/**
+ * The Inngest path: claim this event and process it. A failed attempt either
+ * retries (throws, with the event back in `queued`, Inngest doing the back-off)
+ * or ends `failed`. An event another run holds is a retryable error, not a
+ * success: if that run dies, a later attempt (or the sweep) picks it up.
+ */
+export async function runEventById(eventId: string): Promise<{ status: string }> {
+  const { event, poisoned } = await claimEvent(eventId);
+  if (poisoned) {
+    await notePoisoned([poisoned]);
+    return { status: "failed" };
+  }
+  if (!event) {
+    const db = await getDb();
+    const [row] = await db
+      .select({ status: triggerEvents.status })
+      .from(triggerEvents)
+      .where(eq(triggerEvents.id, eventId));
+    if (row?.status === "queued" || row?.status === "processing")
+      throw new RetryableEventError(`Event ${eventId} ${HELD_ELSEWHERE}; trying again later`);
+    return { status: "skipped" }; // finished already, cancelled, filtered or deleted
+  }
+  const control = new RunControl(event);
+  try {
+    const outcome = await processClaimedEvent(event, control);
+    return { status: control.stopped ?? outcome };
+  } catch (error) {
+    if (control.stopped) return { status: control.stopped };
+    const outcome = await recordFailure(event, error, { backoff: false });
+    if (outcome === "retry")
+      throw new RetryableEventError(error instanceof Error ? error.message : String(error));
+    return { status: "failed" };
+  } finally {
+    control.finish();
+  }
+}
+
+/** The failure handler: an event whose run died for good (crash, timeout) ends `failed`, never stuck. */
+export async function markEventFailed(eventId: string, error: string) {
+  const db = await getDb();
+  const [event] = await db.select().from(triggerEvents).where(eq(triggerEvents.id, eventId));
+  if (!event || !["queued", "processing"].includes(event.status))
+    return { status: event?.status ?? "gone" };
+  // this function gave up only because another run holds the event: that run finishes it
+  if (error.includes(HELD_ELSEWHERE)) return { status: "held" };
+  return { status: await recordFailure(event, new Error(error), { final: true }) };
+}

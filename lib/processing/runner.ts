@@ -1,0 +1,246 @@
+import "server-only";
+import { errorField, log } from "@/lib/observability/log";
+import type { TriggerEvent } from "@/db/schema";
+import { env } from "@/lib/core/env";
+import { claimBatch, handBack, leaseMs, renewLease, renewLeases } from "./claim";
+import { notePoisoned } from "./failure";
+import { attemptEvent } from "./process";
+import { RunControl } from "./run-control";
+
+const IDLE_POLL_MS = 1000;
+
+/**
+ * The embedded job engine: the same lib/processing code as the Inngest
+ * functions, in the server process. Woken at once when an event is stored;
+ * polls while idle for retries, other servers' events and expired claims, so
+ * a restart re-claims everything `queued` or stale `processing`.
+ *
+ * Workers share a buffer of claimed events kept per owner and take owners in
+ * turn. While other owners have work, no owner runs more than its share
+ * (RUNNER_MAX_PER_OWNER); alone, an owner may use every worker but one, which
+ * stays free so that a newcomer's event starts at once instead of waiting for
+ * a long run to end.
+ */
+export class InlineRunner {
+  private started = false;
+  private stopping = false;
+  /** Events were stored since the last claim began: claim again before idling. */
+  private pending = false;
+  /** Claimed events not started yet, per owner, with when this server claimed them. */
+  private buffer = new Map<string, { event: TriggerEvent; at: number }[]>();
+  private running = new Map<string, Set<RunControl>>();
+  private lastOwner = "";
+  private claiming: Promise<boolean> | null = null;
+  /** Events this server holds but could not run or record because the database was away. */
+  private orphans: TriggerEvent[] = [];
+  private idle: { promise: Promise<void>; release: () => void } | null = null;
+  private workers: Promise<void>[] = [];
+
+  constructor(
+    private readonly concurrency = env().RUNNER_CONCURRENCY,
+    private readonly perOwner = env().RUNNER_MAX_PER_OWNER ??
+      Math.max(1, Math.floor(env().RUNNER_CONCURRENCY / 2)),
+  ) {}
+
+  start() {
+    if (this.started) return;
+    this.started = true;
+    this.workers = Array.from({ length: this.concurrency }, () => this.work());
+  }
+
+  wake() {
+    this.pending = true;
+    this.idle?.release();
+  }
+
+  get draining() {
+    return this.stopping;
+  }
+
+  /** Runs going on now, per owner (for readiness and tests). */
+  busy(): number {
+    let n = 0;
+    for (const set of this.running.values()) n += set.size;
+    return n;
+  }
+
+  /**
+   * Graceful stop: claim nothing more, hand back what waits in the buffer, let
+   * running events finish for up to `graceMs`, then stop the rest and hand them
+   * back too (queued, the attempt not charged), so another server or the next
+   * start takes them at once instead of after their lease.
+   */
+  async drain(graceMs: number) {
+    this.stopping = true;
+    this.idle?.release();
+    const waiting = [...this.buffer.values()].flat().map((b) => b.event);
+    this.buffer.clear();
+    await handBack([...waiting, ...this.orphans.splice(0)]).catch((e) =>
+      log().warn({ error: errorField(e) }, "hand-back failed"),
+    );
+    const allDone = Promise.all(this.workers);
+    const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs).unref());
+    if ((await Promise.race([allDone, timer])) === "timeout") {
+      for (const set of this.running.values()) for (const control of set) control.stop("shutdown");
+      await allDone;
+    }
+    return { handedBack: waiting.length };
+  }
+
+  private async work() {
+    while (!this.stopping) {
+      const picked = this.pick();
+      if (!picked) {
+        await this.claimOrWait();
+        continue;
+      }
+      const { event, control } = picked;
+      const set = this.running.get(event.ownerId)!;
+      try {
+        if (!(await this.stillOurs(picked))) continue;
+        if ((await attemptEvent(event, control)) === "orphaned") this.orphans.push(event);
+      } catch (error) {
+        log().error(
+          { event: event.id, trigger: event.triggerId, error: errorField(error) },
+          "unexpected error in the runner",
+        );
+      } finally {
+        set.delete(control);
+        if (!set.size) this.running.delete(event.ownerId);
+        this.idle?.release(); // a slot freed up: an owner held back by its share may go now
+      }
+    }
+  }
+
+  /** How many runs `owner` may hold now: its share while others wait, else all workers but one. */
+  private allowance(owners: string[]) {
+    return owners.length > 1 ? this.perOwner : Math.max(1, this.concurrency - 1);
+  }
+
+  /** The next event to run: owners in turn, each within its allowance. */
+  private pick() {
+    const owners = [...this.buffer.keys()];
+    if (!owners.length) return undefined;
+    const start = (owners.indexOf(this.lastOwner) + 1) % owners.length;
+    for (let i = 0; i < owners.length; i++) {
+      const owner = owners[(start + i) % owners.length];
+      if ((this.running.get(owner)?.size ?? 0) >= this.allowance(owners)) continue;
+      const queue = this.buffer.get(owner)!;
+      const next = queue.shift()!;
+      if (!queue.length) this.buffer.delete(owner);
+      this.lastOwner = owner;
+      // counted as running at once: a worker picking in the same moment sees it
+      const control = new RunControl(next.event);
+      this.running.set(owner, (this.running.get(owner) ?? new Set()).add(control));
+      return { ...next, control };
+    }
+    return undefined;
+  }
+
+  /**
+   * An event that waited in the buffer behind slow runs may be near the end of
+   * its lease: renew it before starting, and leave it if another claim took it
+   * over meanwhile (that holder runs it; this one would only duplicate work).
+   */
+  private async stillOurs({ event, at }: { event: TriggerEvent; at: number }): Promise<boolean> {
+    if (Date.now() - at < leaseMs() / 2) return true;
+    try {
+      return (await renewLease(event)) === "held";
+    } catch {
+      this.orphans.push(event); // the database is away: hand it back once it answers
+      return false;
+    }
+  }
+
+  /** Claims more (one claim at a time per process), or waits until woken or IDLE_POLL_MS pass. */
+  private async claimOrWait() {
+    const found = await (this.claiming ??= this.claim().finally(() => (this.claiming = null)));
+    if (!found && !this.pending && !this.stopping) await this.waitIdle();
+  }
+
+  /**
+   * Claims for the owners that could start something now: an owner with its
+   * share already waiting in the buffer is left out, so a flood from one owner
+   * cannot fill the buffer while another owner's events wait in the database.
+   */
+  private async claim(): Promise<boolean> {
+    this.pending = false;
+    if (this.orphans.length) {
+      // A database outage is not the events' fault: they go back uncharged (fenced on the
+      // attempt, so one that another server took over meanwhile is left alone).
+      const orphans = this.orphans.splice(0);
+      await handBack(orphans).catch(() => this.orphans.push(...orphans));
+    }
+    const full = [...this.buffer.entries()]
+      .filter(([, queue]) => queue.length >= this.perOwner)
+      .map(([owner]) => owner);
+    try {
+      await this.renewBuffered();
+      const held = [...this.buffer.values()].flat().map((b) => b.event.id);
+      // a few claims that each bring several events cost the database less than many small ones
+      const { claimed, poisoned } = await claimBatch(this.concurrency * 2, this.concurrency, {
+        owners: full,
+        ids: held,
+      });
+      if (poisoned.length) await notePoisoned(poisoned);
+      const at = Date.now();
+      for (const event of claimed) {
+        if (this.stopping) {
+          await handBack([event]);
+          continue;
+        }
+        this.buffer.set(event.ownerId, [...(this.buffer.get(event.ownerId) ?? []), { event, at }]);
+      }
+      return claimed.length > 0;
+    } catch (error) {
+      log().warn({ error: errorField(error) }, "could not claim events");
+      await this.waitIdle(); // the database is unreachable: do not spin
+      return false;
+    }
+  }
+
+  /**
+   * Claims waiting in the buffer are renewed before they run out (a claim that
+   * lapsed while waiting would be taken again, and charged again); one that
+   * was lost meanwhile is dropped.
+   */
+  private async renewBuffered() {
+    const due = [...this.buffer.values()].flat().filter((b) => Date.now() - b.at > leaseMs() / 3);
+    if (!due.length) return;
+    const held = await renewLeases(due.map((b) => b.event));
+    const at = Date.now();
+    for (const [owner, queue] of this.buffer) {
+      const kept = queue
+        .filter((b) => !due.includes(b) || held.has(b.event.id))
+        .map((b) => (due.includes(b) ? { ...b, at } : b));
+      if (kept.length) this.buffer.set(owner, kept);
+      else this.buffer.delete(owner);
+    }
+  }
+
+  /** Shared by every idle worker; ends after IDLE_POLL_MS or at the next `wake`. */
+  private waitIdle(): Promise<void> {
+    if (!this.idle) {
+      let release!: () => void;
+      const promise = new Promise<void>((resolve) => {
+        const timer = setTimeout(() => release(), IDLE_POLL_MS);
+        timer.unref();
+        release = () => {
+          clearTimeout(timer);
+          if (this.idle?.promise === promise) this.idle = null;
+          resolve();
+        };
+      });
+      this.idle = { promise, release };
+    }
+    return this.idle.promise;
+  }
+}
+
+const g = globalThis as unknown as { __inlineRunner?: InlineRunner };
+
+/** One runner per process, however many bundles import this module. */
+export function inlineRunner(): InlineRunner {
+  g.__inlineRunner ??= new InlineRunner();
+  return g.__inlineRunner;
+}

@@ -1,0 +1,107 @@
+import "server-only";
+import { getDb } from "@/db/client";
+import { stampClientAddresses } from "@/lib/core/client-address";
+import { env, usesInngest } from "@/lib/core/env";
+import { runScheduleTick } from "@/lib/schedules/tick";
+import { sealLegacyCredentials } from "@/lib/skillsets/service";
+import { errorField, log } from "@/lib/observability/log";
+import { setScrapeSources } from "@/lib/observability/metrics";
+import { queueState } from "@/lib/events/queue-state";
+import { rollUpStats } from "@/lib/stats/rollup";
+import { registerRunner } from "@/lib/jobs/dispatch";
+import { inlineRunner } from "@/lib/processing/runner";
+import { deleteExpired } from "./maintenance";
+
+const TICK_MS = 10_000;
+const MAINTENANCE_MS = 60_000;
+
+const g = globalThis as unknown as { __serverState?: { draining: boolean } };
+/** This process is shutting down (readiness answers 503 from the first moment). */
+export const serverState = () => (g.__serverState ??= { draining: false });
+
+/**
+ * Called once per server process (instrumentation.ts): check the configuration,
+ * open the database, start the inline runner and its timers, and drain on
+ * SIGTERM/SIGINT. A configuration this server cannot run with stops it with
+ * the sentence that says what to change, not a stack trace.
+ */
+export async function startServer() {
+  try {
+    stampClientAddresses(env().TRUST_PROXY_HOPS);
+    await startJobs();
+  } catch (error) {
+    console.error(`[startup] ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+
+async function startJobs() {
+  await getDb(); // create and migrate the database at start-up, not on the first request
+  setScrapeSources({
+    queue: queueState,
+    busyWorkers: () => (!usesInngest() && env().INLINE_RUNNER ? inlineRunner().busy() : 0),
+  });
+  await sealLegacyCredentials();
+  if (usesInngest()) {
+    drainOnSignals(async () => ({}));
+    log().info("Inngest mode: events are processed by the functions served at /api/inngest.");
+    return;
+  }
+  if (!env().INLINE_RUNNER) {
+    drainOnSignals(async () => ({}));
+    log().info(
+      "INLINE_RUNNER=false: this server only accepts events; another process must run them.",
+    );
+    return;
+  }
+  const runner = inlineRunner();
+  runner.start();
+  registerRunner(() => runner.wake());
+  every(TICK_MS, "schedule tick", () => runScheduleTick());
+  every(MAINTENANCE_MS, "retention", () => deleteExpired());
+  every(TICK_MS, "stats rollup", () => rollUpStats());
+  drainOnSignals(() => runner.drain(env().SHUTDOWN_GRACE_MS));
+  log().info("Inline runner started: events and schedules are processed in this process.");
+}
+
+function every(ms: number, what: string, job: () => Promise<unknown>) {
+  let busy = false;
+  const run = async () => {
+    if (busy || serverState().draining) return;
+    busy = true;
+    try {
+      await job();
+    } catch (e) {
+      log().warn({ job: what, error: errorField(e) }, `${what} failed`);
+    } finally {
+      busy = false;
+    }
+  };
+  void run();
+  setInterval(run, ms).unref();
+}
+
+/**
+ * Next.js closes the HTTP server and exits on SIGTERM/SIGINT. Its handlers run
+ * after ours: first the runner drains (running events finish for up to
+ * SHUTDOWN_GRACE_MS, the rest are handed back), while the server still takes
+ * events and readiness says 503 so the load balancer moves traffic away.
+ */
+function drainOnSignals(drain: () => Promise<unknown>) {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    const next = process.listeners(signal);
+    process.removeAllListeners(signal);
+    process.once(signal, async () => {
+      serverState().draining = true;
+      log().info({ signal }, `${signal}: draining the runner before shutting down`);
+      try {
+        const result = (await drain()) as { handedBack?: number };
+        log().info(result, `drained: ${result.handedBack ?? 0} handed back`);
+      } catch (e) {
+        log().error({ error: errorField(e) }, "drain failed");
+      }
+      for (const listener of next) (listener as (s: NodeJS.Signals) => void)(signal);
+      if (!next.length) process.exit(0);
+    });
+  }
+}
