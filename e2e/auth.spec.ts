@@ -45,7 +45,7 @@ test("sign up, land on Triggers, sign out, sign in, create and revoke an API tok
   await expect(page).toHaveURL(/\/triggers/);
 
   await page.getByRole("link", { name: "API tokens" }).click();
-  await expect(page.getByText("No API tokens yet.")).toBeVisible();
+  await expect(page.getByText("No API tokens yet")).toBeVisible();
   await page.getByRole("button", { name: "New token" }).click();
   await page.getByLabel("Token name").fill("ci script");
   await page.getByRole("button", { name: "Create token" }).click();
@@ -64,7 +64,7 @@ test("sign up, land on Triggers, sign out, sign in, create and revoke an API tok
   await page.getByRole("button", { name: "Revoke ci script" }).click();
   await expect(page.getByRole("dialog")).toContainText("Programs using it get 401");
   await page.getByRole("button", { name: "Revoke “ci script”" }).click();
-  await expect(page.getByText("No API tokens yet.")).toBeVisible();
+  await expect(page.getByText("No API tokens yet")).toBeVisible();
   const revoked = await page.request.get("/api/v1/token/list", {
     headers: { authorization: `Bearer ${token}` },
   });

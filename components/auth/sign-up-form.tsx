@@ -1,47 +1,49 @@
 "use client";
 import Link from "next/link";
-import { useActionState, useState } from "react";
+import { useActionState } from "react";
+import {
+  FieldRow,
+  FormAlert,
+  setServerErrors,
+  useFormMessages,
+  useSchemaForm,
+} from "@/components/common/schema-form";
 import { Button } from "@/components/ui/button";
 import { Card, CardDescription } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
-import { ApiClientError, apiFetch } from "@/lib/client/api-client";
 import { signInAction } from "@/lib/auth/actions";
+import { signupSchema } from "@/lib/auth/schema";
+import { apiFetch } from "@/lib/client/api-client";
 
-type FieldErrors = Partial<Record<"email" | "password" | "name" | "form", string>>;
+const FIELDS = ["name", "email", "password"] as const;
+type Values = { name: string; email: string; password: string };
 
 export function SignUpForm({ allowed }: { allowed: boolean }) {
-  const [errors, setErrors] = useState<FieldErrors>({});
   const [signInState, signIn] = useActionState(signInAction, undefined);
-  const [pending, setPending] = useState(false);
+  const form = useSchemaForm({
+    schema: signupSchema,
+    toInput: (v: Values) => ({ email: v.email, password: v.password, name: v.name || undefined }),
+    defaultValues: { name: "", email: "", password: "" },
+  });
+  const errors = useFormMessages(form, FIELDS);
+  const message = (field: (typeof FIELDS)[number], label: string) =>
+    errors[field] && `${label} ${errors[field]}`;
+  const invalid = (field: string) =>
+    errors[field] ? { "aria-invalid": true, "aria-describedby": `${field}-error` } : {};
 
-  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setPending(true);
-    setErrors({});
+  const submit = form.handleSubmit(async (input) => {
     try {
-      await apiFetch("/api/auth/signup", {
-        method: "POST",
-        body: {
-          email: form.get("email"),
-          password: form.get("password"),
-          name: form.get("name") || undefined,
-        },
-      });
-      form.set("callbackUrl", "/triggers");
-      signIn(form);
+      await apiFetch("/api/auth/signup", { method: "POST", body: input });
     } catch (error) {
-      setPending(false);
-      if (error instanceof ApiClientError) {
-        const next: FieldErrors = {};
-        for (const issue of error.issues ?? [])
-          next[issue.path as keyof FieldErrors] = `${capitalize(issue.path)} ${issue.message}`;
-        if (!error.issues?.length) next.form = error.message;
-        setErrors(next);
-      } else setErrors({ form: "Could not reach the server. Try again." });
+      return setServerErrors(form, error);
     }
-  }
+    // signed in through the same server action as the sign-in page
+    const data = new FormData();
+    data.set("email", input.email);
+    data.set("password", input.password);
+    data.set("callbackUrl", "/triggers");
+    signIn(data);
+  });
 
   if (!allowed) {
     return (
@@ -54,37 +56,40 @@ export function SignUpForm({ allowed }: { allowed: boolean }) {
       </Card>
     );
   }
+  const pending = form.formState.isSubmitting || form.formState.isSubmitSuccessful;
   return (
     <Card>
       <div className="flex flex-col gap-1">
         <h1 className="text-xl font-semibold">Create account</h1>
         <CardDescription>Email and password; at least 8 characters.</CardDescription>
       </div>
-      <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
-        <Field id="name" label="Name (optional)" error={errors.name} autoComplete="name" />
-        <Field
-          id="email"
-          label="Email"
-          type="email"
-          error={errors.email}
-          autoComplete="email"
-          required
-        />
-        <Field
-          id="password"
-          label="Password"
-          type="password"
-          error={errors.password}
-          autoComplete="new-password"
-          required
-        />
-        {(errors.form || signInState?.error) && (
-          <p role="alert" className="text-destructive text-sm">
-            {errors.form ?? signInState?.error}
-          </p>
-        )}
-        <Button type="submit" disabled={pending}>
-          {pending ? "Creating account…" : "Create account"}
+      <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
+        <FieldRow id="name" label="Name (optional)" error={message("name", "Name")}>
+          <Input id="name" autoComplete="name" {...form.register("name")} {...invalid("name")} />
+        </FieldRow>
+        <FieldRow id="email" label="Email" error={message("email", "Email")}>
+          <Input
+            id="email"
+            type="email"
+            autoComplete="email"
+            required
+            {...form.register("email")}
+            {...invalid("email")}
+          />
+        </FieldRow>
+        <FieldRow id="password" label="Password" error={message("password", "Password")}>
+          <Input
+            id="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            {...form.register("password")}
+            {...invalid("password")}
+          />
+        </FieldRow>
+        <FormAlert message={errors.form ?? signInState?.error} />
+        <Button type="submit" disabled={pending && !signInState?.error}>
+          {pending && !signInState?.error ? "Creating account…" : "Create account"}
         </Button>
       </form>
       <p className="text-muted-foreground text-sm">
@@ -96,30 +101,3 @@ export function SignUpForm({ allowed }: { allowed: boolean }) {
     </Card>
   );
 }
-
-function Field({
-  id,
-  label,
-  error,
-  ...props
-}: { id: string; label: string; error?: string } & React.ComponentProps<typeof Input>) {
-  return (
-    <div className="grid gap-2">
-      <Label htmlFor={id}>{label}</Label>
-      <Input
-        id={id}
-        name={id}
-        aria-invalid={Boolean(error)}
-        aria-describedby={error ? `${id}-error` : undefined}
-        {...props}
-      />
-      {error && (
-        <p id={`${id}-error`} className="text-destructive text-sm">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
-
-const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

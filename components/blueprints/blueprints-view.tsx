@@ -1,19 +1,10 @@
 "use client";
-import { Trash2Icon } from "lucide-react";
 import { toast } from "sonner";
-import { ConfirmButton } from "@/components/common/confirm-button";
 import { CreateByNameForm } from "@/components/common/create-by-name-form";
+import { DataTable, DeleteButton, ListBody } from "@/components/common/list";
 import { RelativeTime } from "@/components/common/relative-time";
-import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states";
+import { EmptyState } from "@/components/common/states";
 import { PageHeader } from "@/components/shell/page-header";
-import {
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeader,
-  TableRow,
-} from "@/components/ui/table";
 import { createBlueprintSchema } from "@/lib/blueprints/schema";
 import { useBlueprints, useCreateBlueprint, useDeleteBlueprint } from "./use-blueprints";
 
@@ -36,50 +27,35 @@ export function BlueprintsView() {
           create.mutateAsync(input).then(() => toast.success("Blueprint created"))
         }
       />
-      {blueprints.isPending ? (
-        <ListSkeleton />
-      ) : blueprints.isError ? (
-        <ErrorState error={blueprints.error} onRetry={() => blueprints.refetch()} />
-      ) : !blueprints.data.length ? (
-        <EmptyState title="No blueprints yet">
-          Use blueprints to group the resources of one project or customer.
-        </EmptyState>
-      ) : (
-        <Table aria-label="Blueprints">
-          <TableHeader>
-            <TableRow>
-              <TableHead>Name</TableHead>
-              <TableHead>Created</TableHead>
-              <TableHead>
-                <span className="sr-only">Actions</span>
-              </TableHead>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {blueprints.data.map((b) => (
-              <TableRow key={b.id}>
-                <TableCell className="font-medium">{b.name}</TableCell>
-                <TableCell>
-                  <RelativeTime value={b.createdAt} />
-                </TableCell>
-                <TableCell className="text-right">
-                  <ConfirmButton
-                    label={`Delete blueprint ${b.name}`}
-                    title={`Delete the blueprint “${b.name}”?`}
-                    description="Its triggers, bots and skillsets remain; they are only unlinked from it."
-                    confirmLabel={`Delete “${b.name}”`}
-                    onConfirm={() =>
-                      remove.mutateAsync(b.id).then(() => toast.success(`Deleted ${b.name}`))
-                    }
-                  >
-                    <Trash2Icon /> Delete
-                  </ConfirmButton>
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      )}
+      <ListBody
+        state={blueprints}
+        items={blueprints.data}
+        empty={
+          <EmptyState title="No blueprints yet">
+            Use blueprints to group the resources of one project or customer.
+          </EmptyState>
+        }
+      >
+        {(rows) => (
+          <DataTable
+            label="Blueprints"
+            rows={rows}
+            columns={[
+              { header: "Name", cell: (b) => b.name, className: "font-medium" },
+              { header: "Created", cell: (b) => <RelativeTime value={b.createdAt} /> },
+            ]}
+            actions={(b) => (
+              <DeleteButton
+                name={b.name}
+                what="blueprint"
+                label={`Delete blueprint ${b.name}`}
+                consequences="Its triggers, bots and skillsets remain; they are only unlinked from it."
+                onDelete={() => remove.mutateAsync(b.id)}
+              />
+            )}
+          />
+        )}
+      </ListBody>
     </>
   );
 }

@@ -1,8 +1,8 @@
 "use client";
-import { PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
+import { PencilIcon, PlusIcon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
-import { ConfirmButton } from "@/components/common/confirm-button";
+import { DataTable, DeleteButton, ListBody } from "@/components/common/list";
 import {
   FieldRow,
   FormAlert,
@@ -10,7 +10,7 @@ import {
   useFormMessages,
   useSchemaForm,
 } from "@/components/common/schema-form";
-import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states";
+import { EmptyState } from "@/components/common/states";
 import { PageHeader } from "@/components/shell/page-header";
 import { useSkillsets } from "@/components/skillsets/use-skillsets";
 import { Button } from "@/components/ui/button";
@@ -29,14 +29,6 @@ import {
   SelectTrigger,
   SelectValue,
 } from "@/components/ui/select";
-import {
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeader,
-  TableRow,
-} from "@/components/ui/table";
 import { Textarea } from "@/components/ui/textarea";
 import { createBotSchema, updateBotSchema } from "@/lib/bots/schema";
 import { useBots, useDeleteBot, useModels, useSaveBot, type Bot } from "./use-bots";
@@ -60,66 +52,57 @@ export function BotsView() {
           </Button>
         }
       />
-      {bots.isPending ? (
-        <ListSkeleton />
-      ) : bots.isError ? (
-        <ErrorState error={bots.error} onRetry={() => bots.refetch()} />
-      ) : !bots.data.length ? (
-        <EmptyState
-          title="No bots yet"
-          action={<Button onClick={() => setEditing("new")}>New bot</Button>}
-        >
-          Create a bot before creating triggers. Without a model provider configured, use the
-          offline echo model to try the pipeline.
-        </EmptyState>
-      ) : (
-        <Table aria-label="Bots">
-          <TableHeader>
-            <TableRow>
-              <TableHead>Name</TableHead>
-              <TableHead>Model</TableHead>
-              <TableHead>Description</TableHead>
-              <TableHead>
-                <span className="sr-only">Actions</span>
-              </TableHead>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {bots.data.map((b) => (
-              <TableRow key={b.id}>
-                <TableCell className="font-medium">{b.name}</TableCell>
-                <TableCell className="font-mono text-xs">
-                  {b.model === "echo" ? "echo (offline, no LLM)" : b.model}
-                </TableCell>
-                <TableCell className="text-muted-foreground max-w-80 truncate">
-                  {b.description}
-                </TableCell>
-                <TableCell className="text-right whitespace-nowrap">
-                  <Button
-                    variant="ghost"
-                    size="sm"
-                    aria-label={`Edit ${b.name}`}
-                    onClick={() => setEditing(b)}
-                  >
-                    <PencilIcon /> Edit
-                  </Button>
-                  <ConfirmButton
-                    label={`Delete ${b.name}`}
-                    title={`Delete the bot “${b.name}”?`}
-                    description="Its conversations remain. A bot that a trigger uses cannot be deleted: change or delete those triggers first."
-                    confirmLabel={`Delete “${b.name}”`}
-                    onConfirm={() =>
-                      remove.mutateAsync(b.id).then(() => toast.success(`Deleted ${b.name}`))
-                    }
-                  >
-                    <Trash2Icon /> Delete
-                  </ConfirmButton>
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      )}
+      <ListBody
+        state={bots}
+        items={bots.data}
+        empty={
+          <EmptyState
+            title="No bots yet"
+            action={<Button onClick={() => setEditing("new")}>New bot</Button>}
+          >
+            Create a bot before creating triggers. Without a model provider configured, use the
+            offline echo model to try the pipeline.
+          </EmptyState>
+        }
+      >
+        {(rows) => (
+          <DataTable
+            label="Bots"
+            rows={rows}
+            columns={[
+              { header: "Name", cell: (b) => b.name, className: "font-medium" },
+              {
+                header: "Model",
+                cell: (b) => (b.model === "echo" ? "echo (offline, no LLM)" : b.model),
+                className: "font-mono text-xs",
+              },
+              {
+                header: "Description",
+                cell: (b) => b.description,
+                className: "text-muted-foreground max-w-80 truncate",
+              },
+            ]}
+            actions={(b) => (
+              <>
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  aria-label={`Edit ${b.name}`}
+                  onClick={() => setEditing(b)}
+                >
+                  <PencilIcon /> Edit
+                </Button>
+                <DeleteButton
+                  name={b.name}
+                  what="bot"
+                  consequences="Its conversations remain. A bot that a trigger uses cannot be deleted: change or delete those triggers first."
+                  onDelete={() => remove.mutateAsync(b.id)}
+                />
+              </>
+            )}
+          />
+        )}
+      </ListBody>
       <Dialog open={editing !== null} onOpenChange={(o) => !o && setEditing(null)}>
         <DialogContent className="max-w-xl">
           <DialogHeader>

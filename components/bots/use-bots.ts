@@ -3,6 +3,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/r
 import { apiFetch } from "@/lib/client/api-client";
 import { fetchAll } from "@/lib/client/api-lists";
 import type { z } from "zod";
+import type { ModelChoice } from "@/lib/models";
 import type { updateBotSchema } from "@/lib/bots/schema";
 import type { serializeBot } from "@/lib/bots/service";
 
@@ -10,7 +11,7 @@ import type { serializeBot } from "@/lib/bots/service";
 export type Bot = ReturnType<typeof serializeBot>;
 /** What the bot form sends: a whole bot on create, the fields that change on update. */
 export type BotInput = z.input<typeof updateBotSchema>;
-export type ModelChoice = { id: string; label: string; provider: string };
+export type { ModelChoice };
 
 export const botsQuery = () =>
   queryOptions({

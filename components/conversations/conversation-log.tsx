@@ -2,10 +2,10 @@
 import { ChevronRightIcon } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
-import { LoadMore } from "@/components/common/load-more";
+import { ListBody, morePages } from "@/components/common/list";
 import { RelativeTime } from "@/components/common/relative-time";
-import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states";
-import { STATUS_VARIANT } from "@/components/triggers/trigger-events";
+import { EmptyState, ErrorState } from "@/components/common/states";
+import { StatusBadge } from "@/components/common/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -26,25 +26,21 @@ export function ConversationLog({
   emptyText: string;
 }) {
   const conversations = useConversations(filters, live);
-  const items = conversations.data?.pages.flatMap((p) => p.items) ?? [];
-  if (conversations.isPending) return <ListSkeleton />;
-  if (conversations.isError)
-    return <ErrorState error={conversations.error} onRetry={() => conversations.refetch()} />;
-  if (!items.length) return <EmptyState title="No conversations yet">{emptyText}</EmptyState>;
   return (
-    <div>
-      <ul className="flex flex-col gap-2" aria-label="Conversations">
-        {items.map((c) => (
-          <ConversationItem key={c.id} conversation={c} live={live} showTrigger={showTrigger} />
-        ))}
-      </ul>
-      <LoadMore
-        hasNextPage={conversations.hasNextPage}
-        isFetchingNextPage={conversations.isFetchingNextPage}
-        fetchNextPage={conversations.fetchNextPage}
-        label="conversations"
-      />
-    </div>
+    <ListBody
+      state={conversations}
+      items={conversations.data?.pages.flatMap((p) => p.items)}
+      more={morePages(conversations, "conversations")}
+      empty={<EmptyState title="No conversations yet">{emptyText}</EmptyState>}
+    >
+      {(items) => (
+        <ul className="flex flex-col gap-2" aria-label="Conversations">
+          {items.map((c) => (
+            <ConversationItem key={c.id} conversation={c} live={live} showTrigger={showTrigger} />
+          ))}
+        </ul>
+      )}
+    </ListBody>
   );
 }
 
@@ -84,7 +80,7 @@ function ConversationItem({
               {event && event.kind !== "event" && (
                 <Badge variant="outline">{RUN_KIND[event.kind]}</Badge>
               )}
-              {event && <Badge variant={STATUS_VARIANT[event.status]}>{event.status}</Badge>}
+              {event && <StatusBadge status={event.status} />}
             </span>
             {c.lastMessage && (
               <span className="text-muted-foreground truncate text-xs">

@@ -1,8 +1,9 @@
 "use client";
-import { useDeferredValue, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { useBots } from "@/components/bots/use-bots";
 import { OptionSelect } from "@/components/common/option-select";
-import { useTriggerPicker } from "@/components/triggers/use-triggers";
+import { useUrlSearch, useUrlState } from "@/components/common/use-url-state";
+import { triggerQuery, useTriggerPicker } from "@/components/triggers/use-triggers";
 import { PageHeader } from "@/components/shell/page-header";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -12,18 +13,19 @@ const ALL = "all";
 
 export function ConversationsView() {
   const bots = useBots();
-  const [botId, setBotId] = useState(ALL);
-  const [trigger, setTrigger] = useState<{ id: string; label: string } | null>(null);
-  const [search, setSearch] = useState("");
-  const query = useDeferredValue(search.trim());
+  // the filters are in the URL (?bot=&trigger=&find=), so a filtered view can be linked
+  const url = useUrlState();
+  const botId = url.value("bot") ?? ALL;
+  const triggerId = url.value("trigger") ?? ALL;
+  const search = useUrlSearch("find");
   // The picker offers the 100 newest triggers whose name matches the search box; conversations of
   // deleted triggers show under "All triggers".
-  const triggers = useTriggerPicker(query);
-  const triggerId = trigger?.id ?? ALL;
+  const triggers = useTriggerPicker(search.value ?? "");
+  const chosen = useQuery({ ...triggerQuery(triggerId), enabled: triggerId !== ALL });
   const options = (triggers.data?.items ?? []).map((t) => ({ value: t.id, label: t.name || t.id }));
   // the chosen trigger stays selectable (and labelled) when a new search no longer lists it
-  if (trigger && !options.some((o) => o.value === trigger.id))
-    options.unshift({ value: trigger.id, label: trigger.label });
+  if (triggerId !== ALL && !options.some((o) => o.value === triggerId))
+    options.unshift({ value: triggerId, label: chosen.data?.name || triggerId });
   const filters = {
     botId: botId === ALL ? undefined : botId,
     triggerId: triggerId === ALL ? undefined : triggerId,
@@ -41,7 +43,7 @@ export function ConversationsView() {
             id="filter-bot"
             className="sm:w-56"
             value={botId}
-            onChange={setBotId}
+            onChange={(v) => url.set({ bot: v === ALL ? null : v })}
             first={{ value: ALL, label: "All bots" }}
             options={bots.data?.map((b) => ({ value: b.id, label: b.name }))}
           />
@@ -52,8 +54,8 @@ export function ConversationsView() {
             id="filter-trigger-search"
             type="search"
             className="sm:w-48"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
+            value={search.text}
+            onChange={(e) => search.setText(e.target.value)}
             placeholder="Name contains…"
           />
         </div>
@@ -63,11 +65,7 @@ export function ConversationsView() {
             id="filter-trigger"
             className="sm:w-64"
             value={triggerId}
-            onChange={(id) =>
-              setTrigger(
-                id === ALL ? null : { id, label: options.find((o) => o.value === id)?.label ?? id },
-              )
-            }
+            onChange={(id) => url.set({ trigger: id === ALL ? null : id })}
             first={{ value: ALL, label: "All triggers" }}
             options={options}
           />

@@ -1,5 +1,6 @@
 "use client";
 import { BotIcon, UserIcon, WrenchIcon } from "lucide-react";
+import { JsonBlock } from "@/components/common/json-view";
 import { RelativeTime } from "@/components/common/relative-time";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/lib/client/utils";
@@ -7,16 +8,10 @@ import type { Message } from "./use-conversations";
 
 function Json({ value, label }: { value: unknown; label: string }) {
   if (value === null || value === undefined) return null;
-  const text = typeof value === "string" ? value : JSON.stringify(value, null, 2);
   return (
     <details className="mt-1">
       <summary className="text-muted-foreground cursor-pointer text-xs">{label}</summary>
-      <pre
-        tabIndex={0}
-        className="bg-muted mt-1 max-h-80 overflow-auto rounded p-2 text-xs break-all whitespace-pre-wrap"
-      >
-        {text}
-      </pre>
+      <JsonBlock value={value} label={label} className="mt-1" />
     </details>
   );
 }
@@ -52,13 +47,7 @@ function EventCard({ meta }: { meta: Message["meta"] }) {
             The payload was deleted with its event (EVENT_RETENTION_DAYS).
           </p>
         ) : (
-          <pre tabIndex={0} className="max-h-80 overflow-auto break-all whitespace-pre-wrap">
-            {meta.payload === null || meta.payload === undefined
-              ? "(no payload)"
-              : typeof meta.payload === "string"
-                ? meta.payload
-                : JSON.stringify(meta.payload, null, 2)}
-          </pre>
+          <JsonBlock value={meta.payload} label="Payload" empty="(no payload)" className="p-0" />
         )}
       </div>
     </details>

@@ -7,21 +7,18 @@ import {
 } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/api-client";
 import { fetchPage } from "@/lib/client/api-lists";
-import type { fetchConversation, listConversations } from "@/lib/conversations/service";
+import type {
+  fetchConversation,
+  listConversations,
+  serializeMessage,
+} from "@/lib/conversations/service";
 
 /** A row of GET /conversation/list, typed from the server's own function (with its summary). */
 export type Conversation = Awaited<ReturnType<typeof listConversations>>["items"][number];
 export type ConversationRecord = Awaited<ReturnType<typeof fetchConversation>>;
 
-export type Message = {
-  id: string;
-  conversationId: string;
-  eventId: string | null;
-  type: "user" | "bot" | "activity";
-  text: string;
-  meta: Record<string, unknown>;
-  createdAt: string;
-};
+/** A message as GET /conversation/{id}/message/list returns it. */
+export type Message = ReturnType<typeof serializeMessage>;
 
 type Filters = { triggerId?: string; botId?: string };
 

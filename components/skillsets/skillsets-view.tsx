@@ -1,8 +1,8 @@
 "use client";
-import { PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
+import { PencilIcon, PlusIcon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
-import { ConfirmButton } from "@/components/common/confirm-button";
+import { DeleteButton, ListBody } from "@/components/common/list";
 import { CreateByNameForm } from "@/components/common/create-by-name-form";
 import {
   FieldRow,
@@ -11,7 +11,7 @@ import {
   useFormMessages,
   useSchemaForm,
 } from "@/components/common/schema-form";
-import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states";
+import { EmptyState } from "@/components/common/states";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { Card, CardDescription, CardTitle } from "@/components/ui/card";
@@ -44,21 +44,23 @@ export function SkillsetsView() {
           create.mutateAsync(input).then(() => toast.success("Skillset created"))
         }
       />
-      {skillsets.isPending ? (
-        <ListSkeleton />
-      ) : skillsets.isError ? (
-        <ErrorState error={skillsets.error} onRetry={() => skillsets.refetch()} />
-      ) : !skillsets.data.length ? (
-        <EmptyState title="No skillsets yet">
-          Create one, add abilities, then choose it on a bot.
-        </EmptyState>
-      ) : (
-        <div className="flex flex-col gap-4">
-          {skillsets.data.map((s) => (
-            <SkillsetCard key={s.id} skillset={s} />
-          ))}
-        </div>
-      )}
+      <ListBody
+        state={skillsets}
+        items={skillsets.data}
+        empty={
+          <EmptyState title="No skillsets yet">
+            Create one, add abilities, then choose it on a bot.
+          </EmptyState>
+        }
+      >
+        {(rows) => (
+          <div className="flex flex-col gap-4">
+            {rows.map((s) => (
+              <SkillsetCard key={s.id} skillset={s} />
+            ))}
+          </div>
+        )}
+      </ListBody>
     </>
   );
 }
@@ -87,17 +89,13 @@ function SkillsetCard({ skillset: s }: { skillset: Skillset }) {
             >
               <PencilIcon /> Edit
             </Button>
-            <ConfirmButton
+            <DeleteButton
+              name={s.name}
+              what="skillset"
               label={`Delete skillset ${s.name}`}
-              title={`Delete “${s.name}”?`}
-              description="Its abilities are deleted with it. Bots that use it keep working without these tools; their conversations remain."
-              confirmLabel={`Delete “${s.name}”`}
-              onConfirm={() =>
-                remove.mutateAsync(s.id).then(() => toast.success(`Deleted ${s.name}`))
-              }
-            >
-              <Trash2Icon /> Delete
-            </ConfirmButton>
+              consequences="Its abilities are deleted with it. Bots that use it keep working without these tools; their conversations remain."
+              onDelete={() => remove.mutateAsync(s.id)}
+            />
           </div>
         </div>
       )}
@@ -139,15 +137,14 @@ function SkillsetCard({ skillset: s }: { skillset: Skillset }) {
                 >
                   <PencilIcon />
                 </Button>
-                <ConfirmButton
+                <DeleteButton
+                  name={a.name}
+                  what="ability"
                   label={`Delete ability ${a.name}`}
-                  title={`Delete the ability “${a.name}”?`}
-                  description={`Bots using “${s.name}” can no longer call it. Recorded calls stay in their conversations.`}
-                  confirmLabel={`Delete “${a.name}”`}
-                  onConfirm={() => removeAbility.mutateAsync({ skillsetId: s.id, id: a.id })}
-                >
-                  <Trash2Icon />
-                </ConfirmButton>
+                  iconOnly
+                  consequences={`Bots using “${s.name}” can no longer call it. Recorded calls stay in their conversations.`}
+                  onDelete={() => removeAbility.mutateAsync({ skillsetId: s.id, id: a.id })}
+                />
               </div>
             </li>
           ),

@@ -3,19 +3,14 @@ import { MessagesSquareIcon } from "lucide-react";
 import Link from "next/link";
 import { CopyButton } from "@/components/common/copy-button";
 import { DetailPage } from "@/components/common/detail-page";
+import { formatJson, JsonBlock, PayloadView } from "@/components/common/json-view";
+import { StatusBadge } from "@/components/common/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardTitle } from "@/components/ui/card";
-import { EventActions, STATUS_VARIANT } from "./trigger-events";
+import { EventActions } from "./event-actions";
 import type { EventDetail, EventStep } from "./types";
 import { useEventDetail } from "./use-triggers";
-
-const json = (value: unknown) =>
-  value === null || value === undefined
-    ? "(empty)"
-    : typeof value === "string"
-      ? value
-      : JSON.stringify(value, null, 2);
 
 /** Milliseconds after the event arrived, as "+120 ms" / "+1.4 s". */
 function since(start: string | null, at: string | null) {
@@ -47,7 +42,7 @@ function EventDetailView({ triggerId, event: e }: { triggerId: string; event: Ev
           <h1 className="text-2xl font-semibold tracking-tight">Event</h1>
           <p className="text-muted-foreground font-mono text-xs break-all">{e.id}</p>
           <div className="mt-2 flex flex-wrap gap-2">
-            <Badge variant={STATUS_VARIANT[e.status]}>{e.status}</Badge>
+            <StatusBadge status={e.status} />
             <Badge variant="outline">{e.kind}</Badge>
             {e.replayOf && <Badge variant="outline">replay of {e.replayOf}</Badge>}
           </div>
@@ -90,20 +85,9 @@ function EventDetailView({ triggerId, event: e }: { triggerId: string; event: Ev
       <Card>
         <div className="flex items-center justify-between gap-2">
           <CardTitle>Payload</CardTitle>
-          <CopyButton value={json(e.payload)} label="Copy payload" />
+          <CopyButton value={formatJson(e.payload)} label="Copy payload" />
         </div>
-        <details open>
-          <summary className="text-muted-foreground cursor-pointer text-sm">
-            {e.contentType ?? "no body"}
-          </summary>
-          <pre
-            tabIndex={0}
-            aria-label="Payload"
-            className="bg-muted mt-2 max-h-96 overflow-auto rounded p-3 text-xs break-all whitespace-pre-wrap"
-          >
-            {json(e.payload)}
-          </pre>
-        </details>
+        <PayloadView payload={e.payload} contentType={e.contentType} open className="max-h-96" />
       </Card>
 
       <Card>
@@ -202,13 +186,7 @@ function TimelineItem({
 const Block = ({ label, value }: { label: string; value: unknown }) => (
   <div className="min-w-0">
     <p className="text-muted-foreground text-xs">{label}</p>
-    <pre
-      tabIndex={0}
-      aria-label={label}
-      className="bg-muted max-h-60 overflow-auto rounded p-2 text-xs break-all whitespace-pre-wrap"
-    >
-      {json(value)}
-    </pre>
+    <JsonBlock value={value} label={label} className="max-h-60" />
   </div>
 );
 

@@ -1,13 +1,13 @@
 "use client";
 import { ArrowLeftIcon, PlayIcon } from "lucide-react";
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { toast } from "sonner";
 import { useBots } from "@/components/bots/use-bots";
 import { ConversationLog } from "@/components/conversations/conversation-log";
 import { ErrorState, ListSkeleton } from "@/components/common/states";
+import { useUrlState } from "@/components/common/use-url-state";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
@@ -20,8 +20,9 @@ const TABS = ["overview", "conversations", "events", "settings"] as const;
 
 export function TriggerDetail({ id }: { id: string }) {
   const trigger = useTrigger(id);
-  // ?tab=events opens a tab directly (the event inspector links back to it)
-  const tabParam = useSearchParams().get("tab");
+  // the tab is in the URL (?tab=events), so a reload or a link opens it
+  const url = useUrlState();
+  const tab = TABS.find((t) => t === url.value("tab")) ?? "overview";
   const bots = useBots();
   const invoke = useInvokeTrigger(id);
   const events = useTriggerEvents(id);
@@ -86,7 +87,7 @@ export function TriggerDetail({ id }: { id: string }) {
           <PlayIcon /> Invoke
         </Button>
       </div>
-      <Tabs defaultValue={TABS.find((tab) => tab === tabParam) ?? "overview"}>
+      <Tabs value={tab} onValueChange={(v) => url.set({ tab: v === "overview" ? null : v })}>
         <TabsList className="max-w-full overflow-x-auto">
           <TabsTrigger value="overview">Overview</TabsTrigger>
           <TabsTrigger value="conversations">Conversations</TabsTrigger>

@@ -1,23 +1,15 @@
 "use client";
 import { RotateCcwIcon, SearchIcon, XIcon } from "lucide-react";
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
-import { LoadMore } from "@/components/common/load-more";
+import { PayloadView } from "@/components/common/json-view";
+import { ListBody, morePages } from "@/components/common/list";
 import { RelativeTime } from "@/components/common/relative-time";
-import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states";
+import { EmptyState } from "@/components/common/states";
+import { StatusBadge } from "@/components/common/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
-import {
-  Select,
-  SelectContent,
-  SelectItem,
-  SelectTrigger,
-  SelectValue,
-} from "@/components/ui/select";
 import {
   Table,
   TableBody,
@@ -26,69 +18,19 @@ import {
   TableHeader,
   TableRow,
 } from "@/components/ui/table";
-import { MAX_EVENT_SEARCH_LENGTH } from "@/lib/events/schema";
-import type { Trigger, TriggerEvent } from "./types";
-import {
-  useBulkEventAction,
-  useCancelEvent,
-  useReplayAll,
-  useReplayEvent,
-  useTriggerEvents,
-  type EventFilters,
-} from "./use-triggers";
-
-export const STATUS_VARIANT = {
-  queued: "outline",
-  processing: "secondary",
-  completed: "success",
-  failed: "destructive",
-  cancelled: "outline",
-  filtered: "outline",
-} as const;
-
-const STATUSES = ["queued", "processing", "completed", "failed", "cancelled", "filtered"] as const;
-const KINDS = ["event", "invoke", "schedule"] as const;
-
-/** The Events tab's filters live in the URL (?status=&kind=&q=&from=&to=), so a view can be linked. */
-function useUrlFilters() {
-  const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
-  const day = (name: string) => params.get(name) ?? "";
-  const filters: EventFilters = {
-    status: params.get("status") ?? undefined,
-    kind: params.get("kind") ?? undefined,
-    search: params.get("q") ?? undefined,
-    // dates are whole local days: from the start of "from" to the end of "to"
-    from: day("from") ? new Date(`${day("from")}T00:00`).toISOString() : undefined,
-    to: day("to")
-      ? new Date(new Date(`${day("to")}T00:00`).getTime() + 86_400_000).toISOString()
-      : undefined,
-  };
-  const set = (name: string, value: string | null) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    next.set("tab", "events");
-    router.replace(`${pathname}?${next}`, { scroll: false });
-  };
-  return { filters, params, set, day };
-}
+import { EventActions } from "./event-actions";
+import { EventFilterBar, useEventFilters } from "./event-filters";
+import type { Trigger } from "./types";
+import { useBulkEventAction, useReplayAll, useTriggerEvents } from "./use-triggers";
 
 export function TriggerEvents({ trigger }: { trigger: Trigger }) {
-  const { filters, params, set, day } = useUrlFilters();
+  const filterState = useEventFilters();
+  const { filters, active: filtered } = filterState;
   const events = useTriggerEvents(trigger.id, filters);
   const replayAll = useReplayAll(trigger.id);
   const bulk = useBulkEventAction(trigger.id);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [search, setSearch] = useState(params.get("q") ?? "");
   const items = events.data?.pages.flatMap((p) => p.items) ?? [];
-  const urlSearch = params.get("q") ?? "";
-  useEffect(() => {
-    if (search.trim() === urlSearch) return;
-    const t = setTimeout(() => set("q", search.trim() || null), 300);
-    return () => clearTimeout(t);
-  }); // no dependency list: it compares the box with the URL after every render
   const toggle = (id: string, on: boolean) =>
     setSelected((s) => {
       const next = new Set(s);
@@ -110,9 +52,6 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
         },
       },
     );
-  const filtered = Boolean(
-    filters.status || filters.kind || filters.search || filters.from || filters.to,
-  );
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -139,77 +78,7 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
           <RotateCcwIcon /> Replay all failed
         </Button>
       </div>
-      <div role="group" aria-label="Filter events" className="flex flex-wrap items-end gap-2">
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="filter-status">Status</Label>
-          <Select
-            value={filters.status ?? "all"}
-            onValueChange={(v) => set("status", v === "all" ? null : v)}
-          >
-            <SelectTrigger id="filter-status" className="w-40">
-              <SelectValue />
-            </SelectTrigger>
-            <SelectContent>
-              <SelectItem value="all">All statuses</SelectItem>
-              {STATUSES.map((st) => (
-                <SelectItem key={st} value={st}>
-                  {st[0].toUpperCase() + st.slice(1)}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
-        </div>
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="filter-kind">Kind</Label>
-          <Select
-            value={filters.kind ?? "all"}
-            onValueChange={(v) => set("kind", v === "all" ? null : v)}
-          >
-            <SelectTrigger id="filter-kind" className="w-36">
-              <SelectValue />
-            </SelectTrigger>
-            <SelectContent>
-              <SelectItem value="all">All kinds</SelectItem>
-              {KINDS.map((k) => (
-                <SelectItem key={k} value={k}>
-                  {k[0].toUpperCase() + k.slice(1)}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
-        </div>
-        <div className="flex min-w-48 flex-1 flex-col gap-1">
-          <Label htmlFor="filter-search">Search payloads</Label>
-          <Input
-            id="filter-search"
-            type="search"
-            placeholder="Text anywhere in the payload"
-            value={search}
-            maxLength={MAX_EVENT_SEARCH_LENGTH}
-            onChange={(ev) => setSearch(ev.target.value)}
-          />
-        </div>
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="filter-from">From</Label>
-          <Input
-            id="filter-from"
-            type="date"
-            className="w-40"
-            value={day("from")}
-            onChange={(ev) => set("from", ev.target.value || null)}
-          />
-        </div>
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="filter-to">To</Label>
-          <Input
-            id="filter-to"
-            type="date"
-            className="w-40"
-            value={day("to")}
-            onChange={(ev) => set("to", ev.target.value || null)}
-          />
-        </div>
-      </div>
+      <EventFilterBar state={filterState} />
       {chosen.length > 0 && (
         <div
           role="group"
@@ -249,22 +118,23 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
           </Button>
         </div>
       )}
-      {events.isPending ? (
-        <ListSkeleton />
-      ) : events.isError ? (
-        <ErrorState error={events.error} onRetry={() => events.refetch()} />
-      ) : !items.length ? (
-        filtered ? (
-          <EmptyState title="No events match these filters">
-            Change or clear the filters above to see more.
-          </EmptyState>
-        ) : (
-          <EmptyState title="No events">
-            Events sent to the URL, manual invocations and scheduled runs appear here.
-          </EmptyState>
-        )
-      ) : (
-        <>
+      <ListBody
+        state={events}
+        items={items}
+        more={morePages(events, "events")}
+        empty={
+          filtered ? (
+            <EmptyState title="No events match these filters">
+              Change or clear the filters above to see more.
+            </EmptyState>
+          ) : (
+            <EmptyState title="No events">
+              Events sent to the URL, manual invocations and scheduled runs appear here.
+            </EmptyState>
+          )
+        }
+      >
+        {(rows) => (
           <Table aria-label="Events">
             <TableHeader>
               <TableRow>
@@ -273,9 +143,9 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
                     type="checkbox"
                     aria-label="Select all events shown"
                     className="size-4"
-                    checked={items.length > 0 && items.every((e) => selected.has(e.id))}
+                    checked={rows.every((e) => selected.has(e.id))}
                     onChange={(ev) =>
-                      setSelected(ev.target.checked ? new Set(items.map((e) => e.id)) : new Set())
+                      setSelected(ev.target.checked ? new Set(rows.map((e) => e.id)) : new Set())
                     }
                   />
                 </TableHead>
@@ -291,7 +161,7 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
               </TableRow>
             </TableHeader>
             <TableBody>
-              {items.map((e) => (
+              {rows.map((e) => (
                 <TableRow key={e.id} data-testid="event-row">
                   <TableCell>
                     <input
@@ -312,12 +182,17 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
                     )}
                   </TableCell>
                   <TableCell>
-                    <Badge variant={STATUS_VARIANT[e.status]}>{e.status}</Badge>
+                    <StatusBadge status={e.status} />
                   </TableCell>
                   <TableCell>{e.attempts}</TableCell>
                   <TableCell>{e.latencyMs === null ? "—" : `${e.latencyMs} ms`}</TableCell>
-                  <TableCell className="max-w-96">
-                    <PayloadViewer event={e} />
+                  <TableCell className="max-w-96 text-xs">
+                    {e.error && <p className="text-destructive">{e.error}</p>}
+                    <PayloadView
+                      payload={e.payload}
+                      contentType={e.contentType}
+                      className="max-h-64"
+                    />
                   </TableCell>
                   <TableCell className="text-right whitespace-nowrap">
                     <Button variant="ghost" size="sm" asChild>
@@ -334,86 +209,8 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
               ))}
             </TableBody>
           </Table>
-          <LoadMore
-            hasNextPage={events.hasNextPage}
-            isFetchingNextPage={events.isFetchingNextPage}
-            fetchNextPage={events.fetchNextPage}
-            label="events"
-          />
-        </>
-      )}
-    </div>
-  );
-}
-
-/** Cancel (while queued or running) and Replay, for a row of the list or the inspector. */
-export function EventActions({
-  triggerId,
-  event: e,
-  withId = false,
-}: {
-  triggerId: string;
-  event: Pick<TriggerEvent, "id" | "status">;
-  /** Name the buttons after the event (a list has many of them). */
-  withId?: boolean;
-}) {
-  const replay = useReplayEvent(triggerId);
-  const cancel = useCancelEvent(triggerId);
-  return (
-    <>
-      {(e.status === "queued" || e.status === "processing") && (
-        <Button
-          variant="ghost"
-          size="sm"
-          aria-label={withId ? `Cancel event ${e.id}` : undefined}
-          disabled={cancel.isPending}
-          onClick={() =>
-            cancel.mutate(e.id, {
-              onSuccess: () => toast.success("Event cancelled"),
-              onError: (err) => toast.error(err.message),
-            })
-          }
-        >
-          <XIcon aria-hidden /> Cancel
-        </Button>
-      )}
-      <Button
-        variant="ghost"
-        size="sm"
-        aria-label={withId ? `Replay event ${e.id}` : undefined}
-        disabled={replay.isPending}
-        onClick={() =>
-          replay.mutate(e.id, {
-            onSuccess: () => toast.success("Replay queued"),
-            onError: (err) => toast.error(err.message),
-          })
-        }
-      >
-        <RotateCcwIcon aria-hidden /> Replay
-      </Button>
-    </>
-  );
-}
-
-function PayloadViewer({ event: e }: { event: TriggerEvent }) {
-  return (
-    <div className="flex flex-col gap-1 text-xs">
-      {e.error && <p className="text-destructive">{e.error}</p>}
-      <details>
-        <summary className="text-muted-foreground cursor-pointer">
-          {e.contentType ?? "no body"}
-        </summary>
-        <pre
-          tabIndex={0}
-          className="bg-muted mt-1 max-h-64 overflow-auto rounded p-2 break-all whitespace-pre-wrap"
-        >
-          {e.payload === null
-            ? "(empty)"
-            : typeof e.payload === "string"
-              ? e.payload
-              : JSON.stringify(e.payload, null, 2)}
-        </pre>
-      </details>
+        )}
+      </ListBody>
     </div>
   );
 }

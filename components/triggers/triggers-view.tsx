@@ -3,14 +3,15 @@ import dynamic from "next/dynamic";
 import { PlusIcon, SearchIcon } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useDeferredValue, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { toast } from "sonner";
 import { useBlueprints } from "@/components/blueprints/use-blueprints";
 import { useBots } from "@/components/bots/use-bots";
-import { LoadMore } from "@/components/common/load-more";
+import { DataTable, ListBody, morePages } from "@/components/common/list";
 import { OptionSelect } from "@/components/common/option-select";
 import { RelativeTime } from "@/components/common/relative-time";
-import { EmptyState, ErrorState, ListSkeleton } from "@/components/common/states";
+import { EmptyState, ListSkeleton } from "@/components/common/states";
+import { useUrlSearch, useUrlState } from "@/components/common/use-url-state";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -23,14 +24,6 @@ import {
 } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import {
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeader,
-  TableRow,
-} from "@/components/ui/table";
 import { SecretDialog } from "./secret-dialog";
 import { useCreateTrigger, useTriggers } from "./use-triggers";
 
@@ -43,11 +36,12 @@ const ALL = "all";
 
 export function TriggersView() {
   const router = useRouter();
-  const [search, setSearch] = useState("");
-  const deferredSearch = useDeferredValue(search.trim());
-  const [blueprintId, setBlueprintId] = useState(ALL);
+  // the search and the blueprint are in the URL (?q=&blueprint=)
+  const url = useUrlState();
+  const search = useUrlSearch("q");
+  const blueprintId = url.value("blueprint") ?? ALL;
   const filters = {
-    search: deferredSearch || undefined,
+    search: search.value,
     blueprintId: blueprintId === ALL ? undefined : blueprintId,
   };
   const triggers = useTriggers(filters);
@@ -84,8 +78,8 @@ export function TriggersView() {
           <Input
             aria-label="Search triggers by name"
             placeholder="Search by name"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
+            value={search.text}
+            onChange={(e) => search.setText(e.target.value)}
             className="pl-8"
           />
         </div>
@@ -96,81 +90,73 @@ export function TriggersView() {
           id="filter-blueprint"
           className="sm:w-56"
           value={blueprintId}
-          onChange={setBlueprintId}
+          onChange={(v) => url.set({ blueprint: v === ALL ? null : v })}
           first={{ value: ALL, label: "All blueprints" }}
           options={blueprints.data?.map((b) => ({ value: b.id, label: b.name }))}
         />
       </div>
 
-      {triggers.isPending ? (
-        <ListSkeleton />
-      ) : triggers.isError ? (
-        <ErrorState error={triggers.error} onRetry={() => triggers.refetch()} />
-      ) : items.length === 0 ? (
-        filtered ? (
-          <EmptyState title="No triggers match">Try another name or blueprint.</EmptyState>
-        ) : (
-          <EmptyState title="No triggers yet" action={newButton}>
-            Create a trigger to get a URL that GitHub, Zapier, cron jobs or curl can send events to.
-            Each event is processed by a bot and recorded as a conversation you can read here.
-          </EmptyState>
-        )
-      ) : (
-        <>
-          <Table aria-label="Triggers">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Name</TableHead>
-                <TableHead>Bot</TableHead>
-                <TableHead>Auth</TableHead>
-                <TableHead>Schedule</TableHead>
-                <TableHead>Last run</TableHead>
-                <TableHead>Next run</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {items.map((t) => (
-                <TableRow key={t.id} data-testid="trigger-row">
-                  <TableCell className="font-medium">
-                    <Link href={`/triggers/${t.id}`} className="underline-offset-4 hover:underline">
-                      {t.name || t.id}
-                    </Link>
-                  </TableCell>
-                  <TableCell>
-                    {botNames.get(t.botId) ?? (
-                      <span className="text-muted-foreground">{t.botId}</span>
-                    )}
-                  </TableCell>
-                  <TableCell>
-                    {t.authenticate ? (
-                      <Badge variant="secondary">Secret</Badge>
-                    ) : (
-                      <Badge variant="outline">Open</Badge>
-                    )}
-                  </TableCell>
-                  <TableCell className="max-w-64 text-xs">
-                    {t.scheduleDescription ?? (
-                      <span className="text-muted-foreground">Events only</span>
-                    )}
-                  </TableCell>
-                  <TableCell>
-                    <RelativeTime value={t.lastTriggerAt} empty="Never" />
-                  </TableCell>
-                  <TableCell>
-                    <RelativeTime value={t.nextTriggerAt} />
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <LoadMore
-            hasNextPage={triggers.hasNextPage}
-            isFetchingNextPage={triggers.isFetchingNextPage}
-            fetchNextPage={triggers.fetchNextPage}
-            label="triggers"
+      <ListBody
+        state={triggers}
+        items={items}
+        more={morePages(triggers, "triggers")}
+        empty={
+          filtered ? (
+            <EmptyState title="No triggers match">Try another name or blueprint.</EmptyState>
+          ) : (
+            <EmptyState title="No triggers yet" action={newButton}>
+              Create a trigger to get a URL that GitHub, Zapier, cron jobs or curl can send events
+              to. Each event is processed by a bot and recorded as a conversation you can read here.
+            </EmptyState>
+          )
+        }
+      >
+        {(rows) => (
+          <DataTable
+            label="Triggers"
+            rows={rows}
+            rowTestId="trigger-row"
+            columns={[
+              {
+                header: "Name",
+                className: "font-medium",
+                cell: (t) => (
+                  <Link href={`/triggers/${t.id}`} className="underline-offset-4 hover:underline">
+                    {t.name || t.id}
+                  </Link>
+                ),
+              },
+              {
+                header: "Bot",
+                cell: (t) =>
+                  botNames.get(t.botId) ?? <span className="text-muted-foreground">{t.botId}</span>,
+              },
+              {
+                header: "Auth",
+                cell: (t) =>
+                  t.authenticate ? (
+                    <Badge variant="secondary">Secret</Badge>
+                  ) : (
+                    <Badge variant="outline">Open</Badge>
+                  ),
+              },
+              {
+                header: "Schedule",
+                className: "max-w-64 text-xs",
+                cell: (t) =>
+                  t.scheduleDescription ?? (
+                    <span className="text-muted-foreground">Events only</span>
+                  ),
+              },
+              {
+                header: "Last run",
+                cell: (t) => <RelativeTime value={t.lastTriggerAt} empty="Never" />,
+              },
+              { header: "Next run", cell: (t) => <RelativeTime value={t.nextTriggerAt} /> },
+            ]}
           />
-        </>
-      )}
+        )}
+      </ListBody>
 
       <Dialog open={creating} onOpenChange={setCreating}>
         <DialogContent className="max-w-xl">

@@ -7,7 +7,7 @@ import { ApiError } from "@/lib/core/errors";
 import { z } from "zod";
 import { auth, signIn, signOut } from "@/lib/auth";
 import { setLinkIntent } from "./link-intent";
-import { passwordSchema } from "./password";
+import { passwordSchema } from "./schema";
 import { changePassword, endAllSessions } from "./users";
 
 export type SignInState = { error?: string; email?: string } | undefined;

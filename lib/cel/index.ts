@@ -142,6 +142,8 @@ class EvaluationWorker {
       return null;
     }
     const worker = new Worker(WORKER_FILE, {
+      // not the parent's flags and loaders: the worker needs plain Node and the engine only
+      execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
     });
     worker.unref();

@@ -117,6 +117,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 /** Maps anything thrown to the one error shape; unknown errors are logged, never leaked. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  // an error from below this layer that knows how the API answers it (SecretKeyMissingError)
+  const apiCode = (error as { apiCode?: unknown } | null)?.apiCode;
+  if (error instanceof Error && typeof apiCode === "string" && apiCode in ERROR_STATUS)
+    return new ApiError(apiCode as ErrorCode, error.message);
   if (isDatabaseUnavailable(error)) {
     return new ApiError("UNAVAILABLE", "The database is unavailable; try again shortly", {
       headers: { "Retry-After": "5" },

@@ -11,7 +11,8 @@ import {
   updateAbility,
 } from "@/lib/skillsets/service";
 import { createToken } from "@/lib/api-tokens";
-import { createTrigger, rotateTriggerSecret } from "@/lib/triggers/service";
+import { rotateTriggerSecret } from "@/lib/triggers/secret";
+import { createTrigger } from "@/lib/triggers/service";
 
 /** Every row of every table of ours, as text: what a database dump would contain. */
 async function dumpDatabase(): Promise<string> {

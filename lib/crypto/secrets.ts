@@ -6,7 +6,6 @@ import {
   randomBytes,
   timingSafeEqual,
 } from "node:crypto";
-import { ApiError } from "@/lib/core/errors";
 import { env } from "@/lib/core/env";
 
 // Secrets we must be able to read back (trigger secrets, ability credentials,
@@ -20,10 +19,11 @@ type Key = { id: string; key: Buffer };
 type Ring = { current: Key; previous: Key[] };
 
 /** Raised when no key of the ring opens a stored secret: a configuration problem, said as such. */
-export class SecretKeyMissingError extends ApiError {
+export class SecretKeyMissingError extends Error {
+  /** How the API answers it (lib/core/errors.ts maps `apiCode`): a configuration problem, 500. */
+  readonly apiCode = "SERVER_MISCONFIGURED";
   constructor() {
     super(
-      "SERVER_MISCONFIGURED",
       "A stored secret was encrypted with a key this server does not have. Set APP_SECRET_PREVIOUS " +
         "to the APP_SECRET it was written with (comma-separated for several), then run " +
         "`npm run secrets:rotate` to re-encrypt everything under the current APP_SECRET.",

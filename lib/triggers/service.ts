@@ -1,19 +1,18 @@
 import "server-only";
-import { and, count, eq, ilike, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, ilike, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { blueprints, bots, triggers, type Trigger } from "@/db/schema";
+import { blueprints, bots, triggers } from "@/db/schema";
 import { ApiError } from "@/lib/core/errors";
 import { assertOwnedRef, getTriggerOrThrow } from "@/db/owned";
 import { containsPattern, cursorClauses, metaMatches, toPage } from "@/db/pages";
 import { now } from "@/lib/core/clock";
 import { encryptSecret, generateTriggerSecret } from "@/lib/crypto/secrets";
 import { env } from "@/lib/core/env";
-import { Webhook } from "standardwebhooks";
-import { compileFilter } from "@/lib/events/filter";
 import { queueEvent } from "@/lib/events/queue";
 import { forgetTrigger } from "@/lib/events/trigger-cache";
 import { newId } from "@/lib/core/ids";
 import { nextRunAfter } from "@/lib/schedules/parse";
+import { checkFilter, checkRateLimits, pickSchedule, verificationColumns } from "./checks";
 import { computeNextTriggerAt, validateTriggerSchedule } from "./schedule";
 import {
   DEFAULT_SESSION_DURATION_MS,
@@ -23,105 +22,8 @@ import {
   type UpdateTriggerInput,
 } from "./schema";
 import { eventUrlFor, serializeTrigger } from "./serialize";
-import type { VerificationInput } from "./verification";
 
 type Owner = { ownerId: string };
-
-/** `triggerSchedule` (seed) and `schedule` (SDK) name one field; undefined means "not given". */
-function pickSchedule(input: {
-  triggerSchedule?: string | null;
-  schedule?: string | null;
-}): string | null | undefined {
-  const a = input.triggerSchedule;
-  const b = input.schedule;
-  if (a !== undefined && b !== undefined && (a ?? "") !== (b ?? "")) {
-    throw new ApiError(
-      "VALIDATION_ERROR",
-      "Invalid body: triggerSchedule and schedule differ; send one of them",
-      {
-        issues: [{ path: "schedule", message: "differs from triggerSchedule" }],
-      },
-    );
-  }
-  const value = a !== undefined ? a : b;
-  if (value === undefined) return undefined;
-  return value?.trim() ? value.trim() : null;
-}
-
-/** A filter must compile: else 422 naming the line and column of the mistake. */
-function checkFilter(filter: string | null | undefined) {
-  if (!filter?.trim()) return;
-  const c = compileFilter(filter);
-  if (!c.ok) {
-    const message = `line ${c.problem.line}, column ${c.problem.column}: ${c.problem.message}`;
-    throw new ApiError("VALIDATION_ERROR", `Invalid body: filter: ${message}`, {
-      issues: [{ path: "filter", message }],
-    });
-  }
-}
-
-/** A Standard Webhooks secret is base64 (after whsec_): one that is not could never verify. */
-function checkStandardWebhooksSecret(secret: string) {
-  try {
-    new Webhook(secret);
-  } catch {
-    throw new ApiError(
-      "VALIDATION_ERROR",
-      "Invalid body: verification.secret: is not a Standard Webhooks secret (whsec_ followed by base64)",
-      { issues: [{ path: "verification.secret", message: "must be whsec_ followed by base64" }] },
-    );
-  }
-}
-
-/**
- * The stored verification and its encrypted secret after a create or update:
- * an omitted secret is kept while the preset stays the same, `null` removes it.
- */
-function verificationColumns(
-  input: VerificationInput | undefined,
-  current?: Pick<Trigger, "verification" | "verificationSecretEnc">,
-) {
-  if (!input) return {};
-  const { secret, ...rest } = input;
-  if (secret && input.type === "standard-webhooks") checkStandardWebhooksSecret(secret);
-  const verification = Object.fromEntries(
-    Object.entries(rest).filter(([, v]) => v !== undefined && v !== null),
-  ) as Trigger["verification"];
-  const keep = secret === undefined && current?.verification.type === input.type;
-  return {
-    verification,
-    verificationSecretEnc: secret
-      ? encryptSecret(secret)
-      : keep
-        ? current.verificationSecretEnc
-        : null,
-  };
-}
-
-/** A trigger's own rate limit may not pass the operator's ceiling (MAX_RATE_LIMIT_*). */
-function checkRateLimits(input: {
-  rateLimitPerSecond?: number | null;
-  rateLimitBurst?: number | null;
-}) {
-  const e = env();
-  const issues = [
-    ["rateLimitPerSecond", input.rateLimitPerSecond, e.MAX_RATE_LIMIT_PER_SECOND],
-    ["rateLimitBurst", input.rateLimitBurst, e.MAX_RATE_LIMIT_BURST],
-  ]
-    .filter(([, value, max]) => typeof value === "number" && value > (max as number))
-    .map(([path, , max]) => ({
-      path: String(path),
-      message: `must be at most ${max} on this server`,
-    }));
-  if (issues.length)
-    throw new ApiError(
-      "VALIDATION_ERROR",
-      `Invalid body: ${issues[0].path}: ${issues[0].message}`,
-      {
-        issues,
-      },
-    );
-}
 
 export async function createTrigger({
   ownerId,
@@ -313,44 +215,4 @@ export async function invokeTrigger({
     contentType: "application/json",
   });
   return { id, eventId: event.id };
-}
-
-/**
- * A new secret now; the previous one keeps working for the grace period, or
- * stops at once with `revokePrevious`. One statement moves current to previous,
- * so of two rotations at the same moment each caller's secret did work: the
- * later one keeps the earlier one as its previous secret.
- */
-export async function rotateTriggerSecret({
-  ownerId,
-  id,
-  revokePrevious = false,
-}: Owner & { id: string; revokePrevious?: boolean }) {
-  const db = await getDb();
-  await getTriggerOrThrow({ ownerId, id });
-  const secret = generateTriggerSecret();
-  await db
-    .update(triggers)
-    .set({
-      secretEnc: encryptSecret(secret),
-      previousSecretEnc: revokePrevious ? null : sql`${triggers.secretEnc}`,
-      previousSecretExpiresAt: revokePrevious
-        ? null
-        : new Date(now().getTime() + env().SECRET_ROTATION_GRACE_MS),
-    })
-    .where(and(eq(triggers.id, id), eq(triggers.ownerId, ownerId)));
-  forgetTrigger(id);
-  return { id, secret };
-}
-
-/** Ends the previous secret's grace period now (after a leak, say); the current secret stays. */
-export async function revokePreviousSecret({ ownerId, id }: Owner & { id: string }) {
-  const db = await getDb();
-  await getTriggerOrThrow({ ownerId, id });
-  await db
-    .update(triggers)
-    .set({ previousSecretEnc: null, previousSecretExpiresAt: null })
-    .where(and(eq(triggers.id, id), eq(triggers.ownerId, ownerId)));
-  forgetTrigger(id);
-  return { id };
 }

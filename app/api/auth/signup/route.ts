@@ -1,6 +1,6 @@
 import { clientAddress } from "@/lib/core/client-address";
 import { apiRoute } from "@/lib/http/route";
-import { signupSchema } from "@/lib/auth/password";
+import { signupSchema } from "@/lib/auth/schema";
 import { signUp } from "@/lib/auth/users";
 
 // POST /api/auth/signup - create an account with email and password (throttled per address and email)

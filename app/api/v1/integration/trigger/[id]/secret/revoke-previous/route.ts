@@ -1,5 +1,5 @@
 import { apiRoute, methodNotAllowed } from "@/lib/http/route";
-import { revokePreviousSecret } from "@/lib/triggers/service";
+import { revokePreviousSecret } from "@/lib/triggers/secret";
 
 // POST /api/v1/integration/trigger/{id}/secret/revoke-previous - the rotated-out secret stops working now
 export const POST = apiRoute({}, ({ params, owner }) =>

@@ -1,6 +1,6 @@
 import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { rotateSecretSchema } from "@/lib/triggers/schema";
-import { rotateTriggerSecret } from "@/lib/triggers/service";
+import { rotateTriggerSecret } from "@/lib/triggers/secret";
 
 // POST /api/v1/integration/trigger/{id}/secret/rotate - new secret; the old one works for the grace period unless revokePrevious
 export const POST = apiRoute({ body: rotateSecretSchema }, ({ params, owner, body }) =>

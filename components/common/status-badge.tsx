@@ -1,0 +1,16 @@
+import { Badge } from "@/components/ui/badge";
+import type { EventStatus } from "@/db/schema";
+
+const VARIANT: Record<EventStatus, "outline" | "secondary" | "success" | "destructive"> = {
+  queued: "outline",
+  processing: "secondary",
+  completed: "success",
+  failed: "destructive",
+  cancelled: "outline",
+  filtered: "outline",
+};
+
+/** An event's status, the same badge everywhere it is shown. */
+export function StatusBadge({ status }: { status: EventStatus }) {
+  return <Badge variant={VARIANT[status] ?? "outline"}>{status}</Badge>;
+}
