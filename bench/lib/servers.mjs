@@ -1,0 +1,182 @@
+// The servers the bench measures: the product's production build (embedded or PostgreSQL, inline
+// runner on or off) and the bare Next.js app it is compared with, each its own process.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import postgres from "postgres";
+import { freshDatabase } from "../../e2e/fixtures/server-utils.mjs";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export const freePort = () =>
+  new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+// the product's server runs with the Node options `npm start` gives it (package.json "config")
+const serverNodeOptions = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).config
+  .nodeOptions;
+
+function dirBytes(dir) {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "pg_wal") continue;
+    const p = path.join(dir, entry.name);
+    total += entry.isDirectory() ? dirBytes(p) : statSync(p).size;
+  }
+  return total;
+}
+
+const rssOf = (pid) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+
+export async function waitHealthy(url, init) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url, init)).ok) return;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within 60 s`);
+}
+
+/** bench/bare: built once (again when its sources change), started as its own process. */
+export async function startBare() {
+  const dir = path.join(root, "bench", "bare");
+  const buildId = path.join(dir, ".next", "BUILD_ID");
+  const sources = ["app/ingest/route.js", "instrumentation.js", "next.config.mjs"];
+  const changed = Math.max(...sources.map((s) => statSync(path.join(dir, s)).mtimeMs));
+  if (!existsSync(buildId) || statSync(buildId).mtimeMs < changed) {
+    const built = spawnSync(path.join(root, "node_modules", ".bin", "next"), ["build", dir], {
+      cwd: root,
+      stdio: "inherit",
+    });
+    if (built.status !== 0) throw new Error("building bench/bare failed");
+  }
+  const port = await freePort();
+  const child = spawn(
+    path.join(root, "node_modules", ".bin", "next"),
+    ["start", dir, "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: root,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, NODE_ENV: "production" },
+    },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await waitHealthy(`${base}/ingest`, { method: "POST", body: "{}" });
+  return {
+    base,
+    url: `${base}/ingest`,
+    rssMb: () => rssOf(child.pid),
+    async stop() {
+      child.kill("SIGKILL");
+      await new Promise((r) => setTimeout(r, 300));
+    },
+  };
+}
+
+export async function startServer({ inlineRunner, databaseUrl = process.env.DATABASE_URL }) {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "trigdash-bench-"));
+  const db = databaseUrl ? await freshDatabase(databaseUrl, "trigdash_bench") : null;
+  const child = spawn(
+    path.join(root, "node_modules", ".bin", "next"),
+    ["start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: root,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: {
+        ...process.env,
+        // the production build; "test" because the bench uses TEST_HOOKS (refused under production)
+        NODE_ENV: "test",
+        NODE_OPTIONS: `${serverNodeOptions} ${process.env.NODE_OPTIONS ?? ""}`,
+        MAX_RATE_LIMIT_PER_SECOND: "100000",
+        MAX_RATE_LIMIT_BURST: "100000",
+        APP_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+        DATA_DIR: dataDir,
+        DATABASE_URL: db?.url ?? "",
+        INLINE_RUNNER: inlineRunner ? "true" : "false",
+        TEST_HOOKS: "1",
+        OPENAI_API_KEY: "",
+        OPENAI_BASE_URL: "",
+        ANTHROPIC_API_KEY: "",
+      },
+    },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await waitHealthy(`${base}/api/health`);
+  return {
+    base,
+    rssMb: () => rssOf(child.pid),
+    /** Bytes the database holds, WAL left out (PostgreSQL's own size, or PGlite's files). */
+    async diskBytes() {
+      if (!db) return dirBytes(path.join(dataDir, "pglite"));
+      const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+      const [{ size }] = await sql`select pg_database_size(current_database())::bigint as size`;
+      await sql.end();
+      return Number(size);
+    },
+    async stop() {
+      child.kill("SIGKILL");
+      await new Promise((r) => setTimeout(r, 300));
+      await db?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function setup(base) {
+  const email = `bench-${Date.now()}@example.test`;
+  const password = "bench-password-123";
+  let cookies = "";
+  const jar = (res) =>
+    res.headers.getSetCookie().forEach((c) => (cookies += `${c.split(";")[0]}; `));
+  await fetch(`${base}/api/auth/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  let res = await fetch(`${base}/api/auth/csrf`);
+  jar(res);
+  const { csrfToken } = await res.json();
+  res = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    headers: { cookie: cookies, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ csrfToken, email, password }),
+    redirect: "manual",
+  });
+  jar(res);
+  res = await fetch(`${base}/api/v1/token/create`, {
+    method: "POST",
+    headers: { cookie: cookies, origin: base, "content-type": "application/json" },
+    body: '{"name":"bench"}',
+  });
+  const { token } = await res.json();
+  const api = async (p, body) => {
+    const r = await fetch(`${base}${p}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!r.ok) throw new Error(`${p}: ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+  const { id: botId } = await api("/api/v1/bot/create", { name: "bench", model: "echo" });
+  const trigger = await api("/api/v1/integration/trigger/create", {
+    botId,
+    name: "bench",
+    authenticate: true,
+    rateLimitPerSecond: 100_000,
+    rateLimitBurst: 100_000,
+  });
+  return { api, token, botId, trigger };
+}

@@ -1,0 +1,65 @@
+// Footprint: RSS after start-up and after 10,000 events processed (echo model), and the
+// single-box rate, embedded and (with DATABASE_URL or BENCH_POSTGRES_URL) on PostgreSQL.
+import { cannon } from "../lib/load.mjs";
+import { setup, startBare, startServer } from "../lib/servers.mjs";
+
+/** Fills `f.footprint`. */
+export async function footprint(f, opts) {
+  const { quick } = opts;
+  const FOOTPRINT_EVENTS = quick ? 2000 : 10_000;
+  const settle = () => new Promise((r) => setTimeout(r, 2000));
+  const send = (url, headers) =>
+    cannon({ url, connections: 16, amount: FOOTPRINT_EVENTS, headers });
+  f.footprint = {
+    events: FOOTPRINT_EVENTS,
+    target: "embedded <= 400 MB after start-up and after the events",
+  };
+  const bare = await startBare();
+  try {
+    await settle();
+    const atStart = bare.rssMb();
+    await send(bare.url, { "content-type": "application/json" });
+    await settle();
+    f.footprint.bare = { atStart: Math.round(atStart), after: Math.round(bare.rssMb()) };
+  } finally {
+    await bare.stop();
+  }
+  const postgresUrl = process.env.DATABASE_URL ?? process.env.BENCH_POSTGRES_URL;
+  for (const [name, databaseUrl] of [
+    ["embedded", ""],
+    ["postgres", postgresUrl],
+  ]) {
+    if (databaseUrl === undefined) continue;
+    const server = await startServer({ inlineRunner: true, databaseUrl });
+    try {
+      await settle();
+      const atStart = server.rssMb();
+      const { trigger, api } = await setup(server.base);
+      const diskBefore = await server.diskBytes();
+      const started = Date.now();
+      const sent = await send(trigger.eventUrl, {
+        "content-type": "application/json",
+        authorization: `Bearer ${trigger.secret}`,
+      });
+      if (sent.non2xx) throw new Error(`footprint: ${sent.non2xx} events refused`);
+      const pending = async (status) =>
+        (await api(`/api/v1/integration/trigger/${trigger.id}/event/list?status=${status}&take=1`))
+          .items.length;
+      while ((await pending("queued")) + (await pending("processing")) > 0)
+        await new Promise((r) => setTimeout(r, 500));
+      const seconds = (Date.now() - started) / 1000;
+      const diskAfter = await server.diskBytes();
+      await settle();
+      f.footprint[name] = {
+        atStart: Math.round(atStart),
+        after: Math.round(server.rssMb()),
+        // accepted and completed as fast as 16 senders and the runner go: the single-box rate
+        completedPerSecond: +(FOOTPRINT_EVENTS / seconds).toFixed(1),
+        // the event (1 KiB payload) with its conversation's user and bot messages
+        bytesPerEvent: Math.round((diskAfter - diskBefore) / FOOTPRINT_EVENTS),
+      };
+    } finally {
+      await server.stop();
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// The figures as a markdown table with their targets.
+
+/** The table's rows: [figure, measured, target, met (true, false or null: reported only)]. */
+export function reportRows(f) {
+  return [
+    ...(f.ingest?.rounds ?? []).map((r, i) => [
+      `Ingest round ${i + 1}, 32 connections, 1 KiB JSON`,
+      `bare app ${r.bareRps} rps; ours ${r.ingestRps} rps (**${r.ingestRatio}** of bare), p99 ${r.ingestP99} ms (bare ${r.bareP99} ms); in-app ceiling ${r.ceilingRps} rps (${r.ceilingRatio} of bare); non-2xx ${r.non2xx}`,
+      f.ingest.target,
+      r.ingestRatio >= 0.8 && r.non2xx === 0,
+    ]),
+    f.fixedRate && [
+      "Ingest at an even 200 events/s, 8 connections",
+      `p50 ${f.fixedRate.p50} ms, p99 ${f.fixedRate.p99} ms (bare app p50 ${f.fixedRate.bareP50} ms, p99 ${f.fixedRate.bareP99} ms: ${f.fixedRate.p99Ratio}x), achieved ${f.fixedRate.achievedRate}/s, non-2xx ${f.fixedRate.non2xx}`,
+      f.fixedRate.target,
+      f.fixedRate.p99 <= 50 &&
+        f.fixedRate.p99Ratio <= 2 &&
+        f.fixedRate.non2xx === 0 &&
+        f.fixedRate.errors === 0,
+    ],
+    f.bursts && [
+      "Ingest in bursts of 200 once a second (autocannon overallRate)",
+      `p50 ${f.bursts.p50} ms, p99 ${f.bursts.p99} ms, non-2xx ${f.bursts.non2xx}`,
+      "reported only",
+      null,
+    ],
+    f.endToEnd && [
+      `End to end, ${f.endToEnd.events} events at an even 100/s, echo model`,
+      `p50 ${f.endToEnd.p50} ms, p99 ${f.endToEnd.p99} ms, drain ${f.endToEnd.drainPerSecond}/s`,
+      f.endToEnd.target,
+      f.endToEnd.p50 <= 50,
+    ],
+    f.listing && [
+      `Listing, ${f.listing.triggers} triggers`,
+      `first p95 ${f.listing.firstP95} ms, deep (50%) p95 ${f.listing.deepP95} ms, ratio ${f.listing.ratio}`,
+      f.listing.target,
+      f.listing.ratio <= 1.5 && f.listing.deepP95 <= 20 && f.listing.firstP95 <= 20,
+    ],
+    f.history && [
+      `Growth: p95 (ms) empty -> with ${f.history.events.toLocaleString()} past events and messages on the trigger`,
+      Object.keys(f.history.empty)
+        .map((k) => `${k} ${f.history.empty[k]} -> ${f.history.full[k]} (${f.history.ratios[k]}x)`)
+        .join("; "),
+      f.history.target,
+      Object.values(f.history.ratios).every((r) => r <= 1.5) && f.history.full.charts < 50,
+    ],
+    f.memory && [
+      `Memory, ${f.memory.events} events`,
+      `RSS ${f.memory.rssMbAtHalf} MB -> ${f.memory.rssMbAtFull} MB (${(f.memory.growth * 100).toFixed(1)}%)`,
+      f.memory.target,
+      f.memory.growth < 0.1,
+    ],
+    f.footprint && [
+      `Footprint (RSS) after start-up / after ${f.footprint.events} events processed`,
+      [
+        `bare app ${f.footprint.bare.atStart} / ${f.footprint.bare.after} MB`,
+        `embedded ${f.footprint.embedded.atStart} / ${f.footprint.embedded.after} MB`,
+        f.footprint.postgres &&
+          `PostgreSQL ${f.footprint.postgres.atStart} / ${f.footprint.postgres.after} MB`,
+      ]
+        .filter(Boolean)
+        .join("; "),
+      f.footprint.target,
+      f.footprint.embedded.atStart <= 400 && f.footprint.embedded.after <= 400,
+    ],
+    f.footprint && [
+      `Single box: ${f.footprint.events} events sent at full speed, accepted and completed (echo model)`,
+      ["embedded", "postgres"]
+        .filter((k) => f.footprint[k])
+        .map(
+          (k) =>
+            `${k === "embedded" ? "embedded" : "PostgreSQL"} ${f.footprint[k].completedPerSecond} events/s, ${f.footprint[k].bytesPerEvent} bytes on disk per event`,
+        )
+        .join("; "),
+      "reported (aim: >= 150 events/s on 2 cores)",
+      null,
+    ],
+  ].filter(Boolean);
+}
+
+export function reportTable(results, quick) {
+  const rows = reportRows(results.figures);
+  return [
+    `Benchmarks: ${results.database}, ${results.cpus} cores, Node ${results.node}, ${results.date}${quick ? " (quick run)" : ""}`,
+    "",
+    "| figure | measured | target | met |",
+    "|---|---|---|---|",
+    ...rows.map(
+      ([a, b, c, d]) => `| ${a} | ${b} | ${c} | ${d === null ? "-" : d ? "yes" : "**no**"} |`,
+    ),
+  ].join("\n");
+}
