@@ -39,7 +39,10 @@ describe("the layers", () => {
     expect(back[0].message).toContain("lib/events sits below");
     // the foundation reaching into the database
     expect(
-      await lint("lib/core/back-edge.ts", 'import { getDb } from "@/db/client";\nexport const x = getDb;\n'),
+      await lint(
+        "lib/core/back-edge.ts",
+        'import { getDb } from "@/db/client";\nexport const x = getDb;\n',
+      ),
     ).toHaveLength(1);
     // a domain importing the handler layer, which only app/ may use
     const http = await lint(

@@ -49,10 +49,7 @@ export async function updateBlueprint({
 }: Owner & { id: string; input: z.infer<typeof updateBlueprintSchema> }) {
   const db = await getDb();
   await getOwnedOrThrow(db, blueprints, id, ownerId, "Blueprint");
-  await db
-    .update(blueprints)
-    .set(input)
-    .where(eq(blueprints.id, id));
+  await db.update(blueprints).set(input).where(eq(blueprints.id, id));
   return { id };
 }
 

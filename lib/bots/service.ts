@@ -73,10 +73,7 @@ export async function updateBot({
   const db = await getDb();
   await getOwnedOrThrow(db, bots, id, ownerId, "Bot");
   await checkRefs(ownerId, input);
-  await db
-    .update(bots)
-    .set(input)
-    .where(eq(bots.id, id));
+  await db.update(bots).set(input).where(eq(bots.id, id));
   return { id };
 }
 

@@ -20,7 +20,6 @@ export function bodyLimitFor(pathname: string): number {
   return BODY_LIMITS.find((l) => pathname.startsWith(l.prefix))!.bytes;
 }
 
-
 /** Reads a request body as bytes, failing with 413 as soon as it passes `limit` (never buffers more). */
 export async function readBodyLimited(req: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? "");

@@ -10,7 +10,12 @@ import { z } from "zod";
 import { createBlueprintSchema, updateBlueprintSchema } from "@/lib/blueprints/schema";
 import { createBotSchema, updateBotSchema } from "@/lib/bots/schema";
 import { listConversationsQuerySchema } from "@/lib/conversations/service";
-import { createAbilitySchema, createSkillsetSchema, updateAbilitySchema, updateSkillsetSchema } from "@/lib/skillsets/schema";
+import {
+  createAbilitySchema,
+  createSkillsetSchema,
+  updateAbilitySchema,
+  updateSkillsetSchema,
+} from "@/lib/skillsets/schema";
 import { createTokenSchema } from "@/lib/api-tokens/schema";
 import {
   createTriggerSchema,
@@ -26,7 +31,11 @@ import {
   testEventSchema,
 } from "@/lib/events/schema";
 import { ERROR_STATUS } from "@/lib/core/errors";
-import { listWithBlueprintQuerySchema, listWithMetaQuerySchema, listWithoutMetaQuerySchema } from "@/lib/core/list-query";
+import {
+  listWithBlueprintQuerySchema,
+  listWithMetaQuerySchema,
+  listWithoutMetaQuerySchema,
+} from "@/lib/core/list-query";
 
 // The document is generated from the very zod schemas the route handlers parse
 // with; a test checks every route file under app/api/v1 appears here.

@@ -68,3 +68,41 @@ describe("next runs", () => {
     expect(nextRunAfter(once, "UTC", new Date("2026-01-02T00:00:00Z"))).toBeNull();
   });
 });
+
+describe("edge cases", () => {
+  it("a cron on the 31st skips the months without one; a leap day waits for its year", () => {
+    const s = parseSchedule("0 12 31 * *");
+    const runs = nextRuns(s, "UTC", new Date("2027-01-31T13:00:00Z"), 2);
+    expect(runs.map((d) => d.toISOString())).toEqual([
+      "2027-03-31T12:00:00.000Z",
+      "2027-05-31T12:00:00.000Z",
+    ]);
+    const leap = parseSchedule("0 0 29 2 *");
+    expect(nextRunAfter(leap, "UTC", new Date("2026-03-01T00:00:00Z"))?.toISOString()).toBe(
+      "2028-02-29T00:00:00.000Z",
+    );
+  });
+
+  it("a time that does not exist on a DST day runs once, at the next valid minute or not at all", () => {
+    // 02:30 does not exist in Europe/Berlin on 2026-03-29
+    const s = parseSchedule("30 2 * * *", "Europe/Berlin");
+    const runs = nextRuns(s, "Europe/Berlin", new Date("2026-03-28T12:00:00Z"), 2);
+    expect(runs).toHaveLength(2);
+    expect(new Set(runs.map((d) => d.toISOString())).size).toBe(2);
+    expect(runs[1].getTime() - runs[0].getTime()).toBeGreaterThanOrEqual(23 * 3_600_000);
+  });
+
+  it("refuses what would surprise: a date without a valid day, a 0 interval, a too-long text", () => {
+    expect(() => parseSchedule("2030-02-30T09:00:00Z")).toThrow();
+    expect(() => parseSchedule("0m")).toThrow();
+    expect(() => parseSchedule("x".repeat(500))).toThrow();
+    expect(() => parseSchedule("PT0S")).toThrow();
+  });
+
+  it("an offset in a one-shot date wins over the trigger's timezone", () => {
+    expect(parseSchedule("2030-06-01T09:00:00+02:00", "America/New_York")).toEqual({
+      kind: "date",
+      at: new Date("2030-06-01T07:00:00Z"),
+    });
+  });
+});

@@ -64,7 +64,13 @@ export function parseSchedule(input: string, timezone = "UTC"): Schedule {
   if (/^P/i.test(text))
     throw new ScheduleError(`"${text}" is not an ISO-8601 duration like PT15M or P1D`);
 
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text)) {
+  const ymd = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}/.exec(text);
+  if (ymd) {
+    // a day the month does not have (February 30) would otherwise roll over into the next month
+    const [, y, m, d] = ymd.map(Number);
+    const calendar = new Date(Date.UTC(y, m - 1, d));
+    if (calendar.getUTCMonth() !== m - 1 || calendar.getUTCDate() !== d)
+      throw new ScheduleError(`"${text}" is not a valid ISO date-time: that day does not exist`);
     let at: Date | null = null;
     try {
       at = new Cron(text, { timezone }).nextRun(new Date(0));

@@ -18,7 +18,13 @@ import {
   sealCredentials,
   splitCredentials,
 } from "@/lib/abilities/credentials";
-import { createAbilitySchema, MAX_ABILITIES_PER_SKILLSET, type createSkillsetSchema, type updateAbilitySchema, type updateSkillsetSchema } from "./schema";
+import {
+  createAbilitySchema,
+  MAX_ABILITIES_PER_SKILLSET,
+  type createSkillsetSchema,
+  type updateAbilitySchema,
+  type updateSkillsetSchema,
+} from "./schema";
 
 export const serializeSkillset = (s: Skillset) => ({
   id: s.id,
@@ -78,10 +84,7 @@ export async function updateSkillset({
   const db = await getDb();
   await getOwnedOrThrow(db, skillsets, id, ownerId, "Skillset");
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
-  await db
-    .update(skillsets)
-    .set(input)
-    .where(eq(skillsets.id, id));
+  await db.update(skillsets).set(input).where(eq(skillsets.id, id));
   return { id };
 }
 
