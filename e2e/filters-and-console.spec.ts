@@ -1,24 +1,11 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { userWithToken } from "./fixtures/accounts";
-import { listEvents, scenarioName, scriptLlm } from "./fixtures/pipeline";
+import { deliver, listEvents, scenarioName, scriptLlm } from "./fixtures/pipeline";
 import { createBot, createTrigger, expectError, json } from "./fixtures/resources";
 import { signUpInBrowser } from "./fixtures/ui";
 
 const hmac = (alg: string, secret: string, data: string) => createHmac(alg, secret).update(data);
-
-async function deliver(
-  request: APIRequestContext,
-  triggerId: string,
-  body: string,
-  headers: Record<string, string>,
-) {
-  const res = await request.post(`/v1/integration/trigger/${triggerId}/event`, {
-    headers: { "content-type": "application/json", ...headers },
-    data: body,
-  });
-  return { status: res.status(), body: await res.json().catch(() => null) };
-}
 
 const STRIPE_SECRET = "whsec_test_stripe_signing_secret_0001";
 

@@ -1,10 +1,10 @@
 import { createHmac } from "node:crypto";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
 import Stripe from "stripe";
 import { PASSWORD, signedInContext, uniqueEmail, userWithToken } from "./fixtures/accounts";
 import { freePort, ownServer } from "./fixtures/own-server";
-import { listEvents } from "./fixtures/pipeline";
+import { deliver, listEvents } from "./fixtures/pipeline";
 import { createTrigger, expectError, json } from "./fixtures/resources";
 import { apiAs, signUpInBrowser } from "./fixtures/ui";
 
@@ -16,19 +16,6 @@ const SVIX_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const now = () => Math.floor(Date.now() / 1000);
 const hmacHex = (secret: string, body: string) =>
   createHmac("sha256", secret).update(body).digest("hex");
-
-async function deliver(
-  request: APIRequestContext,
-  triggerId: string,
-  body: string,
-  headers: Record<string, string>,
-) {
-  const res = await request.post(`/v1/integration/trigger/${triggerId}/event`, {
-    headers: { "content-type": "application/json", ...headers },
-    data: body,
-  });
-  return { status: res.status(), body: await res.json().catch(() => null) };
-}
 
 test.describe("replays of signed deliveries", () => {
   test("a captured Stripe or Standard Webhooks delivery re-sent with a new Idempotency-Key is not stored twice", async ({

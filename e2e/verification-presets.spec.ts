@@ -1,27 +1,14 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
 import Stripe from "stripe";
 import { userWithToken } from "./fixtures/accounts";
-import { listEvents } from "./fixtures/pipeline";
+import { deliver, listEvents } from "./fixtures/pipeline";
 import { createBot, createTrigger, expectError, json } from "./fixtures/resources";
 
 const stripe = new Stripe("sk_test_unused");
 const now = () => Math.floor(Date.now() / 1000);
 const hmac = (alg: string, secret: string, data: string) => createHmac(alg, secret).update(data);
-
-async function deliver(
-  request: APIRequestContext,
-  triggerId: string,
-  body: string,
-  headers: Record<string, string>,
-) {
-  const res = await request.post(`/v1/integration/trigger/${triggerId}/event`, {
-    headers: { "content-type": "application/json", ...headers },
-    data: body,
-  });
-  return { status: res.status(), body: await res.json().catch(() => null) };
-}
 
 type Preset = {
   verification: Record<string, unknown>;
