@@ -117,6 +117,9 @@ export const skillsets = pgTable(
 
 export type AbilityKind = "http_request" | "webhook";
 
+/** What calling an ability does: reads, or changes something (lib/abilities/effect.ts). */
+export type AbilityEffect = "read" | "write";
+
 export type VerificationType =
   "bearer" | "github" | "stripe" | "slack" | "standard-webhooks" | "shopify" | "hmac" | "graph";
 
@@ -143,8 +146,10 @@ export const abilities = pgTable(
     config: jsonb("config").$type<Record<string, unknown>>().notNull().default({}),
     /** The tool's input JSON Schema as the user wrote it; null: derived from the templates. */
     inputSchema: jsonb("input_schema").$type<Record<string, unknown>>(),
-    /** Header values and the webhook secret, encrypted (lib/skillsets/credentials.ts). */
+    /** Header values and the webhook secret, encrypted (lib/abilities/credentials.ts). */
     secretsEnc: text("secrets_enc"),
+    /** read: GET requests by default; write: everything else. Approvals hold write calls. */
+    effect: text("effect").$type<AbilityEffect>().notNull().default("write"),
     meta: meta(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -169,6 +174,9 @@ export const bots = pgTable(
   },
   (t) => [index("bots_owner_idx").on(t.ownerId, t.id)],
 );
+
+export type TriggerAbilities = "all" | "read" | string[];
+export type ApprovalPolicy = "none" | "write" | "all";
 
 export const triggers = pgTable(
   "triggers",
@@ -197,6 +205,15 @@ export const triggers = pgTable(
     meta: meta(),
     /** The user message of every run (with {{payload.*}} placeholders); null: the payload's text. */
     prompt: text("prompt"),
+    /** The abilities its bot may use: all of the skillset's, only read ones, or these ids. */
+    abilities: jsonb("abilities")
+      .$type<TriggerAbilities>()
+      .notNull()
+      .default(sql`'"all"'::jsonb`),
+    /** Which ability calls wait for a person's decision: none, write ones, or all. */
+    approval: text("approval").$type<ApprovalPolicy>().notNull().default("none"),
+    /** How long a call may wait for a decision before it counts as denied ("expired"). */
+    approvalTimeout: integer("approval_timeout").notNull().default(86_400_000),
     maxIterations: integer("max_iterations").notNull().default(6),
     maxTime: integer("max_time").notNull().default(60_000),
     rateLimitPerSecond: integer("rate_limit_per_second"),
@@ -300,7 +317,22 @@ export const messages = pgTable(
 
 export type EventKind = "event" | "invoke" | "schedule";
 export type EventStatus =
-  "queued" | "processing" | "completed" | "failed" | "cancelled" | "filtered";
+  "queued" | "processing" | "waiting" | "completed" | "failed" | "cancelled" | "filtered";
+
+/**
+ * A run that stopped to wait (an ability call awaits a decision): what the model was sent and
+ * answered so far, so any server can resume it (lib/processing/resume.ts).
+ */
+export type RunState = {
+  /** The model's and the tools' messages since the event's user message (AI SDK ModelMessage). */
+  messages: unknown[];
+  /** Model steps taken so far (maxIterations counts them all). */
+  steps: number;
+  /** Tool calls recorded so far (their activity steps continue from here). */
+  toolCalls: number;
+  /** The model's ids of the calls the run waits on. */
+  awaiting: string[];
+};
 
 export const triggerEvents = pgTable(
   "trigger_events",
@@ -326,6 +358,8 @@ export const triggerEvents = pgTable(
     /** What kind of failure `error` is, for clients that act on it (filter_limit, filter_error, ...). */
     errorCode: text("error_code"),
     conversationId: text("conversation_id"),
+    /** Set while the event is `waiting`: the run so far, resumed once every pending call is decided. */
+    runState: jsonb("run_state").$type<RunState>(),
     /** Model tokens the run used (summed over its model calls); null: no model call reported any. */
     inputTokens: integer("input_tokens"),
     outputTokens: integer("output_tokens"),
@@ -363,10 +397,56 @@ export const triggerEvents = pgTable(
     uniqueIndex("trigger_events_schedule_uq")
       .on(t.triggerId, t.scheduledFor)
       .where(sql`${t.scheduledFor} is not null`),
+    // waiting events (the rollup's "still unfinished" scan, the approvals they wait on)
+    index("trigger_events_waiting_idx")
+      .on(t.id)
+      .where(sql`${t.status} = 'waiting'`),
     // the account overview's latest failures
     index("trigger_events_owner_failed_idx")
       .on(t.ownerId, t.id)
       .where(sql`${t.status} = 'failed'`),
+  ],
+);
+
+export type ApprovalStatus = "pending" | "approved" | "denied" | "expired" | "cancelled";
+
+/** An ability call that waits for (or got) a person's decision before it runs. */
+export const approvals = pgTable(
+  "approvals",
+  {
+    id: text("id").primaryKey(),
+    ownerId: ownerId(),
+    triggerId: text("trigger_id")
+      .notNull()
+      .references(() => triggers.id, { onDelete: "cascade" }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => triggerEvents.id, { onDelete: "cascade" }),
+    conversationId: text("conversation_id"),
+    /** The AI SDK's approval id and the model's tool call id, to answer the call on resume. */
+    sdkApprovalId: text("sdk_approval_id").notNull(),
+    toolCallId: text("tool_call_id").notNull(),
+    tool: text("tool").notNull(),
+    abilityId: text("ability_id"),
+    effect: text("effect").$type<AbilityEffect>().notNull(),
+    /** The call's input, as validated against the tool's schema. */
+    input: jsonb("input").$type<Record<string, unknown>>().notNull(),
+    /** What the model wrote before the call (its reasoning in the open). */
+    text: text("text"),
+    status: text("status").$type<ApprovalStatus>().notNull().default("pending"),
+    note: text("note"),
+    decidedBy: text("decided_by"),
+    decidedAt: ts("decided_at"),
+    expiresAt: ts("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("approvals_owner_idx").on(t.ownerId, t.id),
+    index("approvals_event_idx").on(t.eventId),
+    uniqueIndex("approvals_event_call_uq").on(t.eventId, t.toolCallId),
+    index("approvals_pending_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
 
@@ -434,3 +514,4 @@ export type Contact = typeof contacts.$inferSelect;
 export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type TriggerEvent = typeof triggerEvents.$inferSelect;
+export type Approval = typeof approvals.$inferSelect;

@@ -53,6 +53,7 @@ test("every page: no serious or critical axe violations, in light and dark; scre
     for (const [name, path] of [
       ["overview", "/overview"],
       ["triggers", "/triggers"],
+      ["approvals", "/approvals"],
       ["conversations", "/conversations"],
       ["bots", "/bots"],
       ["skillsets", "/skillsets"],

@@ -65,6 +65,7 @@ test("every page fits a 390 px phone: no sideways scroll, navigation through a m
   for (const path of [
     "/overview",
     "/triggers",
+    "/approvals",
     "/conversations",
     "/bots",
     "/skillsets",

@@ -1,6 +1,15 @@
 import { expect, test } from "@playwright/test";
 import { userWithToken } from "./fixtures/accounts";
-import { listEvents, messagesOf, sendEvent, setClock, waitForEvents } from "./fixtures/pipeline";
+import {
+  listEvents,
+  messagesOf,
+  modelRequests,
+  scriptedBot,
+  sendEvent,
+  setClock,
+  startReceiver,
+  waitForEvents,
+} from "./fixtures/pipeline";
 import { createTrigger, expectError, json } from "./fixtures/resources";
 
 // The server's clock only moves forward here; each test starts from the offset the last one left.
@@ -108,4 +117,54 @@ test("schedules: cron in a timezone, interval, one-shot; racing ticks never doub
   // Scheduled runs inside a long sessionDuration continue the trigger's own conversation
   const runs = await listEvents(api, interval.id);
   expect(runs[0].conversationId).toBe(runs[1].conversationId);
+});
+
+test("an approval nobody decides within approvalTimeout expires and reads as denied: the run completes without the call", async ({
+  request,
+}) => {
+  const receiver = await startReceiver();
+  try {
+    const { api } = await userWithToken();
+    const { id: skillsetId } = await json(
+      await api.post("/api/v1/skillset/create", { data: { name: "Shop" } }),
+    );
+    await json(
+      await api.post(`/api/v1/skillset/${skillsetId}/ability/create`, {
+        data: {
+          name: "refund",
+          kind: "http_request",
+          config: { method: "POST", url: `${receiver.url}/refunds`, body: '{"o":"{{input.id}}"}' },
+        },
+      }),
+    );
+    const { botId, scenario } = await scriptedBot(
+      api,
+      "expiry",
+      [{ tool: "refund", args: { id: "3" }, perTurn: true, then: "Nobody decided." }],
+      { skillsetId },
+    );
+    const trigger = await createTrigger(api, {
+      botId,
+      authenticate: false,
+      approval: "write",
+      approvalTimeout: 60_000,
+    });
+    await sendEvent(request, trigger.id, { data: { text: "refund 3" } });
+    await expect
+      .poll(async () => (await listEvents(api, trigger.id))[0]?.status, { timeout: 20_000 })
+      .toBe("waiting");
+    await advance(request, 61_000);
+    // the runner's tick (every 10 s) finds it past its time
+    const [event] = await waitForEvents(api, trigger.id, 1, 30_000);
+    expect(event.status).toBe("completed");
+    const { items } = await json(
+      await api.get(`/api/v1/integration/trigger/${trigger.id}/approval/list`),
+    );
+    expect(items[0]).toMatchObject({ status: "expired", decidedBy: null });
+    expect(receiver.requests).toHaveLength(0);
+    const last = (await modelRequests(scenario)).at(-1)!;
+    expect(JSON.stringify(last.messages.filter((m) => m.role === "tool"))).toContain("expired");
+  } finally {
+    await receiver.close();
+  }
 });

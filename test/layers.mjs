@@ -21,6 +21,7 @@ export const LAYERS = [
   "lib/bots",
   "lib/jobs",
   "lib/conversations",
+  "lib/approvals",
   "lib/events",
   "lib/schedules",
   "lib/stats",

@@ -21,6 +21,7 @@ export const STATUS_SERIES = [
   { key: "filtered", label: "Filtered", color: "var(--chart-filtered)" },
   { key: "cancelled", label: "Cancelled", color: "var(--chart-cancelled)" },
   { key: "pending", label: "Queued or running", color: "var(--chart-pending)" },
+  { key: "waiting", label: "Waiting for approval", color: "var(--chart-waiting)" },
 ];
 
 /** A stats point's counts by status as the STATUS_SERIES keys (queued and running together). */
@@ -30,6 +31,7 @@ export const statusCounts = ({ byStatus: s }: { byStatus: Record<string, number>
   filtered: s.filtered ?? 0,
   cancelled: s.cancelled ?? 0,
   pending: (s.queued ?? 0) + (s.processing ?? 0),
+  waiting: s.waiting ?? 0,
 });
 
 export const hourTick = (iso: string) =>

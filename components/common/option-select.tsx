@@ -8,7 +8,7 @@ import {
 } from "@/components/ui/select";
 
 /**
- * A select over a list of resources with one extra first choice ("All bots",
+ * A select over a list of choices, optionally with one extra first choice ("All bots",
  * "No blueprint"); label it with a <Label htmlFor={id}>.
  */
 export function OptionSelect({
@@ -22,7 +22,7 @@ export function OptionSelect({
   id: string;
   value: string;
   onChange: (value: string) => void;
-  first: { value: string; label: string };
+  first?: { value: string; label: string };
   options: { value: string; label: string }[] | undefined;
   className?: string;
 }) {
@@ -32,7 +32,7 @@ export function OptionSelect({
         <SelectValue />
       </SelectTrigger>
       <SelectContent>
-        <SelectItem value={first.value}>{first.label}</SelectItem>
+        {first && <SelectItem value={first.value}>{first.label}</SelectItem>}
         {options?.map((o) => (
           <SelectItem key={o.value} value={o.value}>
             {o.label}

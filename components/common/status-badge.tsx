@@ -1,8 +1,12 @@
 import { Badge } from "@/components/ui/badge";
 import type { EventStatus } from "@/db/schema";
 
-const VARIANT: Record<EventStatus, "outline" | "secondary" | "success" | "destructive"> = {
+const VARIANT: Record<
+  EventStatus,
+  "default" | "outline" | "secondary" | "success" | "destructive"
+> = {
   queued: "outline",
+  waiting: "default",
   processing: "secondary",
   completed: "success",
   failed: "destructive",

@@ -7,10 +7,13 @@ import {
   LayersIcon,
   MessagesSquareIcon,
   WebhookIcon,
+  ShieldCheckIcon,
   WrenchIcon,
 } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useApprovalCount } from "@/components/approvals/use-approvals";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import {
   DropdownMenu,
@@ -23,6 +26,7 @@ import { cn } from "@/lib/client/utils";
 const LINKS = [
   { href: "/overview", label: "Overview", icon: GaugeIcon },
   { href: "/triggers", label: "Triggers", icon: WebhookIcon },
+  { href: "/approvals", label: "Approvals", icon: ShieldCheckIcon },
   { href: "/conversations", label: "Conversations", icon: MessagesSquareIcon },
   { href: "/bots", label: "Bots", icon: BotIcon },
   { href: "/skillsets", label: "Skillsets", icon: WrenchIcon },
@@ -34,6 +38,18 @@ const isActive = (pathname: string, href: string) =>
   pathname === href || pathname.startsWith(`${href}/`);
 
 /** The side navigation, from md up. */
+/** The number of calls waiting for a decision, next to "Approvals" (nothing when none wait). */
+function WaitingCount({ href }: { href: string }) {
+  const count = useApprovalCount();
+  const n = count.data?.pending ?? 0;
+  if (href !== "/approvals" || !n) return null;
+  return (
+    <Badge className="ml-auto" aria-label={`${n} waiting`}>
+      {n}
+    </Badge>
+  );
+}
+
 export function NavLinks() {
   const pathname = usePathname();
   return (
@@ -52,6 +68,7 @@ export function NavLinks() {
           >
             <Icon className="size-4" aria-hidden />
             {label}
+            <WaitingCount href={href} />
           </Link>
         );
       })}
@@ -78,6 +95,7 @@ export function NavMenu() {
             <Link href={href} aria-current={isActive(pathname, href) ? "page" : undefined}>
               <Icon aria-hidden />
               {label}
+              <WaitingCount href={href} />
             </Link>
           </DropdownMenuItem>
         ))}

@@ -34,6 +34,7 @@ const ABILITY_FIELDS = [
   "headers",
   "timeoutMs",
   "inputSchema",
+  "effect",
 ] as const;
 const fieldOf = (path: string) => path.replace(/^config\./, "");
 
@@ -69,6 +70,8 @@ type AbilityFormValues = {
   headers: string;
   timeoutMs: string;
   inputSchema: string;
+  /** "auto": read for an HTTP GET, write for everything else. */
+  effect: "auto" | "read" | "write";
 };
 
 /**
@@ -97,6 +100,7 @@ function toAbilityInput(v: AbilityFormValues, ctx: z.core.$RefinementCtx) {
     description: v.description || null,
     kind: v.kind,
     inputSchema,
+    ...(v.effect !== "auto" && { effect: v.effect }),
     config:
       v.kind === "http_request"
         ? { method: v.method, url: v.url, ...(v.body && { body: v.body }), ...common }
@@ -132,6 +136,7 @@ export function AbilityForm({
       timeoutMs: typeof c.timeoutMs === "number" ? String(c.timeoutMs) : "10000",
       inputSchema:
         ability?.inputSchemaSource === "custom" ? JSON.stringify(ability.inputSchema, null, 2) : "",
+      effect: ability?.effect ?? "auto",
     },
   });
   const errors = useFormMessages(form, ABILITY_FIELDS, fieldOf);
@@ -184,6 +189,26 @@ export function AbilityForm({
           {...form.register("description")}
           {...invalid("description")}
         />
+      </FieldRow>
+      <FieldRow
+        id={id("effect")}
+        label="Effect"
+        error={errors.effect}
+        hint="Write calls can be held for approval, and a trigger can offer read abilities only."
+      >
+        <Select
+          value={form.watch("effect")}
+          onValueChange={(e) => form.setValue("effect", e as AbilityFormValues["effect"])}
+        >
+          <SelectTrigger id={id("effect")} {...invalid("effect")}>
+            <SelectValue />
+          </SelectTrigger>
+          <SelectContent>
+            <SelectItem value="auto">From the method (GET reads, others write)</SelectItem>
+            <SelectItem value="read">Read: it only looks something up</SelectItem>
+            <SelectItem value="write">Write: it changes something</SelectItem>
+          </SelectContent>
+        </Select>
       </FieldRow>
       <div className="grid gap-3 sm:grid-cols-[8rem_1fr]">
         {kind === "http_request" && (

@@ -13,6 +13,7 @@ import {
 } from "@/components/common/schema-form";
 import { EmptyState } from "@/components/common/states";
 import { PageHeader } from "@/components/shell/page-header";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardDescription, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
@@ -121,7 +122,8 @@ function SkillsetCard({ skillset: s }: { skillset: Skillset }) {
             <li key={a.id} className="flex items-center justify-between gap-2 rounded border p-2">
               <div className="min-w-0">
                 <span className="font-mono font-medium">{a.name}</span>{" "}
-                <span className="text-muted-foreground text-xs">{a.kind}</span>
+                <span className="text-muted-foreground text-xs">{a.kind}</span>{" "}
+                <Badge variant={a.effect === "write" ? "secondary" : "outline"}>{a.effect}</Badge>
                 <p className="text-muted-foreground truncate text-xs">
                   {a.kind === "http_request"
                     ? `${String(a.config.method)} ${String(a.config.url)}`

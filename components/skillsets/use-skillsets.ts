@@ -21,6 +21,8 @@ export const abilitiesQuery = (skillsetId: string) =>
     queryKey: ["skillsets", skillsetId, "abilities"],
     queryFn: ({ signal }) =>
       fetchAll<Ability>(`/api/v1/skillset/${skillsetId}/ability/list`, signal),
+    // a form may ask before it knows the skillset (a bot without one)
+    enabled: Boolean(skillsetId),
   });
 
 export const useSkillsets = () => useQuery(skillsetsQuery());

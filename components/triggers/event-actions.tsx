@@ -20,7 +20,7 @@ export function EventActions({
   const cancel = useCancelEvent(triggerId);
   return (
     <>
-      {(e.status === "queued" || e.status === "processing") && (
+      {(e.status === "queued" || e.status === "processing" || e.status === "waiting") && (
         <Button
           variant="ghost"
           size="sm"

@@ -9,10 +9,10 @@ import {
   SelectTrigger,
   SelectValue,
 } from "@/components/ui/select";
-import { MAX_EVENT_SEARCH_LENGTH } from "@/lib/events/schema";
+import { EVENT_STATUSES, MAX_EVENT_SEARCH_LENGTH } from "@/lib/events/schema";
 import type { EventFilters } from "./use-triggers";
 
-const STATUSES = ["queued", "processing", "completed", "failed", "cancelled", "filtered"] as const;
+const STATUSES = EVENT_STATUSES;
 const KINDS = ["event", "invoke", "schedule"] as const;
 const TAB = { tab: "events" };
 const title = (s: string) => s[0].toUpperCase() + s.slice(1);

@@ -2,6 +2,7 @@
 import { MessagesSquareIcon } from "lucide-react";
 import Link from "next/link";
 import { CopyButton } from "@/components/common/copy-button";
+import { ApprovalCard } from "@/components/approvals/approval-card";
 import { DetailPage } from "@/components/common/detail-page";
 import { formatJson, JsonBlock, PayloadView } from "@/components/common/json-view";
 import { StatusBadge } from "@/components/common/status-badge";
@@ -82,6 +83,17 @@ function EventDetailView({ triggerId, event: e }: { triggerId: string; event: Ev
         </Card>
       </div>
 
+      {e.approvals.length > 0 && (
+        <Card>
+          <CardTitle>Approvals</CardTitle>
+          <div className="flex flex-col gap-3">
+            {e.approvals.map((a) => (
+              <ApprovalCard key={a.id} approval={a} />
+            ))}
+          </div>
+        </Card>
+      )}
+
       <Card>
         <div className="flex items-center justify-between gap-2">
           <CardTitle>Payload</CardTitle>
@@ -110,6 +122,7 @@ function EventDetailView({ triggerId, event: e }: { triggerId: string; event: Ev
             <TimelineItem label={`Finished: ${e.status}`} at={since(e.createdAt, e.completedAt)} />
           )}
           {running && <TimelineItem label={e.status === "queued" ? "Waiting to run" : "Running"} />}
+          {e.status === "waiting" && <TimelineItem label="Waiting for a decision" />}
         </ol>
       </Card>
     </>

@@ -39,7 +39,7 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
       return next;
     });
   const chosen = items.filter((e) => selected.has(e.id));
-  const cancellable = chosen.filter((e) => e.status === "queued" || e.status === "processing");
+  const cancellable = chosen.filter((e) => ["queued", "processing", "waiting"].includes(e.status));
   const runBulk = (action: "replay" | "cancel", ids: string[]) =>
     bulk.mutate(
       { action, ids },

@@ -75,7 +75,11 @@ export const eventDetailQuery = (triggerId: string, eventId: string) =>
     queryFn: ({ signal }) =>
       apiFetch<EventDetail>(`${BASE}/${triggerId}/event/${eventId}/fetch`, { signal }),
     refetchInterval: (q) =>
-      q.state.data?.status === "queued" || q.state.data?.status === "processing" ? 1000 : false,
+      q.state.data?.status === "queued" || q.state.data?.status === "processing"
+        ? 1000
+        : q.state.data?.status === "waiting"
+          ? 3000
+          : false,
   });
 
 export const useEventDetail = (triggerId: string, eventId: string) =>

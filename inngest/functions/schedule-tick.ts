@@ -3,9 +3,11 @@ import { redispatchStale } from "@/lib/processing/sweep";
 import { deleteExpired } from "@/lib/server/maintenance";
 import { runScheduleTick } from "@/lib/schedules/tick";
 import { rollUpStats } from "@/lib/stats/rollup";
+import { expireApprovals } from "@/lib/approvals/service";
 
 // Every minute: queue due scheduled runs; re-send events whose hand-off to Inngest failed or whose
-// run died with its lease; delete what is past retention; roll the closed hours into the chart stats.
+// run died with its lease; delete what is past retention; roll the closed hours into the chart
+// stats; count undecided approvals past their timeout as denied.
 export const scheduleTick = inngest.createFunction(
   { id: "schedule-tick", name: "Schedule tick", triggers: [{ cron: "* * * * *" }] },
   async ({ step }) => {
@@ -13,6 +15,13 @@ export const scheduleTick = inngest.createFunction(
     const sweep = await step.run("redispatch", () => redispatchStale());
     const retention = await step.run("retention", () => deleteExpired());
     const rollup = await step.run("stats rollup", () => rollUpStats());
-    return { ...tick, ...sweep, deleted: retention, rolledUp: rollup?.hours ?? 0 };
+    const approvals = await step.run("approval expiry", () => expireApprovals());
+    return {
+      ...tick,
+      ...sweep,
+      deleted: retention,
+      rolledUp: rollup?.hours ?? 0,
+      expiredApprovals: approvals.expired,
+    };
   },
 );

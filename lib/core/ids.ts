@@ -19,7 +19,8 @@ export type IdPrefix =
   | "event"
   | "contact"
   | "conversation"
-  | "message";
+  | "message"
+  | "approval";
 
 const g = globalThis as unknown as { __lastIdTick?: number };
 

@@ -7,6 +7,7 @@ export const MAX_EVENT_SEARCH_LENGTH = 200;
 export const EVENT_STATUSES = [
   "queued",
   "processing",
+  "waiting",
   "completed",
   "failed",
   "cancelled",

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
+import { approvalsOfEvent, cancelApprovals } from "@/lib/approvals/service";
 import { recordActivity } from "@/lib/conversations/activity";
 import { messages, triggerEvents, type Trigger, type TriggerEvent } from "@/db/schema";
 import { ApiError, notFound } from "@/lib/core/errors";
@@ -117,6 +118,8 @@ export async function fetchEvent({
     .orderBy(asc(messages.id));
   return {
     ...serializeEvent(event),
+    /** The calls of its run that waited for a decision, with the decision (who, when, note). */
+    approvals: await approvalsOfEvent(eventId),
     steps: steps.map((m) => {
       // the payload rides on the event, not again on each step
       const meta = { ...(m.meta as Record<string, unknown> | null) };
@@ -208,9 +211,10 @@ export async function cancelEvent({
       status: "cancelled",
       error: "Cancelled",
       lockedUntil: null,
+      runState: null,
       completedAt: sql`now()`,
     })
-    .where(and(where, inArray(triggerEvents.status, ["queued", "processing"])))
+    .where(and(where, inArray(triggerEvents.status, ["queued", "processing", "waiting"])))
     .returning();
   if (!cancelled) {
     const [row] = await db
@@ -220,6 +224,8 @@ export async function cancelEvent({
     if (!row) throw notFound("Event");
     throw new ApiError("CONFLICT", `The event is ${row.status} already and cannot be cancelled`);
   }
+  // a waiting event's calls are cancelled with it: nothing of them runs
+  await cancelApprovals(db, eventId);
   if (cancelled.conversationId) {
     await recordActivity(db, {
       ownerId,

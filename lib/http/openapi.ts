@@ -16,6 +16,7 @@ import {
   updateAbilitySchema,
   updateSkillsetSchema,
 } from "@/lib/skillsets/schema";
+import { decideApprovalSchema, listApprovalsQuerySchema } from "@/lib/approvals/schema";
 import { createTokenSchema } from "@/lib/api-tokens/schema";
 import {
   createTriggerSchema,
@@ -163,6 +164,27 @@ export const ROUTES: Route[] = [
     path: "/integration/trigger/{id}/event/{eventId}/cancel",
     summary: "Cancel a queued event, or stop a running one before its next step",
   },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/event/{eventId}/approval",
+    summary:
+      "Approve or deny a call that waits for a decision ({decision, note?, approvalId?}); the run then continues",
+    body: decideApprovalSchema,
+  },
+  {
+    method: "get",
+    path: "/integration/trigger/{id}/approval/list",
+    summary: "The trigger's approvals, newest first (status filter)",
+    query: listApprovalsQuerySchema,
+  },
+  {
+    method: "get",
+    path: "/approval/list",
+    summary:
+      "Every approval of the account, newest first, with the event's data (status, triggerId, meta.* on the trigger)",
+    query: listApprovalsQuerySchema,
+  },
+  { method: "get", path: "/approval/count", summary: "How many calls wait for a decision" },
   {
     method: "post",
     path: "/integration/trigger/{id}/execution/{executionId}/cancel",

@@ -9,7 +9,7 @@ const SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
 /** State only the database or the runner knows, read when Prometheus scrapes. */
 export type ScrapeSources = {
-  queue: () => Promise<{ depth: number; oldestAgeSeconds: number }>;
+  queue: () => Promise<{ depth: number; oldestAgeSeconds: number; waiting: number }>;
   busyWorkers: () => number;
 };
 let sources: ScrapeSources | null = null;
@@ -19,6 +19,11 @@ function create() {
   const registers = [new client.Registry()];
   const [registry] = registers;
   client.collectDefaultMetrics({ register: registry });
+  const waiting = new client.Gauge({
+    name: "trigger_events_waiting",
+    help: "Events whose run waits for a decision on an ability call (no worker held)",
+    registers,
+  });
   const oldest = new client.Gauge({
     name: "trigger_events_oldest_queued_age_seconds",
     help: "Age of the oldest queued event (0 when none is queued)",
@@ -55,9 +60,11 @@ function create() {
         const q = await sources.queue();
         this.set(q.depth);
         oldest.set(q.oldestAgeSeconds);
+        waiting.set(q.waiting);
       },
     }),
     oldest,
+    waiting,
     busyWorkers: new client.Gauge({
       name: "trigger_runner_busy_workers",
       help: "Events this server's inline runner is processing now",

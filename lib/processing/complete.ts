@@ -23,6 +23,7 @@ export async function completeEvent(
     with done as (
       update ${triggerEvents}
       set status = 'completed', completed_at = now(), error = null, locked_until = null,
+        run_state = null,
         updated_at = now()
       where id = ${event.id} and status = 'processing' and attempts = ${event.attempts}
       returning id

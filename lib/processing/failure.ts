@@ -50,6 +50,7 @@ export async function recordFailure(
       .update(triggerEvents)
       .set({
         status: "failed",
+        runState: null,
         error: message,
         completedAt: sql`now()`,
         lockedUntil: null,

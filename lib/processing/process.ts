@@ -1,7 +1,14 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { abilities, bots, triggerEvents, triggers, type TriggerEvent } from "@/db/schema";
+import {
+  abilities,
+  bots,
+  triggerEvents,
+  triggers,
+  type Trigger,
+  type TriggerEvent,
+} from "@/db/schema";
 import { recordActivity } from "@/lib/conversations/activity";
 import { isDatabaseUnavailable, PermanentError } from "@/lib/core/errors";
 import { addToMonth, checkBudget } from "@/lib/stats/usage";
@@ -15,6 +22,8 @@ import { describeEvent } from "./event-message";
 import { recordFailure } from "./failure";
 import { touchTrigger } from "./last-trigger";
 import { runBot, type ModelCallRecord } from "./run-bot";
+import { backToWaiting, decisionsToResume, recordedCalls, suspendEvent } from "./suspend";
+import type { ToolAbility } from "./tools";
 import { RunControl, RunStopped, type StopReason } from "./run-control";
 
 /**
@@ -27,7 +36,7 @@ import { RunControl, RunStopped, type StopReason } from "./run-control";
 export async function processClaimedEvent(
   event: TriggerEvent,
   control: RunControl,
-): Promise<"completed" | "gone" | StopReason> {
+): Promise<"completed" | "waiting" | "gone" | StopReason> {
   const db = await getDb();
   const [row] = await db
     .select({ trigger: triggers, bot: bots })
@@ -38,6 +47,12 @@ export async function processClaimedEvent(
   const { trigger, bot } = row;
   if (!bot) throw new PermanentError("The trigger's bot no longer exists");
   checkBudget(trigger);
+  // a run that waited for decisions resumes from its state once every call is decided
+  const decisions = await decisionsToResume(event);
+  if (decisions === "waiting") {
+    await backToWaiting(db, event);
+    return "waiting";
+  }
 
   const conversation = await resolveConversation(db, event, trigger, bot.id, { run: true }).catch(
     (error) => {
@@ -47,12 +62,18 @@ export async function processClaimedEvent(
   );
   control.conversationId = conversation.id;
   const message = describeEvent(event, trigger);
-  const tools = bot.skillsetId
-    ? await db.select().from(abilities).where(eq(abilities.skillsetId, bot.skillsetId))
-    : [];
+  const tools = offeredAbilities(
+    trigger,
+    bot.skillsetId
+      ? await db.select().from(abilities).where(eq(abilities.skillsetId, bot.skillsetId))
+      : [],
+  );
   // a conversation made for this event has no earlier turns: one query less per sessionless event
   const history = conversation.created ? [] : await loadHistory(db, conversation.id, event.id);
   control.start();
+  // a retried or resumed run answers the calls it made already from their records
+  const recorded =
+    event.attempts > 1 || event.runState ? await recordedCalls(db, event.id) : undefined;
   let reply: Awaited<ReturnType<typeof runBot>>;
   try {
     reply = await runBot({
@@ -62,6 +83,8 @@ export async function processClaimedEvent(
       message,
       history,
       abilities: tools,
+      resume: event.runState && decisions ? { state: event.runState, decisions } : undefined,
+      recorded,
       signal: control.signal,
       checkpoint: () => control.checkpoint(),
       onModelCall: (call) => chargeModelCall(event, trigger.id, bot.model, call),
@@ -78,11 +101,23 @@ export async function processClaimedEvent(
             output: call.output ?? null,
             error: call.error ?? null,
             durationMs: call.durationMs,
+            toolCallId: call.toolCallId,
           },
         }),
     });
   } finally {
     control.finish();
+  }
+
+  if (reply.status === "waiting") {
+    const suspended = await suspendEvent(db, {
+      event,
+      trigger,
+      conversationId: conversation.id,
+      outcome: reply,
+      abilities: tools,
+    });
+    return suspended ? "waiting" : "lost";
   }
 
   const finished = await completeEvent(db, event, conversation.id, {
@@ -93,6 +128,20 @@ export async function processClaimedEvent(
   if (!finished) return "lost";
   touchTrigger(trigger.id, event.createdAt);
   return "completed";
+}
+
+/**
+ * The abilities a trigger lets its bot use: all of the skillset's (ChatBotKit's behaviour), only
+ * read ones, or those it names. The others are not offered to the model at all.
+ */
+export function offeredAbilities<A extends ToolAbility>(
+  trigger: Pick<Trigger, "abilities">,
+  all: A[],
+): A[] {
+  const allowed = trigger.abilities;
+  if (allowed === "read") return all.filter((a) => a.effect === "read");
+  if (Array.isArray(allowed)) return all.filter((a) => allowed.includes(a.id));
+  return all;
 }
 
 /**
@@ -180,13 +229,14 @@ export async function attemptEvent(
   return outcome;
 }
 
-type AttemptOutcome = "completed" | "gone" | "retry" | "failed" | "orphaned" | StopReason;
+type AttemptOutcome =
+  "completed" | "waiting" | "gone" | "retry" | "failed" | "orphaned" | StopReason;
 
 async function attempt(event: TriggerEvent, control: RunControl): Promise<AttemptOutcome> {
   try {
     const outcome = await processClaimedEvent(event, control);
     // a renewal still in flight when the final write committed changes nothing: it completed
-    if (outcome === "completed") return outcome;
+    if (outcome === "completed" || outcome === "waiting") return outcome;
     return control.stopped === "unreachable" ? "orphaned" : (control.stopped ?? outcome);
   } catch (error) {
     const stopped = control.stopped;

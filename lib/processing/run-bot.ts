@@ -1,22 +1,39 @@
 import "server-only";
 import { context } from "@opentelemetry/api";
-import { generateText, jsonSchema, stepCountIs, tool, type ModelMessage, type ToolSet } from "ai";
-import type { Ability, Bot, Trigger, TriggerEvent } from "@/db/schema";
-import { effectiveInputSchema, inputProblem } from "@/lib/abilities/input-schema";
-import { runAbility } from "@/lib/abilities/run";
+import { generateText, stepCountIs, type ModelMessage } from "ai";
+import type { Bot, RunState, Trigger, TriggerEvent } from "@/db/schema";
 import { now } from "@/lib/core/clock";
-import type { EventMessage } from "./event-message";
-import { metrics } from "@/lib/observability/metrics";
-import { inSpan, openSpan } from "@/lib/observability/trace";
 import { resolveModel } from "@/lib/models";
+import { openSpan } from "@/lib/observability/trace";
+import type { EventMessage } from "./event-message";
+import { approvalNeeded, buildTools, type ToolAbility, type ToolCallRecord } from "./tools";
 
-export type ToolCallRecord = {
-  name: string;
-  input: unknown;
-  output?: unknown;
-  error?: string;
-  durationMs: number;
+export type { ToolCallRecord };
+
+/** A person's answer to a held call, as the resumed run gives it to the model. */
+export type Decision = {
+  sdkApprovalId: string;
+  toolCallId: string;
+  approved: boolean;
+  /** For a denial: what the model reads as the tool's result. */
+  reason?: string;
+  /** For an approval: the call's Idempotency-Key (the approval's id). */
+  key?: string;
 };
+
+/** A call the model made that waits for a decision. */
+export type HeldCall = {
+  sdkApprovalId: string;
+  toolCallId: string;
+  tool: string;
+  input: Record<string, unknown>;
+  /** What the model wrote in the step, before the call. */
+  text: string | null;
+};
+
+export type RunOutcome =
+  | { status: "completed"; text: string; modelCalls: ModelCallRecord[] }
+  | { status: "waiting"; held: HeldCall[]; state: RunState; modelCalls: ModelCallRecord[] };
 
 /** One call to the model: when it started, how long until it answered, what it used. */
 export type ModelCallRecord = {
@@ -28,14 +45,16 @@ export type ModelCallRecord = {
 
 type RunInput = {
   bot: Pick<Bot, "model" | "backstory" | "name">;
-  trigger: Pick<Trigger, "name" | "id" | "maxIterations" | "maxTime" | "prompt">;
+  trigger: Pick<Trigger, "name" | "id" | "maxIterations" | "maxTime" | "prompt" | "approval">;
   event: Pick<TriggerEvent, "id" | "kind" | "payload" | "contentType" | "contact">;
   message: EventMessage;
   history: { type: string; text: string }[];
-  abilities: Pick<
-    Ability,
-    "name" | "description" | "kind" | "config" | "secretsEnc" | "inputSchema"
-  >[];
+  /** The tools the trigger lets its bot use. */
+  abilities: ToolAbility[];
+  /** A run that waited for decisions goes on from its state with these answers. */
+  resume?: { state: RunState; decisions: Decision[] };
+  /** Calls this event's earlier attempts made and recorded, by tool call id: not made again. */
+  recorded?: Map<string, { output?: unknown; error?: string | null }>;
   /** Called as each tool call finishes, so it is recorded even if the run fails later. */
   onToolCall: (record: ToolCallRecord, index: number) => Promise<void>;
   /** Stops the run (lost claim, cancel, shutdown): reaches the model call and every ability request. */
@@ -70,11 +89,26 @@ function echoReply(input: RunInput): string {
   return `[echo: offline model, no LLM] Received ${input.event.kind} for "${input.trigger.name ?? input.trigger.id}": ${summary}`;
 }
 
-export async function runBot(
-  input: RunInput,
-): Promise<{ text: string; modelCalls: ModelCallRecord[] }> {
+/** The answers to the held calls, as the tool message the AI SDK resumes from. */
+const decisionMessage = (decisions: Decision[]): ModelMessage => ({
+  role: "tool",
+  content: decisions.map((d) => ({
+    type: "tool-approval-response" as const,
+    approvalId: d.sdkApprovalId,
+    approved: d.approved,
+    ...(d.reason && { reason: d.reason }),
+  })),
+});
+
+/**
+ * Runs the bot on the event: the model with the trigger's tools, step by step, until it answers
+ * or a call waits for a decision. The AI SDK's own tool approval holds such a call: the run
+ * then returns `waiting` with its state (the messages so far), and a later attempt, on any
+ * server, resumes from that state with the decisions as `tool-approval-response` parts.
+ */
+export async function runBot(input: RunInput): Promise<RunOutcome> {
   const model = resolveModel(input.bot.model);
-  if (!model) return { text: echoReply(input), modelCalls: [] };
+  if (!model) return { status: "completed", text: echoReply(input), modelCalls: [] };
   // a step is one model call, then its tool calls: the model has answered when the first tool
   // starts, or when the step finishes without one
   const modelCalls: (ModelCallRecord & { started: number; answered?: number })[] = [];
@@ -84,91 +118,64 @@ export async function runBot(
   };
   // maxTime bounds the whole run: model calls and ability requests alike
   const deadline = AbortSignal.timeout(input.trigger.maxTime);
+  const signal = AbortSignal.any([input.signal, deadline]);
 
   // model and ability spans are children of the attempt's span
   const runContext = context.active();
   const open: { span: ReturnType<typeof openSpan> } = { span: null };
-  let calls = 0;
-  const tools: ToolSet = {};
-  for (const ability of input.abilities) {
-    const schema = effectiveInputSchema(ability);
-    tools[ability.name] = tool({
-      description: ability.description ?? `${ability.kind} ability ${ability.name}`,
-      inputSchema: jsonSchema<Record<string, unknown>>(schema),
-      execute: async (args) => {
-        answered();
-        await input.checkpoint();
-        const index = calls++;
-        const started = Date.now();
-        let problem: string | null = null;
-        const record = (r: Omit<ToolCallRecord, "name" | "input" | "durationMs">) => {
-          const durationMs = Date.now() - started;
-          const outcome = r.error === undefined ? "ok" : problem ? "invalid_input" : "error";
-          const m = metrics();
-          m.abilityCalls.inc({ outcome });
-          m.abilityDuration.observe({ outcome }, durationMs / 1000);
-          return input.onToolCall({ name: ability.name, input: args, ...r, durationMs }, index);
-        };
-        // a call that does not fit the declared inputs is refused before anything is sent
-        problem = inputProblem(schema, args);
-        if (problem) {
-          const error = `Invalid input: ${problem}`;
-          await record({ error });
-          return { error };
-        }
-        const scope = {
-          input: args ?? {},
-          event: {
-            id: input.event.id,
-            kind: input.event.kind,
-            payload: input.event.payload,
-            text: input.message.text,
-            contact: input.event.contact,
-          },
-        };
-        try {
-          const output = await inSpan(
-            "ability.call",
-            {
-              "event.id": input.event.id,
-              "ability.name": ability.name,
-              "ability.kind": ability.kind,
-            },
-            () =>
-              runAbility(ability, scope, {
-                idempotencyKey: `${input.event.id}-${index}`,
-                signal: AbortSignal.any([input.signal, deadline]),
-              }),
-            runContext,
-          );
-          await record({ output });
-          return output;
-        } catch (error) {
-          if (input.signal.aborted) throw input.signal.reason; // a stopped run records nothing
-          const message = error instanceof Error ? error.message : String(error);
-          await record({ error: message });
-          return { error: message };
-        }
-      },
-    });
-  }
+  const resumed = input.resume;
+  let toolCalls = resumed?.state.toolCalls ?? 0;
+  const tools = buildTools(input.abilities, {
+    eventId: input.event.id,
+    event: {
+      id: input.event.id,
+      kind: input.event.kind,
+      payload: input.event.payload,
+      text: input.message.text,
+      contact: input.event.contact,
+    },
+    needsApproval: (a) => approvalNeeded(input.trigger.approval, a.effect),
+    approvedKeys: new Map(
+      (resumed?.decisions ?? []).filter((d) => d.key).map((d) => [d.toolCallId, d.key!]),
+    ),
+    recorded: input.recorded ?? new Map(),
+    firstIndex: toolCalls,
+    onToolCall: (record, index) => {
+      toolCalls = Math.max(toolCalls, index + 1);
+      return input.onToolCall(record, index);
+    },
+    checkpoint: input.checkpoint,
+    signal,
+    onStart: answered,
+    spanContext: runContext,
+  });
 
-  const messages: ModelMessage[] = [
+  const base: ModelMessage[] = [
     ...input.history.map((m): ModelMessage =>
       m.type === "bot" ? { role: "assistant", content: m.text } : { role: "user", content: m.text },
     ),
     { role: "user", content: `${input.message.text}\n\n${input.message.block}` },
   ];
+  const prior: ModelMessage[] = resumed
+    ? [...(resumed.state.messages as ModelMessage[]), decisionMessage(resumed.decisions)]
+    : [];
+  const stepsBefore = resumed?.state.steps ?? 0;
+  const finishedCalls = () =>
+    modelCalls.map(({ started, answered: at, ...call }) => ({
+      ...call,
+      durationMs: (at ?? Date.now()) - started,
+    }));
   try {
     const result = await generateText({
       model,
       system: systemPrompt(input),
-      messages,
+      messages: [...base, ...prior],
       tools,
-      stopWhen: stepCountIs(input.trigger.maxIterations),
+      // maxIterations counts the steps before a wait too; a resumed run answers at least once
+      stopWhen: stepCountIs(Math.max(1, input.trigger.maxIterations - stepsBefore)),
       // before every step after the first: still ours, not cancelled? (renews the lease too)
       prepareStep: async ({ stepNumber }) => {
-        if (stepNumber > 0) await input.checkpoint();
+        if (stepNumber > 0 || resumed) await input.checkpoint();
         open.span = openSpan(
           "model.call",
           { "event.id": input.event.id, "gen_ai.request.model": input.bot.model, step: stepNumber },
@@ -201,14 +208,37 @@ export async function runBot(
         await input.onModelCall?.({ ...call, durationMs: (at ?? Date.now()) - started });
       },
       maxRetries: 0, // the event is retried with back-off as a whole
-      abortSignal: AbortSignal.any([input.signal, deadline]),
+      abortSignal: signal,
     });
+    const held = result.content.flatMap((part) =>
+      part.type === "tool-approval-request"
+        ? [
+            {
+              sdkApprovalId: part.approvalId,
+              toolCallId: part.toolCall.toolCallId,
+              tool: part.toolCall.toolName,
+              input: (part.toolCall.input ?? {}) as Record<string, unknown>,
+              text: result.steps.at(-1)?.text || null,
+            },
+          ]
+        : [],
+    );
+    if (held.length)
+      return {
+        status: "waiting",
+        held,
+        state: {
+          messages: JSON.parse(JSON.stringify([...prior, ...result.response.messages])),
+          steps: stepsBefore + result.steps.length,
+          toolCalls,
+          awaiting: held.map((h) => h.toolCallId),
+        },
+        modelCalls: finishedCalls(),
+      };
     return {
+      status: "completed",
       text: result.text || "(the model returned no text)",
-      modelCalls: modelCalls.map(({ started, answered: at, ...call }) => ({
-        ...call,
-        durationMs: (at ?? Date.now()) - started,
-      })),
+      modelCalls: finishedCalls(),
     };
   } catch (error) {
     open.span?.end();

@@ -1,10 +1,8 @@
-import net from "node:net";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { bots, conversations, messages, triggerEvents, triggers } from "@/db/schema";
-import { startLlmStub } from "@/e2e/fixtures/llm-stub.mjs";
-import { setEnv } from "@/test/env";
+import { withLlmStub } from "@/test/llm";
 import { startReceiver } from "@/test/http";
 import { seedEvent, seedSkillset, seedTrigger } from "@/test/seed";
 import { claimBatch, claimEvent, handBack, MAX_ATTEMPTS } from "./claim";
@@ -13,35 +11,7 @@ import { completeEvent } from "./complete";
 import { attemptEvent } from "./process";
 import { RunControl } from "./run-control";
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
-let llm: { close: () => Promise<void> };
-let llmUrl = "";
-beforeAll(async () => {
-  const port = await freePort();
-  llm = await startLlmStub(port);
-  llmUrl = `http://127.0.0.1:${port}`;
-  setEnv({ OPENAI_BASE_URL: `${llmUrl}/v1`, ABILITY_HTTP_ALLOW_HOSTS: "127.0.0.1" });
-});
-afterAll(async () => {
-  await llm.close();
-  setEnv({ OPENAI_BASE_URL: undefined, ABILITY_HTTP_ALLOW_HOSTS: undefined });
-});
-
-async function script(scenario: string, replies: unknown[]) {
-  await fetch(`${llmUrl}/__script`, {
-    method: "POST",
-    body: JSON.stringify({ scenario, replies }),
-  });
-}
-const callsOf = async (scenario: string) =>
-  (await (await fetch(`${llmUrl}/__calls/${scenario}`)).json()).calls as number;
+const { script, callsOf } = withLlmStub();
 
 const eventRow = async (id: string) => {
   const db = await getDb();

@@ -11,6 +11,7 @@ import { rollUpStats } from "@/lib/stats/rollup";
 import { registerRunner } from "@/lib/jobs/dispatch";
 import { inlineRunner } from "@/lib/processing/runner";
 import { deleteExpired } from "./maintenance";
+import { expireApprovals } from "@/lib/approvals/service";
 
 const TICK_MS = 10_000;
 const MAINTENANCE_MS = 60_000;
@@ -60,6 +61,7 @@ async function startJobs() {
   every(TICK_MS, "schedule tick", () => runScheduleTick());
   every(MAINTENANCE_MS, "retention", () => deleteExpired());
   every(TICK_MS, "stats rollup", () => rollUpStats());
+  every(TICK_MS, "approval expiry", () => expireApprovals());
   drainOnSignals(() => runner.drain(env().SHUTDOWN_GRACE_MS));
   log().info("Inline runner started: events and schedules are processed in this process.");
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { httpRequestConfig, webhookConfig } from "@/lib/abilities/config";
+import { ABILITY_EFFECTS } from "@/lib/abilities/effect";
 import { descriptionField, idRef, metaField, nameField } from "@/lib/core/fields";
 
 export const MAX_ABILITIES_PER_SKILLSET = 50;
@@ -21,10 +22,14 @@ const abilityName = z
 /** The tool's inputs as a JSON Schema object; null: derived from the templates. Checked as JSON Schema by the service. */
 const inputSchemaField = z.record(z.string(), z.unknown()).nullish();
 
+/** read or write; absent: read for an HTTP GET, write for everything else (lib/abilities/effect.ts). */
+const effectField = z.enum(ABILITY_EFFECTS, { error: 'must be "read" or "write"' });
+
 const abilityBase = {
   name: abilityName,
   description: descriptionField.nullish(),
   inputSchema: inputSchemaField,
+  effect: effectField.optional(),
   meta: metaField.optional(),
 };
 
@@ -37,6 +42,7 @@ export const updateAbilitySchema = z.object({
   name: abilityName.optional(),
   description: descriptionField.nullish(),
   inputSchema: inputSchemaField,
+  effect: effectField.optional(),
   meta: metaField.optional(),
   kind: z.enum(["http_request", "webhook"]).optional(),
   config: z.record(z.string(), z.unknown()).optional(),

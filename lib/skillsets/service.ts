@@ -9,6 +9,7 @@ import { assertOwnedRef, getOwnedOrThrow } from "@/db/owned";
 import { cursorClauses, metaMatches, toPage } from "@/db/pages";
 import { type ListQuery } from "@/lib/core/list-query";
 import { effectiveInputSchema, inputSchemaIssues } from "@/lib/abilities/input-schema";
+import { defaultEffect } from "@/lib/abilities/effect";
 import { splitUrlTemplate } from "@/lib/abilities/template";
 import { newId } from "@/lib/core/ids";
 import {
@@ -46,6 +47,8 @@ export const serializeAbility = (a: Ability) => ({
   /** The tool's parameters as the model sees them: the user's schema, or one derived from the templates. */
   inputSchema: effectiveInputSchema(a),
   inputSchemaSource: a.inputSchema ? ("custom" as const) : ("derived" as const),
+  /** read or write: a trigger may offer only read abilities, or hold write calls for approval. */
+  effect: a.effect,
   meta: a.meta,
   createdAt: iso(a.createdAt),
   updatedAt: iso(a.updatedAt),
@@ -149,6 +152,7 @@ export async function createAbility({
     config,
     inputSchema: input.inputSchema ?? null,
     secretsEnc: sealCredentials(credentials),
+    effect: input.effect ?? defaultEffect(input.kind, config),
     meta: input.meta ?? {},
   });
   return { id };
@@ -199,6 +203,10 @@ export async function updateAbility({
       kind: merged.data.kind,
       config,
       secretsEnc: sealCredentials(credentials),
+      // a changed request falls back to its default effect unless the update names one
+      ...(input.effect
+        ? { effect: input.effect }
+        : (input.config || input.kind) && { effect: defaultEffect(merged.data.kind, config) }),
       ...(input.description !== undefined && { description: input.description }),
       ...(input.inputSchema !== undefined && { inputSchema: input.inputSchema }),
       ...(input.meta && { meta: input.meta }),

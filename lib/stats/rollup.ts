@@ -81,9 +81,12 @@ export async function rollUpStats(at = now()): Promise<{ hours: number } | null>
       from event_stats_hourly
       where hour >= ${fromDay.toISOString()} and hour < ${through.toISOString()}
       group by 1, 2, 3, 4`);
+    // unfinished events (queued, running, or waiting for a decision) may still change their hour
     const [pending] = rowsOf<{ at: Date | string | null }>(
       await tx.execute(
-        sql`select created_at as at from trigger_events where status in ('queued', 'processing') order by id limit 1`,
+        sql`select least(
+          (select created_at from trigger_events where status in ('queued', 'processing') order by id limit 1),
+          (select created_at from trigger_events where status = 'waiting' order by id limit 1)) as at`,
       ),
     );
     const pendingFrom = pending?.at ? floorHour(new Date(pending.at)) : through;

@@ -21,6 +21,7 @@ const STATUSES: EventStatus[] = [
   "filtered",
   "queued",
   "processing",
+  "waiting",
 ];
 
 type Bucket = {

@@ -1,6 +1,8 @@
 import "server-only";
+import { and, eq, inArray } from "drizzle-orm";
+import type { Db } from "@/db/client";
 import { Webhook } from "standardwebhooks";
-import type { Trigger } from "@/db/schema";
+import { abilities, type Trigger, type TriggerAbilities } from "@/db/schema";
 import { ApiError } from "@/lib/core/errors";
 import { env } from "@/lib/core/env";
 import { encryptSecret } from "@/lib/crypto/secrets";
@@ -103,5 +105,27 @@ export function checkRateLimits(input: {
       {
         issues,
       },
+    );
+}
+
+/** A trigger's list of abilities names the owner's abilities only: else 422 naming the unknown ones. */
+export async function checkAbilityIds(
+  db: Db,
+  ownerId: string,
+  list: TriggerAbilities | null | undefined,
+) {
+  if (!Array.isArray(list) || !list.length) return;
+  const ids = [...new Set(list)];
+  const found = await db
+    .select({ id: abilities.id })
+    .from(abilities)
+    .where(and(eq(abilities.ownerId, ownerId), inArray(abilities.id, ids)));
+  const known = new Set(found.map((r) => r.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length)
+    throw new ApiError(
+      "VALIDATION_ERROR",
+      `Invalid body: abilities: no such ability: ${unknown.slice(0, 5).join(", ")}`,
+      { issues: [{ path: "abilities", message: `no such ability: ${unknown.join(", ")}` }] },
     );
 }

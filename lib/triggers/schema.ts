@@ -41,7 +41,11 @@ const promptField = z
 export const LIMIT_RANGES = {
   maxIterations: { min: 1, max: 20, default: 6 },
   maxTime: { min: 1000, max: 300_000, default: 60_000 },
+  approvalTimeout: { min: 60_000, max: 7 * 24 * 3_600_000, default: 24 * 3_600_000 },
 } as const;
+
+export const APPROVAL_POLICIES = ["none", "write", "all"] as const;
+export const MAX_TRIGGER_ABILITIES = 100;
 
 const fields = {
   name: nameField.nullish(),
@@ -63,6 +67,24 @@ const fields = {
   filter: z
     .string()
     .max(MAX_FILTER_LENGTH, `must be at most ${MAX_FILTER_LENGTH} characters`)
+    .nullish(),
+  /** The abilities the bot may use: "all" (ChatBotKit's behaviour), "read" only, or these ids. */
+  abilities: z
+    .union([
+      z.enum(["all", "read"]),
+      z
+        .array(idRef, { error: 'must be "all", "read" or a list of ability ids' })
+        .max(MAX_TRIGGER_ABILITIES, `at most ${MAX_TRIGGER_ABILITIES} abilities`),
+    ])
+    .nullish(),
+  /** Which ability calls wait for a person's decision before they run. */
+  approval: z.enum(APPROVAL_POLICIES, { error: 'must be "none", "write" or "all"' }).nullish(),
+  /** Milliseconds a call may wait for a decision; past it, it counts as denied ("expired"). */
+  approvalTimeout: z
+    .number({ error: "must be a number" })
+    .int("must be a whole number of milliseconds")
+    .min(LIMIT_RANGES.approvalTimeout.min, "must be at least 1 minute (60000 ms)")
+    .max(LIMIT_RANGES.approvalTimeout.max, "must be at most 7 days (604800000 ms)")
     .nullish(),
   /** Model steps (calls) per run. */
   maxIterations: z

@@ -29,6 +29,12 @@ export function serializeTrigger(t: Trigger, baseUrl: string) {
     blueprintId: t.blueprintId,
     meta: t.meta,
     prompt: t.prompt,
+    /** The abilities its bot may use: "all", "read" (read abilities only) or a list of ability ids. */
+    abilities: t.abilities,
+    /** Which ability calls wait for a decision: "none", "write" or "all". */
+    approval: t.approval,
+    /** Milliseconds a call may wait for its decision before it counts as denied ("expired"). */
+    approvalTimeout: t.approvalTimeout,
     maxIterations: t.maxIterations,
     maxTime: t.maxTime,
     lastTriggerAt: iso(t.lastTriggerAt),

@@ -12,7 +12,13 @@ import { queueEvent } from "@/lib/events/queue";
 import { forgetTrigger } from "@/lib/events/trigger-cache";
 import { newId } from "@/lib/core/ids";
 import { nextRunAfter } from "@/lib/schedules/parse";
-import { checkFilter, checkRateLimits, pickSchedule, verificationColumns } from "./checks";
+import {
+  checkAbilityIds,
+  checkFilter,
+  checkRateLimits,
+  pickSchedule,
+  verificationColumns,
+} from "./checks";
 import { computeNextTriggerAt, validateTriggerSchedule } from "./schedule";
 import {
   DEFAULT_SESSION_DURATION_MS,
@@ -35,6 +41,7 @@ export async function createTrigger({
   const db = await getDb();
   await assertOwnedRef(db, bots, input.botId, ownerId, "botId");
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
+  await checkAbilityIds(db, ownerId, input.abilities);
   const schedule = pickSchedule(input) ?? null;
   const timezone = input.timezone ?? "UTC";
   const field = input.triggerSchedule !== undefined ? "triggerSchedule" : "schedule";
@@ -70,6 +77,9 @@ export async function createTrigger({
     rateLimitPerSecond: input.rateLimitPerSecond ?? null,
     rateLimitBurst: input.rateLimitBurst ?? null,
     monthlyTokenBudget: input.monthlyTokenBudget ?? null,
+    abilities: input.abilities ?? "all",
+    approval: input.approval ?? "none",
+    approvalTimeout: input.approvalTimeout ?? LIMIT_RANGES.approvalTimeout.default,
     nextTriggerAt: computeNextTriggerAt(schedule, timezone, now()),
   });
   return { id, secret, eventUrl: eventUrlFor(baseUrl, id) };
@@ -94,6 +104,7 @@ export async function updateTrigger({
   const current = await getTriggerOrThrow({ ownerId, id });
   await assertOwnedRef(db, bots, input.botId, ownerId, "botId");
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
+  await checkAbilityIds(db, ownerId, input.abilities);
   const picked = pickSchedule(input);
   const schedule = picked === undefined ? current.schedule : picked;
   const timezone = input.timezone === undefined ? current.timezone : (input.timezone ?? "UTC");
@@ -132,6 +143,11 @@ export async function updateTrigger({
       ...(input.rateLimitBurst !== undefined && { rateLimitBurst: input.rateLimitBurst }),
       ...(input.monthlyTokenBudget !== undefined && {
         monthlyTokenBudget: input.monthlyTokenBudget,
+      }),
+      ...(input.abilities !== undefined && { abilities: input.abilities ?? "all" }),
+      ...(input.approval !== undefined && { approval: input.approval ?? "none" }),
+      ...(input.approvalTimeout !== undefined && {
+        approvalTimeout: input.approvalTimeout ?? LIMIT_RANGES.approvalTimeout.default,
       }),
       ...(scheduleChanged && {
         schedule,

@@ -1,0 +1,173 @@
+import { eq } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { approvals, bots, messages, triggerEvents, triggers } from "@/db/schema";
+import { decideApproval, expireApprovals, listApprovals } from "@/lib/approvals/service";
+import { setClockOffset } from "@/lib/core/clock";
+import { cancelEvent } from "@/lib/events/service";
+import { withLlmStub } from "@/test/llm";
+import { startReceiver } from "@/test/http";
+import { seedEvent, seedSkillset, seedTrigger } from "@/test/seed";
+import { claimEvent } from "./claim";
+import { attemptEvent } from "./process";
+
+// Approvals through the real processing code on the real database, with the stub model at the
+// network boundary. The HTTP route, the dashboard, kill -9 and two servers are in e2e/approvals.
+
+const { script, requestsOf } = withLlmStub();
+afterAll(() => setClockOffset(0));
+
+const eventRow = async (id: string) => {
+  const db = await getDb();
+  return (await db.select().from(triggerEvents).where(eq(triggerEvents.id, id)))[0];
+};
+
+/** A trigger with approval "write" whose bot has one write ability (POST) calling `url`. */
+async function heldTrigger(scenario: string, url: string) {
+  const trigger = await seedTrigger(
+    "openai/gpt-4o-mini",
+    { approval: "write" },
+    { backstory: `[scenario:${scenario}]` },
+  );
+  const skillsetId = await seedSkillset(trigger.ownerId, {
+    name: "refund",
+    config: { method: "POST", url: `${url}/refund`, body: '{"order":"{{input.id}}"}' },
+  });
+  const db = await getDb();
+  await db.update(bots).set({ skillsetId }).where(eq(bots.id, trigger.botId));
+  return trigger;
+}
+
+/** Claims the event and runs one attempt, as the runner would. */
+async function runOnce(eventId: string) {
+  const { event } = await claimEvent(eventId);
+  if (!event) throw new Error(`event ${eventId} was not claimable`);
+  return attemptEvent(event);
+}
+
+describe("approvals", () => {
+  it("a held write call sends nothing, the event waits; approval runs it once with its approval's id as Idempotency-Key, and the run completes", async () => {
+    const receiver = await startReceiver();
+    const scenario = `approve-${Date.now()}`;
+    await script(scenario, [
+      { text: "Refunding order 42.", tool: "refund", args: { id: "42" } },
+      { text: "Refunded." },
+    ]);
+    const trigger = await heldTrigger(scenario, receiver.url);
+    const eventId = await seedEvent(trigger, { payload: { text: "refund 42" } });
+    expect(await runOnce(eventId)).toBe("waiting");
+    expect(receiver.requests).toHaveLength(0);
+    const waiting = await eventRow(eventId);
+    expect(waiting).toMatchObject({ status: "waiting", lockedUntil: null, attempts: 0 });
+    expect(waiting.runState?.awaiting).toHaveLength(1);
+    const list = await listApprovals({ ownerId: trigger.ownerId, query: listQuery("pending") });
+    expect(list.items).toHaveLength(1);
+    expect(list.items[0]).toMatchObject({
+      tool: "refund",
+      input: { id: "42" },
+      effect: "write",
+      status: "pending",
+    });
+    // nobody can claim it meanwhile
+    expect((await claimEvent(eventId)).event).toBeNull();
+
+    const decided = await decideApproval({
+      ownerId: trigger.ownerId,
+      userId: trigger.ownerId,
+      triggerId: trigger.id,
+      eventId,
+      input: { decision: "approve", note: "ok" },
+    });
+    expect(decided).toMatchObject({ status: "approved", note: "ok" });
+    expect(await eventRow(eventId)).toMatchObject({ status: "queued" });
+    // a second decision on the same call is a conflict
+    await expect(
+      decideApproval({
+        ownerId: trigger.ownerId,
+        userId: trigger.ownerId,
+        triggerId: trigger.id,
+        eventId,
+        input: { decision: "deny" },
+      }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+
+    expect(await runOnce(eventId)).toBe("completed");
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0].headers["idempotency-key"]).toBe(decided.id);
+    const done = await eventRow(eventId);
+    expect(done).toMatchObject({ status: "completed", runState: null });
+    const db = await getDb();
+    const steps = await db
+      .select()
+      .from(messages)
+      .where(eq(messages.eventId, eventId))
+      .orderBy(messages.id);
+    expect(steps.map((m) => m.meta.step)).toEqual([
+      "event",
+      expect.stringMatching(/^approval:/),
+      expect.stringMatching(/^decision:/),
+      "tool:0",
+      "reply",
+    ]);
+    expect(steps.at(-1)?.text).toBe("Refunded.");
+    await receiver.close();
+  });
+
+  it("a denial reaches the model as the tool's result and the run completes without the call", async () => {
+    const receiver = await startReceiver();
+    const scenario = `deny-${Date.now()}`;
+    await script(scenario, [{ tool: "refund", args: { id: "7" } }, { text: "I did not refund." }]);
+    const trigger = await heldTrigger(scenario, receiver.url);
+    const eventId = await seedEvent(trigger, { payload: { text: "refund 7" } });
+    expect(await runOnce(eventId)).toBe("waiting");
+    await decideApproval({
+      ownerId: trigger.ownerId,
+      userId: trigger.ownerId,
+      triggerId: trigger.id,
+      eventId,
+      input: { decision: "deny", note: "not without a ticket" },
+    });
+    expect(await runOnce(eventId)).toBe("completed");
+    expect(receiver.requests).toHaveLength(0);
+    const sent = await requestsOf(scenario);
+    const toolMessage = JSON.stringify(sent[1].messages.filter((m) => m.role === "tool"));
+    expect(toolMessage).toContain("denied by");
+    expect(toolMessage).toContain("not without a ticket");
+    await receiver.close();
+  });
+
+  it("an undecided call expires after approvalTimeout and reads as denied; a cancelled waiting event runs nothing", async () => {
+    const receiver = await startReceiver();
+    const scenario = `expire-${Date.now()}`;
+    await script(scenario, [{ tool: "refund", args: { id: "9" } }, { text: "Nobody answered." }]);
+    const trigger = await heldTrigger(scenario, receiver.url);
+    const db = await getDb();
+    await db.update(triggers).set({ approvalTimeout: 60_000 }).where(eq(triggers.id, trigger.id));
+    const eventId = await seedEvent(trigger, { payload: { text: "refund 9" } });
+    expect(await runOnce(eventId)).toBe("waiting");
+    expect((await expireApprovals()).expired).toBe(0);
+    setClockOffset(61_000);
+    try {
+      expect((await expireApprovals()).expired).toBe(1);
+    } finally {
+      setClockOffset(0);
+    }
+    expect(await eventRow(eventId)).toMatchObject({ status: "queued" });
+    expect(await runOnce(eventId)).toBe("completed");
+    expect(receiver.requests).toHaveLength(0);
+    const sent = await requestsOf(scenario);
+    expect(JSON.stringify(sent[1].messages)).toContain("expired");
+
+    const second = await seedEvent(trigger, { payload: { text: "refund 10" } });
+    await script(scenario, [{ tool: "refund", args: { id: "10" } }]);
+    expect(await runOnce(second)).toBe("waiting");
+    await cancelEvent({ ownerId: trigger.ownerId, triggerId: trigger.id, eventId: second });
+    expect(await eventRow(second)).toMatchObject({ status: "cancelled", runState: null });
+    const [call] = await db.select().from(approvals).where(eq(approvals.eventId, second));
+    expect(call.status).toBe("cancelled");
+    expect(receiver.requests).toHaveLength(0);
+    await receiver.close();
+  });
+});
+
+const listQuery = (status: "pending") => ({ status, take: 20, order: "desc" as const });
