@@ -26,6 +26,8 @@ const updatedAt = () =>
     .defaultNow()
     .$onUpdate(() => sql`now()`);
 const meta = () => jsonb("meta").$type<Record<string, unknown>>().notNull().default({});
+/** A name of the owner's choosing, unique per owner (ChatBotKit's `alias`); fetch accepts it for the id. */
+const alias = () => text("alias");
 
 export const users = pgTable("users", {
   id: text("id").primaryKey(),
@@ -91,13 +93,17 @@ export const blueprints = pgTable(
   {
     id: text("id").primaryKey(),
     ownerId: ownerId(),
+    alias: alias(),
     name: text("name").notNull(),
     description: text("description"),
     meta: meta(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("blueprints_owner_idx").on(t.ownerId, t.id)],
+  (t) => [
+    index("blueprints_owner_idx").on(t.ownerId, t.id),
+    uniqueIndex("blueprints_owner_alias_uq").on(t.ownerId, t.alias),
+  ],
 );
 
 export const skillsets = pgTable(
@@ -105,6 +111,7 @@ export const skillsets = pgTable(
   {
     id: text("id").primaryKey(),
     ownerId: ownerId(),
+    alias: alias(),
     name: text("name").notNull(),
     description: text("description"),
     blueprintId: text("blueprint_id").references(() => blueprints.id, { onDelete: "set null" }),
@@ -112,10 +119,24 @@ export const skillsets = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("skillsets_owner_idx").on(t.ownerId, t.id)],
+  (t) => [
+    index("skillsets_owner_idx").on(t.ownerId, t.id),
+    uniqueIndex("skillsets_owner_alias_uq").on(t.ownerId, t.alias),
+  ],
 );
 
-export type AbilityKind = "http_request" | "webhook";
+export type AbilityKind = "http_request" | "webhook" | "mcp";
+
+/** A tool an MCP server described in `tools/list`, as stored on its ability (lib/abilities/mcp.ts). */
+export type McpTool = {
+  name: string;
+  description: string | null;
+  inputSchema: Record<string, unknown>;
+  /** The server's hints: readOnlyHint makes the tool `read`, anything else `write`. */
+  annotations: { title?: string; readOnlyHint?: boolean; destructiveHint?: boolean } | null;
+  /** Why the tool cannot be offered (its input schema does not compile), if it cannot. */
+  problem?: string;
+};
 
 /** What calling an ability does: reads, or changes something (lib/abilities/effect.ts). */
 export type AbilityEffect = "read" | "write";
@@ -148,6 +169,9 @@ export const abilities = pgTable(
     inputSchema: jsonb("input_schema").$type<Record<string, unknown>>(),
     /** Header values and the webhook secret, encrypted (lib/abilities/credentials.ts). */
     secretsEnc: text("secrets_enc"),
+    /** An MCP server's tools as last discovered (`tools/list`); null for other kinds. */
+    tools: jsonb("tools").$type<McpTool[]>(),
+    toolsDiscoveredAt: ts("tools_discovered_at"),
     /** read: GET requests by default; write: everything else. Approvals hold write calls. */
     effect: text("effect").$type<AbilityEffect>().notNull().default("write"),
     meta: meta(),
@@ -162,6 +186,7 @@ export const bots = pgTable(
   {
     id: text("id").primaryKey(),
     ownerId: ownerId(),
+    alias: alias(),
     name: text("name").notNull(),
     description: text("description"),
     model: text("model").notNull().default("echo"),
@@ -172,7 +197,10 @@ export const bots = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("bots_owner_idx").on(t.ownerId, t.id)],
+  (t) => [
+    index("bots_owner_idx").on(t.ownerId, t.id),
+    uniqueIndex("bots_owner_alias_uq").on(t.ownerId, t.alias),
+  ],
 );
 
 export type TriggerAbilities = "all" | "read" | string[];
@@ -183,6 +211,7 @@ export const triggers = pgTable(
   {
     id: text("id").primaryKey(),
     ownerId: ownerId(),
+    alias: alias(),
     name: text("name"),
     description: text("description"),
     // restrict: a bot in use cannot be deleted (the API answers 409 first)
@@ -231,6 +260,7 @@ export const triggers = pgTable(
   },
   (t) => [
     index("triggers_owner_idx").on(t.ownerId, t.id),
+    uniqueIndex("triggers_owner_alias_uq").on(t.ownerId, t.alias),
     index("triggers_owner_blueprint_idx").on(t.ownerId, t.blueprintId, t.id),
     index("triggers_bot_idx").on(t.botId),
     index("triggers_due_idx")
@@ -351,6 +381,8 @@ export const triggerEvents = pgTable(
     sessionKey: text("session_key"),
     contact: jsonb("contact").$type<{ name?: string; email?: string; phone?: string }>(),
     idempotencyKey: text("idempotency_key"),
+    /** A CloudEvent's context attributes (id, source, type, ...), when the delivery was one. */
+    cloudEvent: jsonb("cloud_event").$type<Record<string, unknown>>(),
     scheduledFor: ts("scheduled_for"),
     replayOf: text("replay_of"),
     attempts: integer("attempts").notNull().default(0),

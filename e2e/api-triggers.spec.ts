@@ -28,6 +28,7 @@ test.describe("trigger integration API", () => {
     const record = await json(await api.get(`${T}/${created.id}/fetch`));
     expect(record).toEqual({
       id: created.id,
+      alias: null,
       name: "Order Processing Trigger",
       description: "Handles order processing events",
       botId,

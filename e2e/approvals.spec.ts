@@ -9,20 +9,13 @@ import {
   scriptLlm,
   startReceiver,
   waitForEvents,
+  waitingApprovals,
+  type Approval,
 } from "./fixtures/pipeline";
 import { createTrigger, expectError, json } from "./fixtures/resources";
 import { apiAs, signUpInBrowser } from "./fixtures/ui";
 
 // A bot that asks before it acts: per-trigger abilities, read and write effects, approvals.
-
-type Approval = {
-  id: string;
-  eventId: string;
-  tool: string;
-  status: string;
-  input: Record<string, unknown>;
-  decidedBy: { email: string } | null;
-};
 
 /** A skillset with a read ability (GET lookup) and a write one (POST refund), both at `url`. */
 async function shop(api: APIRequestContext, url: string) {
@@ -42,24 +35,6 @@ async function shop(api: APIRequestContext, url: string) {
     config: { method: "POST", url: `${url}/refunds`, body: '{"order":"{{input.id}}"}' },
   });
   return { skillsetId, lookupId: lookup.id as string, refundId: refund.id as string };
-}
-
-async function waitingApprovals(api: APIRequestContext, triggerId: string): Promise<Approval[]> {
-  let items: Approval[] = [];
-  await expect
-    .poll(
-      async () => {
-        items = (
-          await json(
-            await api.get(`/api/v1/integration/trigger/${triggerId}/approval/list?status=pending`),
-          )
-        ).items;
-        return items.length;
-      },
-      { timeout: 20_000 },
-    )
-    .toBeGreaterThan(0);
-  return items;
 }
 
 const send = (api: APIRequestContext, base: string, triggerId: string, text: string) =>

@@ -61,6 +61,9 @@ test("the whole story: bot with an ability, authenticated trigger, secret once, 
   await page.getByLabel("Name", { exact: true }).fill("Shop orders");
   await choose(page, "Bot", /Shop bot/);
   await expect(page.getByRole("switch", { name: "Require authentication" })).toBeChecked();
+  // a Bearer sender does not sign: the form proposes that write calls wait; this story acts at once
+  await expect(page.getByLabel("Approval before a call runs")).toHaveText(/Calls that write wait/);
+  await choose(page, "Approval before a call runs", /None: every call runs at once/);
   await page.getByRole("button", { name: "Create trigger" }).click();
   const secret = (await page.getByTestId("revealed-secret").textContent()) ?? "";
   expect(secret).toMatch(/^[0-9a-f]{64}$/);

@@ -27,6 +27,8 @@ const ROUTES = [
   "skillset/{id}/ability/create",
   "skillset/{id}/ability/list",
   "skillset/{id}/ability/{id}/update",
+  "skillset/{id}/ability/{id}/refresh",
+  "skillset/{id}/ability/discover",
   "blueprint/create",
   "blueprint/{id}/delete",
   "conversation/list",
@@ -138,6 +140,8 @@ test("fuzz: 2,000 generated requests across every /api/v1 route: no 5xx, every e
       "application/xml",
       "multipart/form-data; boundary=x",
       "application/json; charset=utf-16",
+      "application/cloudevents+json",
+      "application/cloudevents-batch+json",
     ),
     auth: fc.oneof(
       { weight: 6, arbitrary: fc.constant("token") },

@@ -35,7 +35,7 @@ import { useBots, useDeleteBot, useModels, useSaveBot, type Bot } from "./use-bo
 
 const NONE = "none";
 /** The fields this form shows an error under; any other issue goes to the form-level message. */
-const BOT_FIELDS = ["name", "model", "description", "backstory", "skillsetId"] as const;
+const BOT_FIELDS = ["name", "alias", "model", "description", "backstory", "skillsetId"] as const;
 
 export function BotsView() {
   const bots = useBots();
@@ -125,6 +125,7 @@ export function BotsView() {
 
 type BotFormValues = {
   name: string;
+  alias: string;
   description: string;
   model: string;
   backstory: string;
@@ -133,6 +134,7 @@ type BotFormValues = {
 
 const toBotInput = (v: BotFormValues) => ({
   name: v.name,
+  alias: v.alias.trim() || null,
   description: v.description || null,
   model: v.model,
   backstory: v.backstory || null,
@@ -148,6 +150,7 @@ function BotForm({ bot, onDone }: { bot?: Bot; onDone: () => void }) {
     toInput: toBotInput,
     defaultValues: {
       name: bot?.name ?? "",
+      alias: bot?.alias ?? "",
       description: bot?.description ?? "",
       model: bot?.model ?? "echo",
       backstory: bot?.backstory ?? "",
@@ -179,7 +182,10 @@ function BotForm({ bot, onDone }: { bot?: Bot; onDone: () => void }) {
         id="bot-model"
         label="Model"
         error={errors.model}
-        hint="echo is a built-in offline responder for trying the pipeline without keys; it is not an LLM."
+        hint={
+          models.data?.message ??
+          "echo is a built-in offline responder for trying the pipeline without keys; it is not an LLM."
+        }
       >
         <Select value={model} onValueChange={(m) => form.setValue("model", m)}>
           <SelectTrigger id="bot-model" {...invalid("model")}>
@@ -192,10 +198,18 @@ function BotForm({ bot, onDone }: { bot?: Bot; onDone: () => void }) {
               </SelectItem>
             ))}
             {!modelIds.has(model) && (
-              <SelectItem value={model}>{model} (provider not configured)</SelectItem>
+              <SelectItem value={model}>{model} (not offered by this server)</SelectItem>
             )}
           </SelectContent>
         </Select>
+      </FieldRow>
+      <FieldRow
+        id="bot-alias"
+        label="Alias (optional)"
+        error={errors.alias}
+        hint="A name of your choosing that the API accepts in place of the id (GET /api/v1/bot/{alias}/fetch)."
+      >
+        <Input id="bot-alias" {...form.register("alias")} {...invalid("alias")} />
       </FieldRow>
       <FieldRow id="bot-description" label="Description" error={errors.description}>
         <Input id="bot-description" {...form.register("description")} {...invalid("description")} />

@@ -3,7 +3,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/r
 import { apiFetch } from "@/lib/client/api-client";
 import { fetchAll } from "@/lib/client/api-lists";
 import type { z } from "zod";
-import type { ModelChoice } from "@/lib/models";
+import type { ModelChoice, ModelList } from "@/lib/models";
 import type { updateBotSchema } from "@/lib/bots/schema";
 import type { serializeBot } from "@/lib/bots/service";
 
@@ -21,8 +21,9 @@ export const botsQuery = () =>
 export const modelsQuery = () =>
   queryOptions({
     queryKey: ["models"],
-    queryFn: ({ signal }) => apiFetch<{ items: ModelChoice[] }>("/api/v1/model/list", { signal }),
-    staleTime: Infinity,
+    queryFn: ({ signal }) => apiFetch<ModelList>("/api/v1/model/list", { signal }),
+    // a model server's list changes when its operator pulls a model: read it again now and then
+    staleTime: 60_000,
   });
 
 export const useBots = () => useQuery(botsQuery());

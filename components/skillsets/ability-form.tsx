@@ -20,7 +20,9 @@ import {
 import { Textarea } from "@/components/ui/textarea";
 import { createAbilitySchema } from "@/lib/skillsets/schema";
 import { httpRequestConfig } from "@/lib/abilities/config";
+import { McpToolsField, toChoices, type ToolChoice } from "./mcp-tools-field";
 import { useSkillsetMutations, type Ability } from "./use-skillsets";
+import { ApiClientError } from "@/lib/client/api-client";
 
 /** The fields this form shows an error under; any other issue goes to the form-level message. */
 const ABILITY_FIELDS = [
@@ -35,6 +37,7 @@ const ABILITY_FIELDS = [
   "timeoutMs",
   "inputSchema",
   "effect",
+  "tools",
 ] as const;
 const fieldOf = (path: string) => path.replace(/^config\./, "");
 
@@ -72,7 +75,23 @@ type AbilityFormValues = {
   inputSchema: string;
   /** "auto": read for an HTTP GET, write for everything else. */
   effect: "auto" | "read" | "write";
+  /** An MCP server's tools as last discovered, with the owner's choices. */
+  tools: ToolChoice[];
 };
+
+/** An MCP server's config: the tools offered when not all are, and effects that differ from the server's. */
+function mcpChoices(tools: ToolChoice[]) {
+  if (!tools.length) return {};
+  const usable = tools.filter((t) => !t.problem);
+  const offered = usable.filter((t) => t.enabled).map((t) => t.name);
+  const effects = Object.fromEntries(
+    tools.filter((t) => t.effect !== t.annotated).map((t) => [t.name, t.effect]),
+  );
+  return {
+    tools: offered.length === usable.length ? null : offered,
+    ...(Object.keys(effects).length && { effects }),
+  };
+}
 
 /**
  * The request body from the controls. Text that is not what it must be (a
@@ -99,12 +118,14 @@ function toAbilityInput(v: AbilityFormValues, ctx: z.core.$RefinementCtx) {
     name: v.name,
     description: v.description || null,
     kind: v.kind,
-    inputSchema,
-    ...(v.effect !== "auto" && { effect: v.effect }),
+    inputSchema: v.kind === "mcp" ? null : inputSchema,
+    ...(v.effect !== "auto" && v.kind !== "mcp" && { effect: v.effect }),
     config:
       v.kind === "http_request"
         ? { method: v.method, url: v.url, ...(v.body && { body: v.body }), ...common }
-        : { url: v.url, ...(v.secret && { secret: v.secret }), ...common },
+        : v.kind === "mcp"
+          ? { url: v.url, ...common, ...mcpChoices(v.tools) }
+          : { url: v.url, ...(v.secret && { secret: v.secret }), ...common },
   };
 }
 
@@ -118,7 +139,7 @@ export function AbilityForm({
   ability?: Ability;
   onDone: () => void;
 }) {
-  const { addAbility, updateAbility } = useSkillsetMutations();
+  const { addAbility, updateAbility, discoverTools, refreshTools } = useSkillsetMutations();
   const c = ability?.config ?? {};
   // The whole ability is sent on update too, so the create schema checks both.
   const form = useSchemaForm({
@@ -137,10 +158,39 @@ export function AbilityForm({
       inputSchema:
         ability?.inputSchemaSource === "custom" ? JSON.stringify(ability.inputSchema, null, 2) : "",
       effect: ability?.effect ?? "auto",
+      tools: toChoices(ability?.tools ?? []),
     },
   });
   const errors = useFormMessages(form, ABILITY_FIELDS, fieldOf);
   const kind = form.watch("kind");
+  const tools = form.watch("tools");
+  const setTools = (t: ToolChoice[]) => form.setValue("tools", t, { shouldDirty: true });
+  // a saved server refreshes from its stored URL and headers; a new one is asked with the form's
+  const discover = async () => {
+    form.clearErrors("tools");
+    try {
+      if (ability?.kind === "mcp") {
+        const fresh = await refreshTools.mutateAsync({ skillsetId, id: ability.id });
+        setTools(toChoices(fresh.tools ?? []));
+      } else {
+        const headers = parseHeaders(form.getValues("headers"));
+        const { tools: found } = await discoverTools.mutateAsync({
+          skillsetId,
+          config: {
+            url: form.getValues("url"),
+            ...(typeof headers === "object" && Object.keys(headers).length && { headers }),
+          },
+        });
+        setTools(toChoices(found));
+      }
+    } catch (error) {
+      const message =
+        error instanceof ApiClientError
+          ? error.message
+          : "The server could not be asked for its tools";
+      form.setError("tools", { message });
+    }
+  };
   const id = (f: string) => `ability-${ability?.id ?? skillsetId}-${f}`;
   const invalid = (field: string) =>
     errors[field] ? { "aria-invalid": true, "aria-describedby": `${id(field)}-error` } : {};
@@ -175,6 +225,7 @@ export function AbilityForm({
             <SelectContent>
               <SelectItem value="http_request">HTTP request</SelectItem>
               <SelectItem value="webhook">Webhook (POST JSON)</SelectItem>
+              <SelectItem value="mcp">MCP server (its tools)</SelectItem>
             </SelectContent>
           </Select>
         </FieldRow>
@@ -190,26 +241,28 @@ export function AbilityForm({
           {...invalid("description")}
         />
       </FieldRow>
-      <FieldRow
-        id={id("effect")}
-        label="Effect"
-        error={errors.effect}
-        hint="Write calls can be held for approval, and a trigger can offer read abilities only."
-      >
-        <Select
-          value={form.watch("effect")}
-          onValueChange={(e) => form.setValue("effect", e as AbilityFormValues["effect"])}
+      {kind !== "mcp" && (
+        <FieldRow
+          id={id("effect")}
+          label="Effect"
+          error={errors.effect}
+          hint="Write calls can be held for approval, and a trigger can offer read abilities only."
         >
-          <SelectTrigger id={id("effect")} {...invalid("effect")}>
-            <SelectValue />
-          </SelectTrigger>
-          <SelectContent>
-            <SelectItem value="auto">From the method (GET reads, others write)</SelectItem>
-            <SelectItem value="read">Read: it only looks something up</SelectItem>
-            <SelectItem value="write">Write: it changes something</SelectItem>
-          </SelectContent>
-        </Select>
-      </FieldRow>
+          <Select
+            value={form.watch("effect")}
+            onValueChange={(e) => form.setValue("effect", e as AbilityFormValues["effect"])}
+          >
+            <SelectTrigger id={id("effect")} {...invalid("effect")}>
+              <SelectValue />
+            </SelectTrigger>
+            <SelectContent>
+              <SelectItem value="auto">From the method (GET reads, others write)</SelectItem>
+              <SelectItem value="read">Read: it only looks something up</SelectItem>
+              <SelectItem value="write">Write: it changes something</SelectItem>
+            </SelectContent>
+          </Select>
+        </FieldRow>
+      )}
       <div className="grid gap-3 sm:grid-cols-[8rem_1fr]">
         {kind === "http_request" && (
           <FieldRow id={id("method")} label="Method" error={errors.method}>
@@ -231,14 +284,18 @@ export function AbilityForm({
           <FieldRow id={id("url")} label="URL" error={errors.url}>
             <Input
               id={id("url")}
-              placeholder="https://api.example.com/orders/{{input.orderId}}"
+              placeholder={
+                kind === "mcp"
+                  ? "https://mcp.example.com/mcp"
+                  : "https://api.example.com/orders/{{input.orderId}}"
+              }
               {...form.register("url")}
               {...invalid("url")}
             />
           </FieldRow>
         </div>
       </div>
-      {kind === "http_request" ? (
+      {kind === "mcp" ? null : kind === "http_request" ? (
         <FieldRow id={id("body")} label="Body template (optional)" error={errors.body}>
           <Textarea
             id={id("body")}
@@ -284,24 +341,37 @@ export function AbilityForm({
           />
         </FieldRow>
       </div>
-      <FieldRow
-        id={id("inputSchema")}
-        label="Input schema (JSON Schema, optional)"
-        error={errors.inputSchema}
-      >
-        <Textarea
-          id={id("inputSchema")}
-          rows={3}
-          className="font-mono text-xs"
-          placeholder={
-            ability
-              ? `Empty: derived from the templates:\n${JSON.stringify(ability.inputSchema)}`
-              : 'Empty: derived from the templates ({{input.id}} becomes a required "id")'
-          }
-          {...form.register("inputSchema")}
-          {...invalid("inputSchema")}
+      {kind === "mcp" && (
+        <McpToolsField
+          id={id("tools")}
+          tools={tools}
+          onChange={setTools}
+          onDiscover={() => void discover()}
+          discovering={discoverTools.isPending || refreshTools.isPending}
+          saved={ability?.kind === "mcp"}
+          error={errors.tools}
         />
-      </FieldRow>
+      )}
+      {kind !== "mcp" && (
+        <FieldRow
+          id={id("inputSchema")}
+          label="Input schema (JSON Schema, optional)"
+          error={errors.inputSchema}
+        >
+          <Textarea
+            id={id("inputSchema")}
+            rows={3}
+            className="font-mono text-xs"
+            placeholder={
+              ability
+                ? `Empty: derived from the templates:\n${JSON.stringify(ability.inputSchema)}`
+                : 'Empty: derived from the templates ({{input.id}} becomes a required "id")'
+            }
+            {...form.register("inputSchema")}
+            {...invalid("inputSchema")}
+          />
+        </FieldRow>
+      )}
       <FormAlert message={errors.form} />
       <div className="flex gap-2">
         <Button type="submit" size="sm" disabled={form.formState.isSubmitting}>

@@ -127,7 +127,9 @@ function SkillsetCard({ skillset: s }: { skillset: Skillset }) {
                 <p className="text-muted-foreground truncate text-xs">
                   {a.kind === "http_request"
                     ? `${String(a.config.method)} ${String(a.config.url)}`
-                    : `POST ${String(a.config.url)}`}
+                    : a.kind === "mcp"
+                      ? `MCP ${String(a.config.url)} · ${mcpSummary(a.tools ?? [])}`
+                      : `POST ${String(a.config.url)}`}
                 </p>
               </div>
               <div className="flex shrink-0 gap-1">
@@ -207,4 +209,11 @@ function SkillsetDetailsForm({ skillset: s, onDone }: { skillset: Skillset; onDo
       </div>
     </form>
   );
+}
+
+/** "3 of 5 tools offered (1 writes)". */
+function mcpSummary(tools: { enabled: boolean; effect: string }[]): string {
+  const offered = tools.filter((t) => t.enabled);
+  const writes = offered.filter((t) => t.effect === "write").length;
+  return `${offered.length} of ${tools.length} tools offered${writes ? ` (${writes} write)` : ""}`;
 }

@@ -5,11 +5,13 @@ import { fetchAll } from "@/lib/client/api-lists";
 import type { z } from "zod";
 import type { createAbilitySchema } from "@/lib/skillsets/schema";
 import type { serializeAbility, serializeSkillset } from "@/lib/skillsets/service";
+import type { McpToolView } from "@/lib/abilities/tools";
 
 /** A skillset and an ability as the API returns them. */
 export type Skillset = ReturnType<typeof serializeSkillset>;
 export type Ability = ReturnType<typeof serializeAbility>;
 export type AbilityInput = z.input<typeof createAbilitySchema>;
+export type { McpToolView };
 
 export const skillsetsQuery = () =>
   queryOptions({
@@ -66,6 +68,25 @@ export function useSkillsetMutations() {
         id: string;
         input: AbilityInput;
       }) => apiFetch(`/api/v1/skillset/${skillsetId}/ability/${id}/update`, { body: input }),
+      onSuccess: done,
+    }),
+    /** "Test connection": an MCP server's tools before the ability is saved. */
+    discoverTools: useMutation({
+      mutationFn: ({
+        skillsetId,
+        config,
+      }: {
+        skillsetId: string;
+        config: { url: string; headers?: Record<string, string>; timeoutMs?: number };
+      }) =>
+        apiFetch<{ tools: McpToolView[] }>(`/api/v1/skillset/${skillsetId}/ability/discover`, {
+          body: { config },
+        }),
+    }),
+    /** "Refresh tools": a saved MCP server asked for its tools again. */
+    refreshTools: useMutation({
+      mutationFn: ({ skillsetId, id }: { skillsetId: string; id: string }) =>
+        apiFetch<Ability>(`/api/v1/skillset/${skillsetId}/ability/${id}/refresh`, { body: {} }),
       onSuccess: done,
     }),
     removeAbility: useMutation({

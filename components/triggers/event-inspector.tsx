@@ -131,6 +131,7 @@ function EventDetailView({ triggerId, event: e }: { triggerId: string; event: Ev
 
 function Received({ event: e }: { event: EventDetail }) {
   const headers = Object.entries(e.headers);
+  const cloudEvent = e.cloudEvent ? Object.entries(e.cloudEvent) : [];
   return (
     <Card>
       <CardTitle>Received</CardTitle>
@@ -154,25 +155,36 @@ function Received({ event: e }: { event: EventDetail }) {
           </>
         )}
       </dl>
+      {cloudEvent.length > 0 && (
+        <>
+          <h3 className="text-sm font-medium">CloudEvent</h3>
+          <NameValues label="CloudEvent attributes" entries={cloudEvent} />
+        </>
+      )}
       <h3 className="text-sm font-medium">Headers kept</h3>
       {headers.length ? (
-        <dl
-          aria-label="Headers"
-          className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-xs"
-        >
-          {headers.map(([name, value]) => (
-            <div key={name} className="contents">
-              <dt className="text-muted-foreground font-mono">{name}</dt>
-              <dd className="font-mono break-all">{value}</dd>
-            </div>
-          ))}
-        </dl>
+        <NameValues label="Headers" entries={headers} />
       ) : (
         <p className="text-muted-foreground text-sm">
           None (signatures and credentials are never kept).
         </p>
       )}
     </Card>
+  );
+}
+
+function NameValues({ label, entries }: { label: string; entries: [string, unknown][] }) {
+  return (
+    <dl aria-label={label} className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-xs">
+      {entries.map(([name, value]) => (
+        <div key={name} className="contents">
+          <dt className="text-muted-foreground font-mono">{name}</dt>
+          <dd className="font-mono break-all">
+            {typeof value === "string" ? value : JSON.stringify(value)}
+          </dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 

@@ -27,6 +27,7 @@ function browserTimezone() {
 /** The fields this form shows an error under; any other issue goes to the form-level message. */
 export const FIELDS = [
   "name",
+  "alias",
   "description",
   "botId",
   "schedule",
@@ -48,6 +49,7 @@ export const fieldOf = (path: string) => (path === "triggerSchedule" ? "schedule
 
 export type TriggerFormValues = {
   name: string;
+  alias: string;
   description: string;
   botId: string;
   authenticate: boolean;
@@ -80,6 +82,7 @@ export function toTriggerInput(v: TriggerFormValues) {
   const source = v.verification;
   return {
     name: v.name.trim() || null,
+    alias: v.alias.trim() || null,
     description: v.description.trim() || null,
     botId: v.botId,
     authenticate: v.authenticate,
@@ -114,10 +117,21 @@ export function toTriggerInput(v: TriggerFormValues) {
   };
 }
 
+const SIGNING_SOURCES = ["github", "stripe", "slack", "standard-webhooks", "shopify", "hmac"];
+
+/**
+ * What a new trigger's form proposes until the owner picks: a sender that signs its deliveries
+ * acts at once; one that does not (a Bearer secret pasted into a tool, or no check at all) has
+ * its write calls wait for a person.
+ */
+export const proposedApproval = (authenticate: boolean, source: string): "none" | "write" =>
+  authenticate && SIGNING_SOURCES.includes(source) ? "none" : "write";
+
 export function initialValues(initial?: Trigger): TriggerFormValues {
   const session = initial?.sessionDuration ?? DEFAULT_SESSION_DURATION_MS;
   return {
     name: initial?.name ?? "",
+    alias: initial?.alias ?? "",
     description: initial?.description ?? "",
     botId: initial?.botId ?? "",
     authenticate: initial?.authenticate ?? true,
@@ -141,8 +155,7 @@ export function initialValues(initial?: Trigger): TriggerFormValues {
     monthlyTokenBudget: initial?.monthlyTokenBudget ? String(initial.monthlyTokenBudget) : "",
     abilitiesMode: Array.isArray(initial?.abilities) ? "chosen" : (initial?.abilities ?? "all"),
     abilityIds: Array.isArray(initial?.abilities) ? initial.abilities : [],
-    // a new trigger's sender does not sign by default (Bearer): its write calls wait for a person
-    approval: initial?.approval ?? "write",
+    approval: initial?.approval ?? proposedApproval(true, "bearer"),
     approvalMinutes: String(
       (initial?.approvalTimeout ?? LIMIT_RANGES.approvalTimeout.default) / MINUTE,
     ),

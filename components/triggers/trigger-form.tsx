@@ -34,6 +34,7 @@ import {
   fieldOf,
   initialValues,
   NONE,
+  proposedApproval,
   SESSION_PRESETS,
   toTriggerInput,
   type TriggerFormValues,
@@ -65,6 +66,11 @@ export function TriggerForm({
   const v = form.watch();
   const set = <K extends keyof TriggerFormValues>(k: K, value: TriggerFormValues[K]) =>
     form.setValue(k, value as never, { shouldDirty: true });
+  // a new trigger's approval follows its source until the owner picks one (proposedApproval)
+  const propose = (authenticate: boolean, source: string) => {
+    if (!initial && !form.getFieldState("approval").isDirty)
+      form.setValue("approval", proposedApproval(authenticate, source));
+  };
   const invalid = (id: string, field: string) =>
     errors[field] ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {};
 
@@ -84,6 +90,19 @@ export function TriggerForm({
           placeholder="Order processing"
           {...form.register("name")}
           {...invalid("trigger-name", "name")}
+        />
+      </FieldRow>
+      <FieldRow
+        id="trigger-alias"
+        label="Alias (optional)"
+        error={errors.alias}
+        hint="A name of your choosing the API accepts in place of the id when fetching the trigger."
+      >
+        <Input
+          id="trigger-alias"
+          placeholder="orders"
+          {...form.register("alias")}
+          {...invalid("trigger-alias", "alias")}
         />
       </FieldRow>
       <FieldRow id="trigger-description" label="Description" error={errors.description}>
@@ -127,13 +146,19 @@ export function TriggerForm({
         <Switch
           id="trigger-authenticate"
           checked={v.authenticate}
-          onCheckedChange={(c) => set("authenticate", c)}
+          onCheckedChange={(c) => {
+            set("authenticate", c);
+            propose(c, v.verification.type);
+          }}
         />
       </div>
       {v.authenticate && (
         <SourceField
           value={v.verification}
-          onChange={(source) => set("verification", source)}
+          onChange={(source) => {
+            set("verification", source);
+            propose(v.authenticate, source.type);
+          }}
           secretSet={Boolean(initial?.verification.secretSet)}
           errors={errors}
         />

@@ -31,3 +31,38 @@ export const webhookConfig = z.object({
   headers: headersField.optional(),
   timeoutMs: z.number().int().min(500).max(30_000).default(10_000),
 });
+
+/** An MCP server's tool names: what a model accepts as a tool name, after the ability's prefix. */
+const mcpToolName = z.string().regex(/^[A-Za-z0-9_.\-/]{1,128}$/, "must be an MCP tool name");
+
+/**
+ * A remote MCP server (Streamable HTTP, or the older SSE transport): its URL, auth headers
+ * (credentials: stored encrypted, never returned), which of its tools are offered (absent: all),
+ * and per-tool effects that override what the server's annotations say.
+ */
+export const mcpConfig = z.object({
+  url: z
+    .string()
+    .trim()
+    .max(2000)
+    .superRefine((u, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(u);
+      } catch {
+        return ctx.addIssue({ code: "custom", message: "must be an http(s) URL" });
+      }
+      if (url.protocol !== "https:" && url.protocol !== "http:")
+        ctx.addIssue({ code: "custom", message: "must be an http(s) URL" });
+      else if (url.username || url.password)
+        ctx.addIssue({ code: "custom", message: "must not carry credentials: use headers" });
+    }),
+  headers: headersField.optional(),
+  tools: z.array(mcpToolName).max(200, "at most 200 tools").nullish(),
+  effects: z
+    .record(mcpToolName, z.enum(["read", "write"], { error: 'must be "read" or "write"' }))
+    .refine((e) => Object.keys(e).length <= 200, "at most 200 entries")
+    .optional(),
+  timeoutMs: z.number().int().min(1000).max(120_000).default(30_000),
+});
+export type McpConfig = z.infer<typeof mcpConfig>;

@@ -78,13 +78,17 @@ const pathOf = (e: ErrorObject, base: string) =>
   [base, ...e.instancePath.split("/").filter(Boolean)].join(".");
 
 /** Mistakes in a user-written input schema, each with the path of the mistake (422). */
-export function inputSchemaIssues(schema: unknown, base = "inputSchema"): FieldIssue[] {
+export function inputSchemaIssues(
+  schema: unknown,
+  base = "inputSchema",
+  maxKiB = 16,
+): FieldIssue[] {
   if (!schema || typeof schema !== "object" || Array.isArray(schema))
     return [{ path: base, message: "must be a JSON Schema object" }];
   if ((schema as JsonSchema).type !== "object")
     return [{ path: `${base}.type`, message: 'must be "object": a tool takes named inputs' }];
-  if (JSON.stringify(schema).length > 16 * 1024)
-    return [{ path: base, message: "must be at most 16 KiB as JSON" }];
+  if (JSON.stringify(schema).length > maxKiB * 1024)
+    return [{ path: base, message: `must be at most ${maxKiB} KiB as JSON` }];
   if (!ajv.validateSchema(schema)) {
     return (ajv.errors ?? []).map((e) => ({
       path: pathOf(e, base),
@@ -120,3 +124,27 @@ export function inputProblem(schema: JsonSchema, input: unknown): string | null 
     )
     .join("; ");
 }
+
+/**
+ * For the MCP SDK's client, which checks a tool's structured result against the tool's output
+ * schema: the same linear-time engine, since that schema comes from the server. A schema it cannot
+ * compile checks nothing (the result still reaches the model as data).
+ */
+export const linearJsonSchemaValidator = {
+  getValidator<T>(schema: unknown) {
+    let validate: ValidateFunction | null = null;
+    try {
+      validate = compile(schema as JsonSchema);
+    } catch {
+      validate = null;
+    }
+    return (input: unknown) =>
+      !validate || validate(input)
+        ? { valid: true as const, data: input as T, errorMessage: undefined }
+        : {
+            valid: false as const,
+            data: undefined,
+            errorMessage: ajv.errorsText(validate.errors),
+          };
+  },
+};

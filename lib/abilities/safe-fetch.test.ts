@@ -1,6 +1,6 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { followRedirect, REFUSED, safeFetch } from "./safe-fetch";
+import { followRedirect, guardedFetch, REFUSED, safeFetch } from "./safe-fetch";
 
 type Seen = { url: string; method: string; headers: http.IncomingHttpHeaders; body: string };
 
@@ -155,5 +155,41 @@ describe("safeFetch", () => {
       headers: { authorization: "Bearer x" },
     });
     expect(next.headers["content-type"]).toBeUndefined();
+  });
+});
+
+describe("guardedFetch (the MCP client's fetch)", () => {
+  const guarded = (allowHosts: string[], maxResponseBytes = 1000) =>
+    guardedFetch({ allowHosts, maxResponseBytes, idleTimeoutMs: 2000 });
+
+  it("refuses a private address unless allow-listed, before anything is sent", async () => {
+    const before = a.seen.length;
+    await expect(guarded([])(`http://127.0.0.1:${a.port}/x`)).rejects.toThrow(REFUSED);
+    await expect(guarded([])(`http://localhost:${a.port}/x`)).rejects.toThrow(REFUSED);
+    expect(a.seen.length).toBe(before);
+    const ok = await guarded(["127.0.0.1"])(`http://127.0.0.1:${a.port}/x`, {
+      method: "POST",
+      headers: { authorization: "Bearer k" },
+      body: "{}",
+    });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe("x".repeat(100));
+    expect(a.seen.at(-1)).toMatchObject({ method: "POST", body: "{}" });
+    expect(a.seen.at(-1)!.headers.authorization).toBe("Bearer k");
+  });
+
+  it("returns a redirect as it is (the caller's policy decides), never following it", async () => {
+    const before = b.seen.length;
+    const res = await guarded(["127.0.0.1", "localhost"])(`http://127.0.0.1:${a.port}/cross`, {
+      headers: { authorization: "Bearer k" },
+    });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toContain(`localhost:${b.port}`);
+    expect(b.seen.length).toBe(before);
+  });
+
+  it("fails a response larger than its cap while it streams", async () => {
+    const res = await guarded(["127.0.0.1"], 50)(`http://127.0.0.1:${a.port}/x`);
+    await expect(res.text()).rejects.toThrow(/larger than 50 bytes/);
   });
 });

@@ -196,3 +196,122 @@ export async function safeFetch(
 }
 
 const pathOf = (url: URL) => `${url.pathname}${url.search}`;
+
+export type GuardedFetchOptions = {
+  allowHosts: string[];
+  /** A response larger than this fails (its stream errors). */
+  maxResponseBytes: number;
+  /** How long the connection may stay silent. */
+  idleTimeoutMs: number;
+};
+
+/**
+ * A `fetch` for clients that need streamed responses (the MCP SDK's transports): every request
+ * through the same private-address refusal as safeFetch, at the connected address; redirects are
+ * never followed here (the response is returned as it is, for the caller's own policy, the MCP
+ * SDK's being same-origin only); a response beyond `maxResponseBytes` or a connection silent for
+ * `idleTimeoutMs` fails.
+ */
+export function guardedFetch(opts: GuardedFetchOptions) {
+  // its own connection pools: every pooled connection was made through the guarded lookup of
+  // this fetch (a shared pool could hand it one another caller made); close() ends them
+  const agents = {
+    "http:": new http.Agent({ keepAlive: true, maxSockets: 4 }),
+    "https:": new https.Agent({ keepAlive: true, maxSockets: 4 }),
+  };
+  const fetch = (input: string | URL, init: RequestInit = {}): Promise<Response> =>
+    new Promise((resolve, reject) => {
+      let url: URL;
+      try {
+        url = new URL(String(input));
+      } catch {
+        return reject(new Error("Invalid URL"));
+      }
+      const host = hostOf(url);
+      const allowed = opts.allowHosts.includes(host);
+      if (isIP(host) && !allowed && isBlockedAddress(host))
+        return reject(new BlockedAddressError());
+      const client = url.protocol === "https:" ? https : url.protocol === "http:" ? http : null;
+      if (!client) return reject(new Error(`Unsupported protocol ${url.protocol}`));
+      if (init.body !== undefined && init.body !== null && typeof init.body !== "string")
+        return reject(new Error("Only text request bodies are sent"));
+      const headers: Record<string, string> = {};
+      new Headers(init.headers).forEach((v, k) => (headers[k] = v));
+      const req = client.request(
+        {
+          protocol: url.protocol,
+          hostname: host,
+          port: url.port || undefined,
+          path: pathOf(url),
+          method: init.method ?? "GET",
+          headers,
+          lookup: guardedLookup(allowed),
+          agent: agents[url.protocol as "http:" | "https:"],
+          timeout: opts.idleTimeoutMs,
+          signal: init.signal ?? undefined,
+        },
+        (res) => {
+          const status = res.statusCode ?? 502;
+          const responseHeaders = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) {
+            if (v === undefined) continue;
+            for (const one of Array.isArray(v) ? v : [v]) responseHeaders.append(k, one);
+          }
+          let size = 0;
+          let done = false;
+          const body = new ReadableStream<Uint8Array>({
+            start(controller) {
+              const fail = (e: Error) => {
+                if (done) return;
+                done = true;
+                controller.error(e);
+                res.destroy();
+              };
+              res.on("data", (chunk: Buffer) => {
+                if (done) return;
+                size += chunk.length;
+                if (size > opts.maxResponseBytes)
+                  return fail(
+                    new Error(`The response is larger than ${opts.maxResponseBytes} bytes`),
+                  );
+                controller.enqueue(new Uint8Array(chunk));
+              });
+              res.on("end", () => {
+                if (done) return;
+                done = true;
+                controller.close();
+              });
+              res.on("error", fail);
+              res.on("close", () =>
+                fail(new Error("The connection closed before the response ended")),
+              );
+            },
+            cancel() {
+              done = true;
+              res.destroy();
+            },
+          });
+          const empty =
+            status === 204 || status === 205 || status === 304 || init.method === "HEAD";
+          if (empty) res.resume();
+          resolve(
+            new Response(empty ? null : body, {
+              status: status < 200 || status > 599 ? 502 : status,
+              headers: responseHeaders,
+            }),
+          );
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error(`No answer within ${opts.idleTimeoutMs} ms`)));
+      req.on("error", reject);
+      if (typeof init.body === "string") req.write(init.body);
+      req.end();
+    });
+  return Object.assign(fetch, {
+    /** Ends the pooled connections (call when the client using it is done). */
+    close: () => {
+      agents["http:"].destroy();
+      agents["https:"].destroy();
+    },
+  });
+}

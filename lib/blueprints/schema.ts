@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { descriptionField, metaField, nameField } from "@/lib/core/fields";
+import { aliasField, descriptionField, metaField, nameField } from "@/lib/core/fields";
 
 export const createBlueprintSchema = z.object({
   name: nameField,
+  alias: aliasField.nullish(),
   description: descriptionField.nullish(),
   meta: metaField.optional(),
 });

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { blueprints, type Blueprint } from "@/db/schema";
 import { iso } from "@/lib/core/fields";
-import { getOwnedOrThrow } from "@/db/owned";
+import { getOwnedByRefOrThrow, getOwnedOrThrow, savingAlias } from "@/db/owned";
 import { cursorClauses, metaMatches, toPage } from "@/db/pages";
 import { type ListQuery } from "@/lib/core/list-query";
 import { newId } from "@/lib/core/ids";
@@ -12,6 +12,7 @@ import type { createBlueprintSchema, updateBlueprintSchema } from "./schema";
 
 export const serializeBlueprint = (b: Blueprint) => ({
   id: b.id,
+  alias: b.alias,
   name: b.name,
   description: b.description,
   meta: b.meta,
@@ -27,19 +28,22 @@ export async function createBlueprint({
 }: Owner & { input: z.infer<typeof createBlueprintSchema> }) {
   const db = await getDb();
   const id = newId("blueprint");
-  await db.insert(blueprints).values({
-    id,
-    ownerId,
-    name: input.name,
-    description: input.description ?? null,
-    meta: input.meta ?? {},
-  });
+  await savingAlias("blueprint", input.alias, () =>
+    db.insert(blueprints).values({
+      id,
+      ownerId,
+      alias: input.alias ?? null,
+      name: input.name,
+      description: input.description ?? null,
+      meta: input.meta ?? {},
+    }),
+  );
   return { id };
 }
 
 export async function fetchBlueprint({ ownerId, id }: Owner & { id: string }) {
   const db = await getDb();
-  return serializeBlueprint(await getOwnedOrThrow(db, blueprints, id, ownerId, "Blueprint"));
+  return serializeBlueprint(await getOwnedByRefOrThrow(db, blueprints, id, ownerId, "Blueprint"));
 }
 
 export async function updateBlueprint({
@@ -49,7 +53,9 @@ export async function updateBlueprint({
 }: Owner & { id: string; input: z.infer<typeof updateBlueprintSchema> }) {
   const db = await getDb();
   await getOwnedOrThrow(db, blueprints, id, ownerId, "Blueprint");
-  await db.update(blueprints).set(input).where(eq(blueprints.id, id));
+  await savingAlias("blueprint", input.alias, () =>
+    db.update(blueprints).set(input).where(eq(blueprints.id, id)),
+  );
   return { id };
 }
 

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { descriptionField, idRef, LIMITS, metaField, nameField } from "@/lib/core/fields";
+import {
+  aliasField,
+  descriptionField,
+  idRef,
+  LIMITS,
+  metaField,
+  nameField,
+} from "@/lib/core/fields";
 
 /** `echo` (built in, offline), `openai/<model>`, `anthropic/<model>`, or a bare model name for the OpenAI-compatible provider. */
 export const modelField = z
@@ -12,6 +19,7 @@ export const modelField = z
 
 export const createBotSchema = z.object({
   name: nameField,
+  alias: aliasField.nullish(),
   description: descriptionField.nullish(),
   model: modelField.default("echo"),
   backstory: z.string().max(LIMITS.backstory).nullish(),
@@ -22,6 +30,7 @@ export const createBotSchema = z.object({
 
 export const updateBotSchema = z.object({
   name: nameField.optional(),
+  alias: aliasField.nullish(),
   description: descriptionField.nullish(),
   model: modelField.optional(),
   backstory: z.string().max(LIMITS.backstory).nullish(),

@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import { blueprints, bots, skillsets, triggers, type Bot } from "@/db/schema";
 import { ApiError } from "@/lib/core/errors";
 import { iso } from "@/lib/core/fields";
-import { assertOwnedRef, getOwnedOrThrow } from "@/db/owned";
+import { assertOwnedRef, getOwnedByRefOrThrow, getOwnedOrThrow, savingAlias } from "@/db/owned";
 import { cursorClauses, metaMatches, toPage } from "@/db/pages";
 import { type ListQuery } from "@/lib/core/list-query";
 import { newId } from "@/lib/core/ids";
@@ -14,6 +14,7 @@ import type { createBotSchema, updateBotSchema } from "./schema";
 
 export const serializeBot = (b: Bot) => ({
   id: b.id,
+  alias: b.alias,
   name: b.name,
   description: b.description,
   model: b.model,
@@ -29,7 +30,7 @@ type Owner = { ownerId: string };
 type BotRefs = { skillsetId?: string | null; blueprintId?: string | null };
 
 async function checkRefs(ownerId: string, input: BotRefs & { model?: string }) {
-  const modelIssue = input.model === undefined ? null : modelChoiceError(input.model);
+  const modelIssue = input.model === undefined ? null : await modelChoiceError(input.model);
   if (modelIssue)
     throw new ApiError("VALIDATION_ERROR", `Invalid body: model ${modelIssue.message}`, {
       issues: [modelIssue],
@@ -46,23 +47,26 @@ export async function createBot({
   await checkRefs(ownerId, input);
   const db = await getDb();
   const id = newId("bot");
-  await db.insert(bots).values({
-    id,
-    ownerId,
-    name: input.name,
-    description: input.description ?? null,
-    model: input.model,
-    backstory: input.backstory ?? null,
-    skillsetId: input.skillsetId ?? null,
-    blueprintId: input.blueprintId ?? null,
-    meta: input.meta ?? {},
-  });
+  await savingAlias("bot", input.alias, () =>
+    db.insert(bots).values({
+      id,
+      ownerId,
+      alias: input.alias ?? null,
+      name: input.name,
+      description: input.description ?? null,
+      model: input.model,
+      backstory: input.backstory ?? null,
+      skillsetId: input.skillsetId ?? null,
+      blueprintId: input.blueprintId ?? null,
+      meta: input.meta ?? {},
+    }),
+  );
   return { id };
 }
 
 export async function fetchBot({ ownerId, id }: Owner & { id: string }) {
   const db = await getDb();
-  return serializeBot(await getOwnedOrThrow(db, bots, id, ownerId, "Bot"));
+  return serializeBot(await getOwnedByRefOrThrow(db, bots, id, ownerId, "Bot"));
 }
 
 export async function updateBot({
@@ -73,7 +77,7 @@ export async function updateBot({
   const db = await getDb();
   await getOwnedOrThrow(db, bots, id, ownerId, "Bot");
   await checkRefs(ownerId, input);
-  await db.update(bots).set(input).where(eq(bots.id, id));
+  await savingAlias("bot", input.alias, () => db.update(bots).set(input).where(eq(bots.id, id)));
   return { id };
 }
 

@@ -35,6 +35,7 @@ const env = new Environment({
   .registerVariable("headers", "map<string, string>")
   .registerVariable("query", "map<string, string>")
   .registerVariable("contact", "dyn")
+  .registerVariable("cloudevent", "dyn")
   .registerVariable("session", "dyn");
 
 // The evaluator that runs every step is private to the library; a function registered for the

@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   CONTENT_TOO_LARGE: 413,
   VALIDATION_ERROR: 422,
   RATE_LIMITED: 429,
+  /** A server this one called for the request (an MCP server) failed or could not be reached. */
+  UPSTREAM_ERROR: 502,
   INTERNAL_ERROR: 500,
   /** A stored secret needs a key this server was not given (APP_SECRET_PREVIOUS). */
   SERVER_MISCONFIGURED: 500,
@@ -81,6 +83,19 @@ export function hasCode(error: unknown, code: string): boolean {
     if ((e as { code?: unknown }).code === code) return true;
   }
   return false;
+}
+
+/** The unique constraint a driver error (or one of its causes) broke, if it is a unique violation. */
+export function uniqueViolation(error: unknown): string | null {
+  for (
+    let e = error, i = 0;
+    e && typeof e === "object" && i < 10;
+    e = (e as { cause?: unknown }).cause, i++
+  ) {
+    const err = e as { code?: unknown; constraint_name?: unknown; constraint?: unknown };
+    if (err.code === "23505") return String(err.constraint_name ?? err.constraint ?? "");
+  }
+  return null;
 }
 
 /** Connection failures of postgres.js and the OS: the database is unreachable, not our bug. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasIdShape } from "./ids";
 
 // Field schemas shared by every entity, so limits are the same everywhere.
 export const LIMITS = {
@@ -13,6 +14,20 @@ export const LIMITS = {
 export const nameField = z.string().trim().min(1, "must not be empty").max(LIMITS.name);
 export const descriptionField = z.string().max(LIMITS.description);
 export const idRef = z.string().trim().min(1, "must not be empty").max(LIMITS.id);
+
+/**
+ * ChatBotKit's `alias`: a name of the owner's choosing, unique among the owner's resources of one
+ * kind, that fetch accepts in place of the id. It cannot look like an id (`bot_01H…`), so an id
+ * and an alias never mean two things.
+ */
+export const aliasField = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+  )
+  .refine((v) => !hasIdShape(v), "must not look like an id");
 
 export const metaField = z
   .record(z.string().max(64), z.unknown())

@@ -66,6 +66,9 @@ export const idBefore = (prefix: IdPrefix, at: Date) =>
 
 const ID_SHAPE = /^[a-z]+_[0-9A-HJKMNP-TV-Z]{26}$/;
 
+/** Whether `value` has the shape of an id of any kind (`bot_01H…`). */
+export const hasIdShape = (value: string) => ID_SHAPE.test(value);
+
 export function looksLikeId(prefix: IdPrefix, value: string): boolean {
   return value.startsWith(`${prefix}_`) && ID_SHAPE.test(value);
 }

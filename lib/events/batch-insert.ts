@@ -18,6 +18,7 @@ export type EventRow = {
   sessionKey: string | null;
   contact: { name?: string; email?: string; phone?: string } | null;
   idempotencyKey: string | null;
+  cloudEvent: Record<string, unknown> | null;
   scheduledFor: Date | null;
   replayOf: string | null;
 };
@@ -140,6 +141,7 @@ const COLUMNS: [name: string, cast: string, value: (r: Row) => unknown][] = [
   ["session_key", "", (r) => r.sessionKey],
   ["contact", "::jsonb", (r) => json(r.contact)],
   ["idempotency_key", "", (r) => r.idempotencyKey],
+  ["cloud_event", "::jsonb", (r) => json(r.cloudEvent)],
   ["scheduled_for", "::timestamptz", (r) => r.scheduledFor?.toISOString() ?? null],
   ["replay_of", "", (r) => r.replayOf],
 ];

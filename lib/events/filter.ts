@@ -1,7 +1,7 @@
 import "server-only";
 import { compileExpression, CPU_BUDGET_MS, evaluate, type ExpressionProblem } from "@/lib/cel";
 
-// A trigger's filter: a CEL expression over {payload, headers, query, contact}
+// A trigger's filter: a CEL expression over {payload, headers, query, contact, cloudevent}
 // that decides, before anything is queued, whether an event reaches the bot.
 // @marcbachmann/cel-js (accurate error positions, a type checker for save-time
 // validation, parse limits, no dependencies), run in bounded time and memory by
@@ -13,6 +13,8 @@ export type FilterActivation = {
   headers: Record<string, string>;
   query: Record<string, string>;
   contact: Record<string, unknown>;
+  /** A CloudEvent's context attributes (type, source, subject, ...); empty for other deliveries. */
+  cloudevent?: Record<string, unknown>;
 };
 
 export type FilterProblem = ExpressionProblem;
@@ -31,7 +33,11 @@ export async function runFilter(
   activation: FilterActivation,
   triggerId: string,
 ): Promise<FilterDecision> {
-  const outcome = await evaluate(src, activation, { key: triggerId });
+  const outcome = await evaluate(
+    src,
+    { ...activation, cloudevent: activation.cloudevent ?? {} },
+    { key: triggerId },
+  );
   if (outcome.ok) {
     if (typeof outcome.value !== "boolean")
       return {

@@ -8,6 +8,7 @@ import { looksLikeId, newId } from "@/lib/core/ids";
 import { metrics } from "@/lib/observability/metrics";
 import { eventTrace, inSpan, spanContextOf } from "@/lib/observability/trace";
 import { parseEventBody } from "./body";
+import { readCloudEvents, webhookHandshake } from "./cloudevents";
 import { runFilter, type FilterDecision } from "./filter";
 import { keptHeaders } from "./headers";
 import { queueEvent, type QueueEventInput } from "./queue";
@@ -73,6 +74,19 @@ export async function ingestEvent(input: { triggerId: string; req: Request; url:
   });
 }
 
+/**
+ * OPTIONS .../trigger/{id}/event: the CloudEvents webhook handshake (Azure Event Grid and other
+ * emitters ask before they deliver). Answered for an existing trigger, within its rate limit.
+ */
+export async function answerHandshake({ triggerId, req }: { triggerId: string; req: Request }) {
+  if (!looksLikeId("trigger", triggerId)) throw notFound("Trigger");
+  const trigger = await withDeadline(findTriggerCached(triggerId), DB_DEADLINE_MS);
+  if (!trigger) throw notFound("Trigger");
+  rateLimit(trigger);
+  const perSecond = trigger.rateLimitPerSecond ?? env().RATE_LIMIT_PER_SECOND;
+  return webhookHandshake(req.headers, Math.max(1, Math.floor(perSecond * 60)));
+}
+
 type Ingested = {
   response: Response;
   outcome: "202" | "duplicate" | "filtered" | "handshake";
@@ -103,41 +117,100 @@ async function ingest({
   // Limited after authentication, so strangers cannot use up a sender's allowance.
   rateLimit(trigger);
   const { sessionKey, contact } = sessionFrom(url);
-  const { payload, contentType } = parseEventBody(raw, req.headers.get("content-type"));
+  const parsed = parseEventBody(raw, req.headers.get("content-type"));
+  const headers = keptHeaders(req.headers, trigger.verification.header);
+  const arrival: Arrival = { trigger, headers, url, sessionKey, contact };
+  const cloud = readCloudEvents(req.headers, raw, parsed);
+  if (cloud) {
+    // each entry of a batch is an event: it takes its own token
+    if (cloud.entries.length > 1) rateLimit(trigger, cloud.entries.length - 1);
+    const signedKey =
+      cloud.mode === "binary" && trigger.authenticate
+        ? signedDeliveryKey(trigger.verification, req.headers, parsed.payload, raw)
+        : null;
+    const results = await Promise.all(
+      cloud.entries.map((entry) =>
+        storeArrival(arrival, {
+          payload: entry.payload,
+          contentType: entry.contentType ?? parsed.contentType,
+          cloudEvent: entry.attributes,
+          idempotencyKey: signedKey || entry.dedupeKey,
+        }),
+      ),
+    );
+    if (cloud.mode !== "batch") return answer(results[0]);
+    const events = results.map(({ id, status, duplicate }) => ({
+      id,
+      status: status ?? "queued",
+      ...(duplicate && { duplicate: true }),
+    }));
+    const fresh = results.filter((r) => !r.duplicate);
+    return {
+      response: Response.json({ events }, { status: fresh.length ? 202 : 200 }),
+      outcome: fresh.length ? "202" : "duplicate",
+      eventId: results[0].id,
+    };
+  }
+  const { payload, contentType } = parsed;
   const challenge = slackChallenge(payload);
   if (challenge !== null) return { response: Response.json({ challenge }), outcome: "handshake" };
   const idempotencyKey =
     (trigger.authenticate && signedDeliveryKey(trigger.verification, req.headers, payload, raw)) ||
     idempotencyKeyOf(req.headers, payload);
-  const headers = keptHeaders(req.headers, trigger.verification.header);
+  const result = await storeArrival(arrival, { payload, contentType, idempotencyKey }, () =>
+    requestFingerprint(trigger.id, url.search, req.headers.get("content-type"), raw),
+  );
+  return answer(result);
+}
+
+/** What every event of one delivery shares. */
+type Arrival = {
+  trigger: Trigger;
+  headers: Record<string, string>;
+  url: URL;
+  sessionKey: string | null;
+  contact: EventContact | null;
+};
+
+/**
+ * Lets the trigger's filter decide on one event, then stores it (see storeEvent). `fingerprint`
+ * matters only for an event without a key (the retry of one answered 503 finds its id by it).
+ */
+async function storeArrival(
+  { trigger, headers, url, sessionKey, contact }: Arrival,
+  event: Pick<QueueEventInput, "payload" | "contentType" | "idempotencyKey" | "cloudEvent">,
+  fingerprint: () => string = () => "",
+) {
   const decision: FilterDecision = trigger.filter
     ? await runFilter(
         trigger.filter,
         {
-          payload,
+          payload: event.payload,
           headers,
           query: Object.fromEntries(url.searchParams),
           contact: contact ?? {},
+          cloudevent: event.cloudEvent ?? {},
         },
         trigger.id,
       )
     : { matched: true };
-  const result = await storeEvent(
+  return storeEvent(
     {
       trigger,
       kind: "event",
       status: decision.error ? "failed" : decision.matched ? "queued" : "filtered",
       error: decision.error ?? null,
       errorCode: decision.code ?? null,
-      payload,
-      contentType,
       headers,
       sessionKey,
       contact,
-      idempotencyKey,
+      ...event,
     },
-    () => requestFingerprint(trigger.id, url.search, req.headers.get("content-type"), raw),
+    fingerprint,
   );
+}
+
+function answer(result: Awaited<ReturnType<typeof storeEvent>>): Ingested {
   const status = result.status ?? "queued";
   return {
     response: Response.json(
@@ -149,12 +222,13 @@ async function ingest({
   };
 }
 
-function rateLimit(trigger: Trigger) {
+function rateLimit(trigger: Trigger, cost = 1) {
   const e = env();
   const limit = takeToken(
     trigger.id,
     trigger.rateLimitPerSecond ?? e.RATE_LIMIT_PER_SECOND,
     trigger.rateLimitBurst ?? e.RATE_LIMIT_BURST,
+    cost,
   );
   if (!limit.ok) {
     throw new ApiError(

@@ -25,6 +25,8 @@ export type QueueEventInput = {
   sessionKey?: string | null;
   contact?: { name?: string; email?: string; phone?: string } | null;
   idempotencyKey?: string | null;
+  /** A CloudEvent's context attributes, when the delivery was one. */
+  cloudEvent?: Record<string, unknown> | null;
   scheduledFor?: Date | null;
   replayOf?: string | null;
 };
@@ -47,6 +49,7 @@ export function plainEventRow(input: QueueEventInput): EventRow {
     sessionKey: input.sessionKey ?? (input.kind === "event" ? null : TRIGGER_SESSION_KEY),
     contact: input.contact ?? null,
     idempotencyKey: input.idempotencyKey ?? null,
+    cloudEvent: input.cloudEvent ?? null,
     scheduledFor: input.scheduledFor ?? null,
     replayOf: input.replayOf ?? null,
     // createdAt: the database's clock, like every other event timestamp

@@ -18,11 +18,12 @@ const g = globalThis as unknown as {
 const buckets = (g.__rateBuckets ??= new Map());
 const rejected = (g.__rateRejected ??= new Map());
 
-/** Takes one token; when none is left, says how many seconds until one is. */
+/** Takes `cost` tokens (one per event); when too few are left, says how many seconds until they are. */
 export function takeToken(
   triggerId: string,
   perSecond: number,
   burst: number,
+  cost = 1,
   now = Date.now(),
 ): { ok: true } | { ok: false; retryAfterSeconds: number } {
   let b = buckets.get(triggerId);
@@ -33,12 +34,12 @@ export function takeToken(
   }
   b.tokens = Math.min(burst, b.tokens + ((now - b.updated) / 1000) * perSecond);
   b.updated = now;
-  if (b.tokens >= 1) {
-    b.tokens -= 1;
+  if (b.tokens >= cost) {
+    b.tokens -= cost;
     return { ok: true };
   }
   countRejection(triggerId);
-  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / perSecond)) };
+  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((cost - b.tokens) / perSecond)) };
 }
 
 /** Rejections are counted per trigger and written once a second, not one row per request. */

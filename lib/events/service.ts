@@ -25,6 +25,8 @@ export const serializeEvent = (e: TriggerEvent) => ({
   sessionKey: e.sessionKey,
   contact: e.contact,
   idempotencyKey: e.idempotencyKey,
+  /** A CloudEvent's context attributes (id, source, type, ...); null for other deliveries. */
+  cloudEvent: e.cloudEvent,
   scheduledFor: iso(e.scheduledFor),
   replayOf: e.replayOf,
   attempts: e.attempts,
@@ -149,6 +151,7 @@ const replayOfEvent = (trigger: Trigger, original: TriggerEvent) => ({
   headers: original.headers,
   sessionKey: original.sessionKey,
   contact: original.contact,
+  cloudEvent: original.cloudEvent,
   replayOf: original.id,
 });
 

@@ -13,6 +13,7 @@ import { listConversationsQuerySchema } from "@/lib/conversations/service";
 import {
   createAbilitySchema,
   createSkillsetSchema,
+  discoverToolsSchema,
   updateAbilitySchema,
   updateSkillsetSchema,
 } from "@/lib/skillsets/schema";
@@ -41,7 +42,7 @@ import {
 // The document is generated from the very zod schemas the route handlers parse
 // with; a test checks every route file under app/api/v1 appears here.
 type Route = {
-  method: "get" | "post";
+  method: "get" | "post" | "options";
   path: string;
   summary: string;
   body?: z.ZodType;
@@ -71,7 +72,11 @@ function crud(
       summary: `List ${label}s (JSON page, or JSONL with Accept: application/jsonl)`,
       query: list,
     },
-    { method: "get", path: `${base}/{id}/fetch`, summary: `Fetch a ${label}` },
+    {
+      method: "get",
+      path: `${base}/{id}/fetch`,
+      summary: `Fetch a ${label} by its id or its alias`,
+    },
     { method: "post", path: `${base}/{id}/update`, summary: `Update a ${label}`, body: update },
     { method: "post", path: `${base}/{id}/delete`, summary: `Delete a ${label}` },
   ];
@@ -93,7 +98,7 @@ export const ROUTES: Route[] = [
   {
     method: "get",
     path: "/integration/trigger/{id}/fetch",
-    summary: "Fetch a trigger (with its secret)",
+    summary: "Fetch a trigger (with its secret) by its id or its alias",
   },
   {
     method: "post",
@@ -128,8 +133,14 @@ export const ROUTES: Route[] = [
     method: "post",
     path: "/integration/trigger/{id}/event",
     summary:
-      "Send an event (any content type, up to 1 MiB; checked by the trigger's verification preset when authenticate is on)",
+      "Send an event (any content type, up to 1 MiB; checked by the trigger's verification preset when authenticate is on). CloudEvents in binary, structured (application/cloudevents+json) and batch (application/cloudevents-batch+json, up to 100: answered {events: [...]}) mode are one event each, de-duplicated by source and id",
     consumes: "*/*",
+  },
+  {
+    method: "options",
+    path: "/integration/trigger/{id}/event",
+    summary:
+      "The CloudEvents webhook handshake: with WebHook-Request-Origin, answers WebHook-Allowed-Origin and WebHook-Allowed-Rate",
   },
   {
     method: "get",
@@ -222,7 +233,12 @@ export const ROUTES: Route[] = [
       "Send a test event signed as the trigger's sender would, and see the answer and whether verification passed (never the signature)",
     body: testEventSchema,
   },
-  { method: "get", path: "/model/list", summary: "Models available to bots on this server" },
+  {
+    method: "get",
+    path: "/model/list",
+    summary:
+      "Models available to bots on this server: MODELS_ALLOWED, else the OpenAI-compatible server's own /v1/models list, else the providers' defaults ({items, message?})",
+  },
   ...crud("/bot", "bot", createBotSchema, updateBotSchema),
   ...crud("/skillset", "skillset", createSkillsetSchema, updateSkillsetSchema),
   {
@@ -237,7 +253,22 @@ export const ROUTES: Route[] = [
     summary: "List a skillset's abilities",
     query: listWithMetaQuerySchema,
   },
-  { method: "get", path: "/skillset/{id}/ability/{abilityId}/fetch", summary: "Fetch an ability" },
+  {
+    method: "get",
+    path: "/skillset/{id}/ability/{abilityId}/fetch",
+    summary: "Fetch an ability (an MCP server's with its tools)",
+  },
+  {
+    method: "post",
+    path: "/skillset/{id}/ability/{abilityId}/refresh",
+    summary: "Ask an MCP server for its tools again (502 when it does not answer)",
+  },
+  {
+    method: "post",
+    path: "/skillset/{id}/ability/discover",
+    summary: "An MCP server's tools, nothing saved (the form's Test connection)",
+    body: discoverToolsSchema,
+  },
   {
     method: "post",
     path: "/skillset/{id}/ability/{abilityId}/update",

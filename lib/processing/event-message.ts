@@ -9,7 +9,15 @@ const MAX_TEXT = 8000;
 
 type EventLike = Pick<
   TriggerEvent,
-  "id" | "kind" | "payload" | "contentType" | "headers" | "contact" | "sessionKey" | "scheduledFor"
+  | "id"
+  | "kind"
+  | "payload"
+  | "contentType"
+  | "headers"
+  | "contact"
+  | "sessionKey"
+  | "scheduledFor"
+  | "cloudEvent"
 >;
 
 export type EventMessage = {
@@ -72,6 +80,11 @@ function eventBlock(event: EventLike, headers: Record<string, string>): string {
   if (Object.keys(headers).length) {
     lines.push("Headers:");
     for (const [k, v] of Object.entries(headers)) lines.push(`  ${k}: ${v}`);
+  }
+  if (event.cloudEvent) {
+    lines.push("CloudEvent:");
+    for (const [k, v] of Object.entries(event.cloudEvent))
+      lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
   }
   if (event.contact) lines.push(`Contact: ${JSON.stringify(event.contact)}`);
   const session = sessionLabel(event.sessionKey);

@@ -1,14 +1,7 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import {
-  abilities,
-  bots,
-  triggerEvents,
-  triggers,
-  type Trigger,
-  type TriggerEvent,
-} from "@/db/schema";
+import { abilities, bots, triggerEvents, triggers, type TriggerEvent } from "@/db/schema";
 import { recordActivity } from "@/lib/conversations/activity";
 import { isDatabaseUnavailable, PermanentError } from "@/lib/core/errors";
 import { addToMonth, checkBudget } from "@/lib/stats/usage";
@@ -23,7 +16,7 @@ import { recordFailure } from "./failure";
 import { touchTrigger } from "./last-trigger";
 import { runBot, type ModelCallRecord } from "./run-bot";
 import { backToWaiting, decisionsToResume, recordedCalls, suspendEvent } from "./suspend";
-import type { ToolAbility } from "./tools";
+import { abilityTools, offeredTools } from "@/lib/abilities/tools";
 import { RunControl, RunStopped, type StopReason } from "./run-control";
 
 /**
@@ -62,11 +55,14 @@ export async function processClaimedEvent(
   );
   control.conversationId = conversation.id;
   const message = describeEvent(event, trigger);
-  const tools = offeredAbilities(
-    trigger,
-    bot.skillsetId
-      ? await db.select().from(abilities).where(eq(abilities.skillsetId, bot.skillsetId))
-      : [],
+  // the trigger narrows what its bot is offered: the others are not tools the model sees at all
+  const tools = offeredTools(
+    trigger.abilities,
+    abilityTools(
+      bot.skillsetId
+        ? await db.select().from(abilities).where(eq(abilities.skillsetId, bot.skillsetId))
+        : [],
+    ),
   );
   // a conversation made for this event has no earlier turns: one query less per sessionless event
   const history = conversation.created ? [] : await loadHistory(db, conversation.id, event.id);
@@ -82,7 +78,7 @@ export async function processClaimedEvent(
       event,
       message,
       history,
-      abilities: tools,
+      tools,
       resume: event.runState && decisions ? { state: event.runState, decisions } : undefined,
       recorded,
       signal: control.signal,
@@ -115,7 +111,7 @@ export async function processClaimedEvent(
       trigger,
       conversationId: conversation.id,
       outcome: reply,
-      abilities: tools,
+      tools,
     });
     return suspended ? "waiting" : "lost";
   }
@@ -128,20 +124,6 @@ export async function processClaimedEvent(
   if (!finished) return "lost";
   touchTrigger(trigger.id, event.createdAt);
   return "completed";
-}
-
-/**
- * The abilities a trigger lets its bot use: all of the skillset's (ChatBotKit's behaviour), only
- * read ones, or those it names. The others are not offered to the model at all.
- */
-export function offeredAbilities<A extends ToolAbility>(
-  trigger: Pick<Trigger, "abilities">,
-  all: A[],
-): A[] {
-  const allowed = trigger.abilities;
-  if (allowed === "read") return all.filter((a) => a.effect === "read");
-  if (Array.isArray(allowed)) return all.filter((a) => allowed.includes(a.id));
-  return all;
 }
 
 /**

@@ -6,7 +6,9 @@ import { now } from "@/lib/core/clock";
 import { resolveModel } from "@/lib/models";
 import { openSpan } from "@/lib/observability/trace";
 import type { EventMessage } from "./event-message";
-import { approvalNeeded, buildTools, type ToolAbility, type ToolCallRecord } from "./tools";
+import { McpSessions } from "@/lib/abilities/mcp";
+import type { AbilityTool } from "@/lib/abilities/tools";
+import { approvalNeeded, buildTools, type ToolCallRecord } from "./tools";
 
 export type { ToolCallRecord };
 
@@ -50,7 +52,7 @@ type RunInput = {
   message: EventMessage;
   history: { type: string; text: string }[];
   /** The tools the trigger lets its bot use. */
-  abilities: ToolAbility[];
+  tools: AbilityTool[];
   /** A run that waited for decisions goes on from its state with these answers. */
   resume?: { state: RunState; decisions: Decision[] };
   /** Calls this event's earlier attempts made and recorded, by tool call id: not made again. */
@@ -107,7 +109,7 @@ const decisionMessage = (decisions: Decision[]): ModelMessage => ({
  * server, resumes from that state with the decisions as `tool-approval-response` parts.
  */
 export async function runBot(input: RunInput): Promise<RunOutcome> {
-  const model = resolveModel(input.bot.model);
+  const model = await resolveModel(input.bot.model);
   if (!model) return { status: "completed", text: echoReply(input), modelCalls: [] };
   // a step is one model call, then its tool calls: the model has answered when the first tool
   // starts, or when the step finishes without one
@@ -125,7 +127,8 @@ export async function runBot(input: RunInput): Promise<RunOutcome> {
   const open: { span: ReturnType<typeof openSpan> } = { span: null };
   const resumed = input.resume;
   let toolCalls = resumed?.state.toolCalls ?? 0;
-  const tools = buildTools(input.abilities, {
+  const mcp = new McpSessions();
+  const tools = buildTools(input.tools, {
     eventId: input.event.id,
     event: {
       id: input.event.id,
@@ -134,7 +137,8 @@ export async function runBot(input: RunInput): Promise<RunOutcome> {
       text: input.message.text,
       contact: input.event.contact,
     },
-    needsApproval: (a) => approvalNeeded(input.trigger.approval, a.effect),
+    needsApproval: (t) => approvalNeeded(input.trigger.approval, t.effect),
+    mcp,
     approvedKeys: new Map(
       (resumed?.decisions ?? []).filter((d) => d.key).map((d) => [d.toolCallId, d.key!]),
     ),
@@ -247,5 +251,7 @@ export async function runBot(input: RunInput): Promise<RunOutcome> {
         `The run took longer than the trigger's maxTime (${input.trigger.maxTime} ms)`,
       );
     throw error;
+  } finally {
+    await mcp.close();
   }
 }

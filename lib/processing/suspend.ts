@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { messages, triggerEvents, type Trigger, type TriggerEvent } from "@/db/schema";
 import { decisionsFor, denialReason, openApprovals } from "@/lib/approvals/service";
 import type { Decision, RunOutcome } from "./run-bot";
-import type { ToolAbility } from "./tools";
+import type { AbilityTool } from "@/lib/abilities/tools";
 
 // A run is resumable data, not a stack frame: when it reaches calls that need a decision, its
 // state (the messages so far) is stored on the event and the event waits, holding no worker and
@@ -63,16 +63,16 @@ export async function suspendEvent(
     trigger,
     conversationId,
     outcome,
-    abilities,
+    tools,
   }: {
     event: TriggerEvent;
     trigger: Pick<Trigger, "approvalTimeout">;
     conversationId: string;
     outcome: Extract<RunOutcome, { status: "waiting" }>;
-    abilities: ToolAbility[];
+    tools: AbilityTool[];
   },
 ): Promise<boolean> {
-  const byName = new Map(abilities.map((a) => [a.name, a]));
+  const byName = new Map(tools.map((t) => [t.name, t]));
   return db.transaction(async (tx) => {
     const held = await toWaiting(tx, event, { runState: outcome.state });
     if (!held) return false;
@@ -84,7 +84,7 @@ export async function suspendEvent(
         sdkApprovalId: h.sdkApprovalId,
         toolCallId: h.toolCallId,
         tool: h.tool,
-        abilityId: byName.get(h.tool)?.id ?? null,
+        abilityId: byName.get(h.tool)?.ability.id ?? null,
         effect: byName.get(h.tool)?.effect ?? "write",
         input: h.input,
         text: h.text,

@@ -1,9 +1,11 @@
 import "server-only";
 import type { Context } from "@opentelemetry/api";
 import { jsonSchema, tool, type ToolSet } from "ai";
-import type { Ability, AbilityEffect } from "@/db/schema";
-import { effectiveInputSchema, inputProblem } from "@/lib/abilities/input-schema";
+import type { AbilityEffect } from "@/db/schema";
+import { inputProblem } from "@/lib/abilities/input-schema";
+import type { McpSessions } from "@/lib/abilities/mcp";
 import { runAbility } from "@/lib/abilities/run";
+import type { AbilityTool } from "@/lib/abilities/tools";
 import { metrics } from "@/lib/observability/metrics";
 import { inSpan } from "@/lib/observability/trace";
 
@@ -23,17 +25,14 @@ export type ToolCallRecord = {
   toolCallId: string;
 };
 
-export type ToolAbility = Pick<
-  Ability,
-  "id" | "name" | "description" | "kind" | "config" | "secretsEnc" | "inputSchema" | "effect"
->;
-
 export type ExecutorContext = {
   eventId: string;
   /** What `{{event.*}}` templates read. */
   event: Record<string, unknown>;
-  /** Whether a call of this ability waits for a decision (the trigger's approval policy). */
-  needsApproval: (ability: ToolAbility) => boolean;
+  /** Whether a call of this tool waits for a decision (the trigger's approval policy). */
+  needsApproval: (tool: AbilityTool) => boolean;
+  /** The run's MCP sessions (one per server, opened on first use). */
+  mcp: McpSessions;
   /** The Idempotency-Key of an approved call (the approval's id), by tool call id. */
   approvedKeys: Map<string, string>;
   /** Calls this run made and recorded already (a resumed or retried run), by tool call id. */
@@ -48,15 +47,15 @@ export type ExecutorContext = {
   spanContext: Context;
 };
 
-/** The abilities as tools for the model, each with its own schema, run by the executor. */
-export function buildTools(abilities: ToolAbility[], ctx: ExecutorContext): ToolSet {
+/** The offered tools for the model, each with its own schema, run by the executor. */
+export function buildTools(offered: AbilityTool[], ctx: ExecutorContext): ToolSet {
   let calls = 0;
   const tools: ToolSet = {};
-  for (const ability of abilities) {
-    const schema = effectiveInputSchema(ability);
-    const held = ctx.needsApproval(ability);
-    tools[ability.name] = tool({
-      description: ability.description ?? `${ability.kind} ability ${ability.name}`,
+  for (const spec of offered) {
+    const { ability, schema } = spec;
+    const held = ctx.needsApproval(spec);
+    tools[spec.name] = tool({
+      description: spec.description,
       inputSchema: jsonSchema<Record<string, unknown>>(schema),
       // a call whose input does not fit is not worth a person's time: it is refused below
       ...(held && { needsApproval: async (args) => inputProblem(schema, args) === null }),
@@ -75,7 +74,7 @@ export function buildTools(abilities: ToolAbility[], ctx: ExecutorContext): Tool
           m.abilityCalls.inc({ outcome });
           m.abilityDuration.observe({ outcome }, durationMs / 1000);
           return ctx.onToolCall(
-            { name: ability.name, input: args, ...r, durationMs, toolCallId },
+            { name: spec.name, input: args, ...r, durationMs, toolCallId },
             index,
           );
         };
@@ -89,16 +88,17 @@ export function buildTools(abilities: ToolAbility[], ctx: ExecutorContext): Tool
         try {
           const output = await inSpan(
             "ability.call",
-            { "event.id": ctx.eventId, "ability.name": ability.name, "ability.kind": ability.kind },
-            () =>
-              runAbility(
-                ability,
-                { input: args ?? {}, event: ctx.event },
-                {
-                  idempotencyKey: ctx.approvedKeys.get(toolCallId) ?? `${ctx.eventId}-${index}`,
-                  signal: ctx.signal,
-                },
-              ),
+            { "event.id": ctx.eventId, "ability.name": spec.name, "ability.kind": ability.kind },
+            () => {
+              const key = ctx.approvedKeys.get(toolCallId) ?? `${ctx.eventId}-${index}`;
+              return spec.mcpTool
+                ? ctx.mcp.call(ability, spec.mcpTool, args ?? {}, { signal: ctx.signal, key })
+                : runAbility(
+                    ability,
+                    { input: args ?? {}, event: ctx.event },
+                    { idempotencyKey: key, signal: ctx.signal },
+                  );
+            },
             ctx.spanContext,
           );
           await record({ output });

@@ -1,12 +1,13 @@
 import { z } from "zod";
-import { httpRequestConfig, webhookConfig } from "@/lib/abilities/config";
+import { httpRequestConfig, mcpConfig, webhookConfig } from "@/lib/abilities/config";
 import { ABILITY_EFFECTS } from "@/lib/abilities/effect";
-import { descriptionField, idRef, metaField, nameField } from "@/lib/core/fields";
+import { aliasField, descriptionField, idRef, metaField, nameField } from "@/lib/core/fields";
 
 export const MAX_ABILITIES_PER_SKILLSET = 50;
 
 export const createSkillsetSchema = z.object({
   name: nameField,
+  alias: aliasField.nullish(),
   description: descriptionField.nullish(),
   blueprintId: idRef.nullish(),
   meta: metaField.optional(),
@@ -36,7 +37,13 @@ const abilityBase = {
 export const createAbilitySchema = z.discriminatedUnion("kind", [
   z.object({ ...abilityBase, kind: z.literal("http_request"), config: httpRequestConfig }),
   z.object({ ...abilityBase, kind: z.literal("webhook"), config: webhookConfig }),
+  z.object({ ...abilityBase, kind: z.literal("mcp"), config: mcpConfig }),
 ]);
+
+/** "Test connection" in the ability form: an MCP server's tools, before anything is saved. */
+export const discoverToolsSchema = z.object({
+  config: mcpConfig.pick({ url: true, headers: true, timeoutMs: true }),
+});
 
 export const updateAbilitySchema = z.object({
   name: abilityName.optional(),
@@ -44,6 +51,6 @@ export const updateAbilitySchema = z.object({
   inputSchema: inputSchemaField,
   effect: effectField.optional(),
   meta: metaField.optional(),
-  kind: z.enum(["http_request", "webhook"]).optional(),
+  kind: z.enum(["http_request", "webhook", "mcp"]).optional(),
   config: z.record(z.string(), z.unknown()).optional(),
 });

@@ -2,14 +2,25 @@ import "server-only";
 import { and, count, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
-import { abilities, blueprints, skillsets, type Ability, type Skillset } from "@/db/schema";
+import {
+  abilities,
+  blueprints,
+  skillsets,
+  type Ability,
+  type AbilityEffect,
+  type McpTool,
+  type Skillset,
+} from "@/db/schema";
 import { ApiError, notFound, validationError } from "@/lib/core/errors";
 import { iso } from "@/lib/core/fields";
-import { assertOwnedRef, getOwnedOrThrow } from "@/db/owned";
+import { assertOwnedRef, getOwnedByRefOrThrow, getOwnedOrThrow, savingAlias } from "@/db/owned";
 import { cursorClauses, metaMatches, toPage } from "@/db/pages";
 import { type ListQuery } from "@/lib/core/list-query";
 import { effectiveInputSchema, inputSchemaIssues } from "@/lib/abilities/input-schema";
+import { mcpConfig } from "@/lib/abilities/config";
 import { defaultEffect } from "@/lib/abilities/effect";
+import { discoverTools, mcpProblem } from "@/lib/abilities/mcp";
+import { mcpToolViews } from "@/lib/abilities/tools";
 import { splitUrlTemplate } from "@/lib/abilities/template";
 import { newId } from "@/lib/core/ids";
 import {
@@ -29,6 +40,7 @@ import {
 
 export const serializeSkillset = (s: Skillset) => ({
   id: s.id,
+  alias: s.alias,
   name: s.name,
   description: s.description,
   blueprintId: s.blueprintId,
@@ -44,9 +56,15 @@ export const serializeAbility = (a: Ability) => ({
   description: a.description,
   kind: a.kind,
   config: publicConfig(a),
-  /** The tool's parameters as the model sees them: the user's schema, or one derived from the templates. */
-  inputSchema: effectiveInputSchema(a),
-  inputSchemaSource: a.inputSchema ? ("custom" as const) : ("derived" as const),
+  /** The tool's parameters as the model sees them: the user's schema, or one derived from the templates (null for an MCP server: each tool has its own). */
+  inputSchema: a.kind === "mcp" ? null : effectiveInputSchema(a),
+  inputSchemaSource:
+    a.kind === "mcp" ? null : a.inputSchema ? ("custom" as const) : ("derived" as const),
+  /** An MCP server's tools as last discovered, each with its effect and whether it is offered. */
+  ...(a.kind === "mcp" && {
+    tools: mcpToolViews(a),
+    toolsDiscoveredAt: iso(a.toolsDiscoveredAt),
+  }),
   /** read or write: a trigger may offer only read abilities, or hold write calls for approval. */
   effect: a.effect,
   meta: a.meta,
@@ -63,20 +81,23 @@ export async function createSkillset({
   const db = await getDb();
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
   const id = newId("skillset");
-  await db.insert(skillsets).values({
-    id,
-    ownerId,
-    name: input.name,
-    description: input.description ?? null,
-    blueprintId: input.blueprintId ?? null,
-    meta: input.meta ?? {},
-  });
+  await savingAlias("skillset", input.alias, () =>
+    db.insert(skillsets).values({
+      id,
+      ownerId,
+      alias: input.alias ?? null,
+      name: input.name,
+      description: input.description ?? null,
+      blueprintId: input.blueprintId ?? null,
+      meta: input.meta ?? {},
+    }),
+  );
   return { id };
 }
 
 export async function fetchSkillset({ ownerId, id }: Owner & { id: string }) {
   const db = await getDb();
-  return serializeSkillset(await getOwnedOrThrow(db, skillsets, id, ownerId, "Skillset"));
+  return serializeSkillset(await getOwnedByRefOrThrow(db, skillsets, id, ownerId, "Skillset"));
 }
 
 export async function updateSkillset({
@@ -87,7 +108,9 @@ export async function updateSkillset({
   const db = await getDb();
   await getOwnedOrThrow(db, skillsets, id, ownerId, "Skillset");
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
-  await db.update(skillsets).set(input).where(eq(skillsets.id, id));
+  await savingAlias("skillset", input.alias, () =>
+    db.update(skillsets).set(input).where(eq(skillsets.id, id)),
+  );
   return { id };
 }
 
@@ -139,7 +162,9 @@ export async function createAbility({
     );
   }
   mergeCredentials(input.config, {}); // a masked value has nothing to stand for here: 422
-  checkInputSchema(input.inputSchema);
+  checkInputSchema(input.inputSchema, input.kind);
+  checkEffect(input.effect, input.kind);
+  const discovered = input.kind === "mcp" ? await toolsOfServer(input.config, "config.url") : null;
   const { config, credentials } = splitCredentials(input.config);
   const id = newId("ability");
   await db.insert(abilities).values({
@@ -152,7 +177,9 @@ export async function createAbility({
     config,
     inputSchema: input.inputSchema ?? null,
     secretsEnc: sealCredentials(credentials),
-    effect: input.effect ?? defaultEffect(input.kind, config),
+    effect: input.effect ?? abilityEffect(input.kind, config, discovered),
+    tools: discovered,
+    toolsDiscoveredAt: discovered && new Date(),
     meta: input.meta ?? {},
   });
   return { id };
@@ -193,7 +220,21 @@ export async function updateAbility({
     config: mergeCredentials(input.config ?? splitCredentials(current.config).config, stored),
   });
   if (!merged.success) throw validationError(merged.error);
-  checkInputSchema(input.inputSchema);
+  checkInputSchema(input.inputSchema, merged.data.kind);
+  checkEffect(input.effect, merged.data.kind);
+  // an MCP server is asked for its tools again when where or how it is reached changed
+  const reconnect =
+    merged.data.kind === "mcp" &&
+    (current.kind !== "mcp" ||
+      input.config?.url !== undefined ||
+      input.config?.headers !== undefined ||
+      !current.tools);
+  const discovered =
+    merged.data.kind !== "mcp"
+      ? null
+      : reconnect
+        ? await toolsOfServer(merged.data.config, "config.url")
+        : checkChosenTools(merged.data.config, current.tools ?? []);
   const { config, credentials } = splitCredentials(merged.data.config);
   const db = await getDb();
   await db
@@ -206,7 +247,11 @@ export async function updateAbility({
       // a changed request falls back to its default effect unless the update names one
       ...(input.effect
         ? { effect: input.effect }
-        : (input.config || input.kind) && { effect: defaultEffect(merged.data.kind, config) }),
+        : (input.config || input.kind) && {
+            effect: abilityEffect(merged.data.kind, config, discovered),
+          }),
+      tools: discovered,
+      ...(reconnect && { toolsDiscoveredAt: new Date() }),
       ...(input.description !== undefined && { description: input.description }),
       ...(input.inputSchema !== undefined && { inputSchema: input.inputSchema }),
       ...(input.meta && { meta: input.meta }),
@@ -250,9 +295,123 @@ export async function listAbilities({
   return toPage(rows.map(serializeAbility), query.take);
 }
 
+/**
+ * POST .../ability/{id}/refresh: asks the MCP server for its tools again and stores them; the
+ * owner's choices (config.tools, config.effects) stay, for the tools still there.
+ */
+export async function refreshAbilityTools({
+  ownerId,
+  skillsetId,
+  id,
+}: Owner & { skillsetId: string; id: string }) {
+  const current = await getAbilityOrThrow(ownerId, skillsetId, id);
+  if (current.kind !== "mcp")
+    throw new ApiError("CONFLICT", "Only an MCP server's abilities have tools to refresh");
+  const config = mcpConfig.parse({
+    ...splitCredentials(current.config).config,
+    ...readCredentials(current),
+  });
+  let tools: McpTool[];
+  try {
+    tools = await discoverTools(config);
+  } catch (error) {
+    throw new ApiError(
+      "UPSTREAM_ERROR",
+      `The MCP server did not list its tools: ${mcpProblem(error)}`,
+    );
+  }
+  const db = await getDb();
+  const [row] = await db
+    .update(abilities)
+    .set({
+      tools,
+      toolsDiscoveredAt: new Date(),
+      effect: abilityEffect("mcp", current.config, tools),
+    })
+    .where(eq(abilities.id, id))
+    .returning();
+  return serializeAbility(row);
+}
+
+/** POST .../ability/discover: an MCP server's tools for the form, nothing stored. */
+export async function previewServerTools({
+  ownerId,
+  skillsetId,
+  config,
+}: Owner & { skillsetId: string; config: Record<string, unknown> }) {
+  const db = await getDb();
+  await getOwnedOrThrow(db, skillsets, skillsetId, ownerId, "Skillset");
+  const tools = await toolsOfServer({ ...config, tools: null }, "config.url");
+  return { tools: mcpToolViews({ config: {}, tools }) };
+}
+
+/** The server's tools, or 422 at `path` saying why they could not be listed. */
+async function toolsOfServer(config: Record<string, unknown>, path: string): Promise<McpTool[]> {
+  const parsed = mcpConfig.parse(config);
+  let tools: McpTool[];
+  try {
+    tools = await discoverTools(parsed);
+  } catch (error) {
+    const message = `could not list the MCP server's tools: ${mcpProblem(error)}`;
+    throw new ApiError("VALIDATION_ERROR", `Invalid body: ${path}: ${message}`, {
+      issues: [{ path, message }],
+    });
+  }
+  return checkChosenTools(parsed, tools);
+}
+
+/** The tools chosen in config.tools and config.effects must be the server's: else 422 naming one. */
+function checkChosenTools(config: Record<string, unknown>, tools: McpTool[]): McpTool[] {
+  const names = new Set(tools.map((t) => t.name));
+  const chosen = mcpConfig.partial().parse(config);
+  const unknown = [...(chosen.tools ?? []), ...Object.keys(chosen.effects ?? {})].find(
+    (n) => !names.has(n),
+  );
+  if (unknown !== undefined) {
+    const path = chosen.tools?.includes(unknown) ? "config.tools" : `config.effects.${unknown}`;
+    const message = `the server has no tool named "${unknown}"`;
+    throw new ApiError("VALIDATION_ERROR", `Invalid body: ${path}: ${message}`, {
+      issues: [{ path, message }],
+    });
+  }
+  return tools;
+}
+
+/** An MCP server's effect follows its tools: each tool's is set in config.effects. */
+function checkEffect(effect: AbilityEffect | undefined, kind: Ability["kind"]) {
+  if (effect && kind === "mcp")
+    throw new ApiError(
+      "VALIDATION_ERROR",
+      "Invalid body: effect: an MCP server's tools each have their own; set them in config.effects",
+      {
+        issues: [{ path: "effect", message: "is set per tool for an MCP server (config.effects)" }],
+      },
+    );
+}
+
+/** An MCP server writes if any tool it offers does; other kinds have their default. */
+function abilityEffect(
+  kind: Ability["kind"],
+  config: Record<string, unknown>,
+  tools: McpTool[] | null,
+): AbilityEffect {
+  if (kind !== "mcp") return defaultEffect(kind, config);
+  const offered = mcpToolViews({ config, tools }).filter((t) => t.enabled);
+  return offered.some((t) => t.effect === "write") ? "write" : "read";
+}
+
 /** A user-written input schema must be a usable JSON Schema object: else 422 at the mistake's path. */
-function checkInputSchema(schema: Record<string, unknown> | null | undefined) {
+function checkInputSchema(
+  schema: Record<string, unknown> | null | undefined,
+  kind: Ability["kind"],
+) {
   if (!schema) return;
+  if (kind === "mcp")
+    throw new ApiError(
+      "VALIDATION_ERROR",
+      "Invalid body: inputSchema: an MCP server's tools bring their own input schemas",
+      { issues: [{ path: "inputSchema", message: "is not used by an MCP server's tools" }] },
+    );
   const issues = inputSchemaIssues(schema);
   if (issues.length)
     throw new ApiError(

@@ -49,6 +49,7 @@ export async function previewFilter({
             e as { sessionKey: string | null; contact: Record<string, string> | null },
           ),
           contact: e.contact ?? {},
+          cloudevent: e.cloudEvent ?? {},
         },
         id,
       )),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  aliasField,
   descriptionField,
   idRef,
   LIMITS,
@@ -49,6 +50,7 @@ export const MAX_TRIGGER_ABILITIES = 100;
 
 const fields = {
   name: nameField.nullish(),
+  alias: aliasField.nullish(),
   description: descriptionField.nullish(),
   botId: z.string().trim().min(1, "Choose the bot that will process events").max(LIMITS.id),
   authenticate: z.boolean(),

@@ -13,6 +13,7 @@ export const eventUrlFor = (baseUrl: string, id: string) =>
 export function serializeTrigger(t: Trigger, baseUrl: string) {
   return {
     id: t.id,
+    alias: t.alias,
     name: t.name,
     description: t.description,
     botId: t.botId,

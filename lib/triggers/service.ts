@@ -3,7 +3,7 @@ import { and, count, eq, ilike, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { blueprints, bots, triggers } from "@/db/schema";
 import { ApiError } from "@/lib/core/errors";
-import { assertOwnedRef, getTriggerOrThrow } from "@/db/owned";
+import { assertOwnedRef, getOwnedByRefOrThrow, getTriggerOrThrow, savingAlias } from "@/db/owned";
 import { containsPattern, cursorClauses, metaMatches, toPage } from "@/db/pages";
 import { now } from "@/lib/core/clock";
 import { encryptSecret, generateTriggerSecret } from "@/lib/crypto/secrets";
@@ -56,32 +56,35 @@ export async function createTrigger({
 
   const id = newId("trigger");
   const secret = generateTriggerSecret();
-  await db.insert(triggers).values({
-    id,
-    ownerId,
-    name: input.name ?? null,
-    description: input.description ?? null,
-    botId: input.botId,
-    secretEnc: encryptSecret(secret),
-    authenticate: input.authenticate,
-    schedule,
-    timezone,
-    sessionDuration: input.sessionDuration ?? DEFAULT_SESSION_DURATION_MS,
-    blueprintId: input.blueprintId ?? null,
-    meta: input.meta ?? {},
-    prompt: input.prompt?.trim() ? input.prompt : null,
-    filter: input.filter?.trim() ? input.filter : null,
-    ...verificationColumns(input.verification),
-    maxIterations: input.maxIterations ?? LIMIT_RANGES.maxIterations.default,
-    maxTime: input.maxTime ?? LIMIT_RANGES.maxTime.default,
-    rateLimitPerSecond: input.rateLimitPerSecond ?? null,
-    rateLimitBurst: input.rateLimitBurst ?? null,
-    monthlyTokenBudget: input.monthlyTokenBudget ?? null,
-    abilities: input.abilities ?? "all",
-    approval: input.approval ?? "none",
-    approvalTimeout: input.approvalTimeout ?? LIMIT_RANGES.approvalTimeout.default,
-    nextTriggerAt: computeNextTriggerAt(schedule, timezone, now()),
-  });
+  await savingAlias("trigger", input.alias, () =>
+    db.insert(triggers).values({
+      id,
+      ownerId,
+      alias: input.alias ?? null,
+      name: input.name ?? null,
+      description: input.description ?? null,
+      botId: input.botId,
+      secretEnc: encryptSecret(secret),
+      authenticate: input.authenticate,
+      schedule,
+      timezone,
+      sessionDuration: input.sessionDuration ?? DEFAULT_SESSION_DURATION_MS,
+      blueprintId: input.blueprintId ?? null,
+      meta: input.meta ?? {},
+      prompt: input.prompt?.trim() ? input.prompt : null,
+      filter: input.filter?.trim() ? input.filter : null,
+      ...verificationColumns(input.verification),
+      maxIterations: input.maxIterations ?? LIMIT_RANGES.maxIterations.default,
+      maxTime: input.maxTime ?? LIMIT_RANGES.maxTime.default,
+      rateLimitPerSecond: input.rateLimitPerSecond ?? null,
+      rateLimitBurst: input.rateLimitBurst ?? null,
+      monthlyTokenBudget: input.monthlyTokenBudget ?? null,
+      abilities: input.abilities ?? "all",
+      approval: input.approval ?? "none",
+      approvalTimeout: input.approvalTimeout ?? LIMIT_RANGES.approvalTimeout.default,
+      nextTriggerAt: computeNextTriggerAt(schedule, timezone, now()),
+    }),
+  );
   return { id, secret, eventUrl: eventUrlFor(baseUrl, id) };
 }
 
@@ -90,7 +93,11 @@ export async function fetchTrigger({
   id,
   baseUrl,
 }: Owner & { id: string; baseUrl: string }) {
-  return serializeTrigger(await getTriggerOrThrow({ ownerId, id }), baseUrl);
+  const db = await getDb();
+  return serializeTrigger(
+    await getOwnedByRefOrThrow(db, triggers, id, ownerId, "Trigger"),
+    baseUrl,
+  );
 }
 
 export async function updateTrigger({
@@ -116,46 +123,49 @@ export async function updateTrigger({
       input.triggerSchedule !== undefined ? "triggerSchedule" : "schedule",
     );
 
-  await db
-    .update(triggers)
-    .set({
-      ...(input.name !== undefined && { name: input.name }),
-      ...(input.description !== undefined && { description: input.description }),
-      ...(input.botId !== undefined && { botId: input.botId }),
-      ...(input.authenticate !== undefined && { authenticate: input.authenticate }),
-      ...(input.sessionDuration !== undefined && {
-        sessionDuration: input.sessionDuration ?? DEFAULT_SESSION_DURATION_MS,
-      }),
-      ...(input.blueprintId !== undefined && { blueprintId: input.blueprintId }),
-      ...(input.meta !== undefined && { meta: input.meta }),
-      ...(input.prompt !== undefined && { prompt: input.prompt?.trim() ? input.prompt : null }),
-      ...(input.filter !== undefined && { filter: input.filter?.trim() ? input.filter : null }),
-      ...verificationColumns(input.verification, current),
-      ...(input.maxIterations !== undefined && {
-        maxIterations: input.maxIterations ?? LIMIT_RANGES.maxIterations.default,
-      }),
-      ...(input.maxTime !== undefined && {
-        maxTime: input.maxTime ?? LIMIT_RANGES.maxTime.default,
-      }),
-      ...(input.rateLimitPerSecond !== undefined && {
-        rateLimitPerSecond: input.rateLimitPerSecond,
-      }),
-      ...(input.rateLimitBurst !== undefined && { rateLimitBurst: input.rateLimitBurst }),
-      ...(input.monthlyTokenBudget !== undefined && {
-        monthlyTokenBudget: input.monthlyTokenBudget,
-      }),
-      ...(input.abilities !== undefined && { abilities: input.abilities ?? "all" }),
-      ...(input.approval !== undefined && { approval: input.approval ?? "none" }),
-      ...(input.approvalTimeout !== undefined && {
-        approvalTimeout: input.approvalTimeout ?? LIMIT_RANGES.approvalTimeout.default,
-      }),
-      ...(scheduleChanged && {
-        schedule,
-        timezone,
-        nextTriggerAt: computeNextTriggerAt(schedule, timezone, now()),
-      }),
-    })
-    .where(and(eq(triggers.id, id), eq(triggers.ownerId, ownerId)));
+  await savingAlias("trigger", input.alias, () =>
+    db
+      .update(triggers)
+      .set({
+        ...(input.name !== undefined && { name: input.name }),
+        ...(input.alias !== undefined && { alias: input.alias }),
+        ...(input.description !== undefined && { description: input.description }),
+        ...(input.botId !== undefined && { botId: input.botId }),
+        ...(input.authenticate !== undefined && { authenticate: input.authenticate }),
+        ...(input.sessionDuration !== undefined && {
+          sessionDuration: input.sessionDuration ?? DEFAULT_SESSION_DURATION_MS,
+        }),
+        ...(input.blueprintId !== undefined && { blueprintId: input.blueprintId }),
+        ...(input.meta !== undefined && { meta: input.meta }),
+        ...(input.prompt !== undefined && { prompt: input.prompt?.trim() ? input.prompt : null }),
+        ...(input.filter !== undefined && { filter: input.filter?.trim() ? input.filter : null }),
+        ...verificationColumns(input.verification, current),
+        ...(input.maxIterations !== undefined && {
+          maxIterations: input.maxIterations ?? LIMIT_RANGES.maxIterations.default,
+        }),
+        ...(input.maxTime !== undefined && {
+          maxTime: input.maxTime ?? LIMIT_RANGES.maxTime.default,
+        }),
+        ...(input.rateLimitPerSecond !== undefined && {
+          rateLimitPerSecond: input.rateLimitPerSecond,
+        }),
+        ...(input.rateLimitBurst !== undefined && { rateLimitBurst: input.rateLimitBurst }),
+        ...(input.monthlyTokenBudget !== undefined && {
+          monthlyTokenBudget: input.monthlyTokenBudget,
+        }),
+        ...(input.abilities !== undefined && { abilities: input.abilities ?? "all" }),
+        ...(input.approval !== undefined && { approval: input.approval ?? "none" }),
+        ...(input.approvalTimeout !== undefined && {
+          approvalTimeout: input.approvalTimeout ?? LIMIT_RANGES.approvalTimeout.default,
+        }),
+        ...(scheduleChanged && {
+          schedule,
+          timezone,
+          nextTriggerAt: computeNextTriggerAt(schedule, timezone, now()),
+        }),
+      })
+      .where(and(eq(triggers.id, id), eq(triggers.ownerId, ownerId))),
+  );
   forgetTrigger(id);
   return { id };
 }

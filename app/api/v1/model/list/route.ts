@@ -2,7 +2,7 @@ import { apiRoute, methodNotAllowed } from "@/lib/http/route";
 import { availableModels } from "@/lib/models";
 
 // GET /api/v1/model/list - the models bots can use on this server (echo plus configured providers)
-export const GET = apiRoute({}, () => ({ items: availableModels() }));
+export const GET = apiRoute({}, () => availableModels());
 
 export {
   methodNotAllowed as POST,
