@@ -23,11 +23,20 @@ export function withLlmStub() {
     const port = await freePort();
     llm = await startLlmStub(port);
     url = `http://127.0.0.1:${port}`;
-    setEnv({ OPENAI_BASE_URL: `${url}/v1`, ABILITY_HTTP_ALLOW_HOSTS: "127.0.0.1" });
+    setEnv({
+      OPENAI_BASE_URL: `${url}/v1`,
+      ABILITY_HTTP_ALLOW_HOSTS: "127.0.0.1",
+      // named, as the e2e server does: the stub's own /v1/models list is not what these tests use
+      MODELS_ALLOWED: "openai/gpt-4o-mini,openai/stub",
+    });
   });
   afterAll(async () => {
     await llm?.close();
-    setEnv({ OPENAI_BASE_URL: undefined, ABILITY_HTTP_ALLOW_HOSTS: undefined });
+    setEnv({
+      OPENAI_BASE_URL: undefined,
+      ABILITY_HTTP_ALLOW_HOSTS: undefined,
+      MODELS_ALLOWED: undefined,
+    });
   });
   return {
     /** The replies the model gives, in order, to the next requests for this scenario. */
