@@ -204,6 +204,20 @@ export const bots = pgTable(
 );
 
 export type TriggerAbilities = "all" | "read" | string[];
+
+/**
+ * Bursts as one run (lib/events/batching.ts): events with the same key wait until `window` ms
+ * pass without another, `maxWait` ms pass since the first, or `maxEvents` arrive.
+ */
+export type BatchPolicy = {
+  window: number;
+  maxWait: number;
+  maxEvents: number;
+  /** A CEL expression over the event giving the key; null: the session. */
+  key: string | null;
+};
+/** What an event does that arrives while its session's run is going on. */
+export type BusyPolicy = "queue" | "merge" | "interrupt";
 export type ApprovalPolicy = "none" | "write" | "all";
 
 export const triggers = pgTable(
@@ -243,6 +257,10 @@ export const triggers = pgTable(
     approval: text("approval").$type<ApprovalPolicy>().notNull().default("none"),
     /** How long a call may wait for a decision before it counts as denied ("expired"). */
     approvalTimeout: integer("approval_timeout").notNull().default(86_400_000),
+    /** Bursts batched into one run; null: every event is its own run. */
+    batch: jsonb("batch").$type<BatchPolicy>(),
+    /** An event arriving while its session's run goes on: waits, joins the run, or interrupts it. */
+    onBusy: text("on_busy").$type<BusyPolicy>().notNull().default("queue"),
     maxIterations: integer("max_iterations").notNull().default(6),
     maxTime: integer("max_time").notNull().default(60_000),
     rateLimitPerSecond: integer("rate_limit_per_second"),
@@ -346,12 +364,20 @@ export const messages = pgTable(
 );
 
 export type EventKind = "event" | "invoke" | "schedule";
+/** `batched`: in another event's run (its batch), finishing with it. */
 export type EventStatus =
-  "queued" | "processing" | "waiting" | "completed" | "failed" | "cancelled" | "filtered";
+  | "queued"
+  | "processing"
+  | "waiting"
+  | "batched"
+  | "completed"
+  | "failed"
+  | "cancelled"
+  | "filtered";
 
 /**
  * A run that stopped to wait (an ability call awaits a decision): what the model was sent and
- * answered so far, so any server can resume it (lib/processing/resume.ts).
+ * answered so far, so any server can resume it (lib/processing/suspend.ts).
  */
 export type RunState = {
   /** The model's and the tools' messages since the event's user message (AI SDK ModelMessage). */
@@ -381,6 +407,10 @@ export const triggerEvents = pgTable(
     sessionKey: text("session_key"),
     contact: jsonb("contact").$type<{ name?: string; email?: string; phone?: string }>(),
     idempotencyKey: text("idempotency_key"),
+    /** The batch it waits in (the trigger's batch key for it), while queued for a batch. */
+    batchKey: text("batch_key"),
+    /** The event whose run it went into (that event's own id for the run's first event). */
+    batchId: text("batch_id"),
     /** A CloudEvent's context attributes (id, source, type, ...), when the delivery was one. */
     cloudEvent: jsonb("cloud_event").$type<Record<string, unknown>>(),
     scheduledFor: ts("scheduled_for"),
@@ -429,6 +459,13 @@ export const triggerEvents = pgTable(
     uniqueIndex("trigger_events_schedule_uq")
       .on(t.triggerId, t.scheduledFor)
       .where(sql`${t.scheduledFor} is not null`),
+    // a batch's events: the queued ones of one key (held for the window), the run's members
+    index("trigger_events_batch_key_idx")
+      .on(t.triggerId, t.batchKey, t.id)
+      .where(sql`${t.status} = 'queued' and ${t.batchKey} is not null`),
+    index("trigger_events_batch_idx")
+      .on(t.batchId)
+      .where(sql`${t.batchId} is not null`),
     // waiting events (the rollup's "still unfinished" scan, the approvals they wait on)
     index("trigger_events_waiting_idx")
       .on(t.id)
@@ -498,6 +535,8 @@ export const eventStatsHourly = pgTable(
     hour: ts("hour").notNull(),
     status: text("status").$type<EventStatus>().notNull(),
     events: integer("events").notNull(),
+    /** Of those, the events that were a run of their own or led one (not taken into another's batch). */
+    runs: integer("runs").notNull().default(0),
     /** End-to-end latency (arrival to final status) counts per bucket of LATENCY_BUCKETS_MS. */
     latencyBuckets: integer("latency_buckets").array().notNull(),
     inputTokens: bigint("input_tokens", { mode: "number" }).notNull().default(0),
@@ -520,6 +559,7 @@ export const eventStatsDaily = pgTable(
     day: ts("day").notNull(),
     status: text("status").$type<EventStatus>().notNull(),
     events: integer("events").notNull(),
+    runs: integer("runs").notNull().default(0),
     inputTokens: bigint("input_tokens", { mode: "number" }).notNull().default(0),
     outputTokens: bigint("output_tokens", { mode: "number" }).notNull().default(0),
   },

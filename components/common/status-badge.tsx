@@ -8,6 +8,7 @@ const VARIANT: Record<
   queued: "outline",
   waiting: "default",
   processing: "secondary",
+  batched: "secondary",
   completed: "success",
   failed: "destructive",
   cancelled: "outline",

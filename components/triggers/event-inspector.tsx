@@ -35,7 +35,7 @@ export function EventInspector({ triggerId, eventId }: { triggerId: string; even
 }
 
 function EventDetailView({ triggerId, event: e }: { triggerId: string; event: EventDetail }) {
-  const running = e.status === "queued" || e.status === "processing";
+  const running = e.status === "queued" || e.status === "processing" || e.status === "batched";
   return (
     <>
       <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
@@ -83,6 +83,8 @@ function EventDetailView({ triggerId, event: e }: { triggerId: string; event: Ev
         </Card>
       </div>
 
+      {e.batch && <BatchCard triggerId={triggerId} event={e} />}
+
       {e.approvals.length > 0 && (
         <Card>
           <CardTitle>Approvals</CardTitle>
@@ -121,7 +123,19 @@ function EventDetailView({ triggerId, event: e }: { triggerId: string; event: Ev
           {e.completedAt && (
             <TimelineItem label={`Finished: ${e.status}`} at={since(e.createdAt, e.completedAt)} />
           )}
-          {running && <TimelineItem label={e.status === "queued" ? "Waiting to run" : "Running"} />}
+          {running && (
+            <TimelineItem
+              label={
+                e.status === "queued"
+                  ? e.runAfter
+                    ? `Held for its batch until ${new Date(e.runAfter).toLocaleTimeString()}`
+                    : "Waiting to run"
+                  : e.status === "batched"
+                    ? "In another event's run"
+                    : "Running"
+              }
+            />
+          )}
           {e.status === "waiting" && <TimelineItem label="Waiting for a decision" />}
         </ol>
       </Card>
@@ -169,6 +183,46 @@ function Received({ event: e }: { event: EventDetail }) {
           None (signatures and credentials are never kept).
         </p>
       )}
+    </Card>
+  );
+}
+
+/** The run it was part of: its events, and what the one run cost for all of them. */
+function BatchCard({ triggerId, event: e }: { triggerId: string; event: EventDetail }) {
+  const batch = e.batch!;
+  const lead = batch.id === e.id;
+  const total = (e.inputTokens ?? 0) + (e.outputTokens ?? 0);
+  return (
+    <Card>
+      <CardTitle>Batch</CardTitle>
+      <p className="text-sm">
+        {lead
+          ? `This event's run handled ${batch.size} events: the model read them together and answered once.`
+          : "This event was handled in another event's run, with the others below; the run's steps and tokens are on that event."}
+      </p>
+      {lead && e.inputTokens !== null && (
+        <p className="text-muted-foreground text-sm" data-testid="batch-tokens">
+          {total} tokens for the run: about {Math.round(total / batch.size)} per event.
+        </p>
+      )}
+      <ol aria-label="Events of the run" className="flex flex-col gap-1 text-sm">
+        {batch.events.map((b) => (
+          <li key={b.id} className="flex flex-wrap items-center gap-2">
+            <StatusBadge status={b.status} />
+            {b.id === e.id ? (
+              <span className="font-mono text-xs">{b.id} (this event)</span>
+            ) : (
+              <Link
+                className="font-mono text-xs underline"
+                href={`/triggers/${triggerId}/events/${b.id}`}
+              >
+                {b.id}
+              </Link>
+            )}
+            {b.id === batch.id && <Badge variant="outline">ran it</Badge>}
+          </li>
+        ))}
+      </ol>
     </Card>
   );
 }

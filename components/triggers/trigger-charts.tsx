@@ -38,6 +38,8 @@ export function TriggerCharts({ triggerId }: { triggerId: string }) {
   const failed24 = hours.reduce((n, h) => n + h.failed, 0);
   const total30 = days.reduce((n, d) => n + d.total, 0);
   const tokens30 = days.reduce((n, d) => n + d.inputTokens + d.outputTokens, 0);
+  // events taken into another event's run: each is a bot run (and its model calls) saved
+  const saved30 = total30 - days.reduce((n, d) => n + d.runs, 0);
   return (
     <>
       <Card>
@@ -62,6 +64,12 @@ export function TriggerCharts({ triggerId }: { triggerId: string }) {
       <Card className="lg:col-span-2">
         <figure aria-labelledby={`events-${triggerId}`}>
           <CardTitle id={`events-${triggerId}`}>Events by status</CardTitle>
+          {saved30 > 0 && (
+            <p className="text-muted-foreground text-sm" data-testid="batch-savings">
+              Last 30 days: {plural(total30, "event")} in {plural(total30 - saved30, "run")};
+              batching saved {plural(saved30, "run")} of the bot.
+            </p>
+          )}
           <Tabs defaultValue="24h">
             <TabsList aria-label="Events chart range">
               <TabsTrigger value="24h">24 hours</TabsTrigger>

@@ -39,7 +39,13 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
       return next;
     });
   const chosen = items.filter((e) => selected.has(e.id));
-  const cancellable = chosen.filter((e) => ["queued", "processing", "waiting"].includes(e.status));
+  const cancellable = chosen.filter((e) =>
+    ["queued", "processing", "waiting", "batched"].includes(e.status),
+  );
+  // a batch's events are shown as one group: how many of them this page holds, by the run's id
+  const batchSizes = new Map<string, number>();
+  for (const e of items)
+    if (e.batchId) batchSizes.set(e.batchId, (batchSizes.get(e.batchId) ?? 0) + 1);
   const runBulk = (action: "replay" | "cancel", ids: string[]) =>
     bulk.mutate(
       { action, ids },
@@ -162,7 +168,11 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
             </TableHeader>
             <TableBody>
               {rows.map((e) => (
-                <TableRow key={e.id} data-testid="event-row">
+                <TableRow
+                  key={e.id}
+                  data-testid="event-row"
+                  className={e.batchId ? "border-l-primary/60 border-l-4" : undefined}
+                >
                   <TableCell>
                     <input
                       type="checkbox"
@@ -183,6 +193,27 @@ export function TriggerEvents({ trigger }: { trigger: Trigger }) {
                   </TableCell>
                   <TableCell>
                     <StatusBadge status={e.status} />
+                    {e.batchId === e.id && (
+                      <p className="text-muted-foreground mt-1 text-xs">
+                        one run for {batchSizes.get(e.id) ?? 1} events
+                      </p>
+                    )}
+                    {e.batchId && e.batchId !== e.id && (
+                      <p className="text-muted-foreground mt-1 text-xs">
+                        in the run of{" "}
+                        <Link
+                          className="underline"
+                          href={`/triggers/${trigger.id}/events/${e.batchId}`}
+                        >
+                          …{e.batchId.slice(-6)}
+                        </Link>
+                      </p>
+                    )}
+                    {e.status === "queued" && e.runAfter && (
+                      <p className="text-muted-foreground mt-1 text-xs">
+                        runs <RelativeTime value={e.runAfter} />
+                      </p>
+                    )}
                   </TableCell>
                   <TableCell>{e.attempts}</TableCell>
                   <TableCell>{e.latencyMs === null ? "—" : `${e.latencyMs} ms`}</TableCell>

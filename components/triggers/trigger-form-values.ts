@@ -44,6 +44,11 @@ export const FIELDS = [
   "abilities",
   "approval",
   "approvalTimeout",
+  "batch.window",
+  "batch.maxWait",
+  "batch.maxEvents",
+  "batch.key",
+  "onBusy",
 ];
 export const fieldOf = (path: string) => (path === "triggerSchedule" ? "schedule" : path);
 
@@ -73,6 +78,13 @@ export type TriggerFormValues = {
   approval: "none" | "write" | "all";
   /** Minutes here, milliseconds in the API. */
   approvalMinutes: string;
+  batchOn: boolean;
+  /** Seconds here, milliseconds in the API. */
+  batchWindow: string;
+  batchMaxWait: string;
+  batchMaxEvents: string;
+  batchKey: string;
+  onBusy: "queue" | "merge" | "interrupt";
 };
 
 const numberOrNaN = (text: string) => (text.trim() === "" ? Number.NaN : Number(text));
@@ -114,6 +126,15 @@ export function toTriggerInput(v: TriggerFormValues) {
     abilities: v.abilitiesMode === "chosen" ? v.abilityIds : v.abilitiesMode,
     approval: v.approval,
     approvalTimeout: Math.round(numberOrNaN(v.approvalMinutes) * MINUTE),
+    batch: v.batchOn
+      ? {
+          window: Math.round(numberOrNaN(v.batchWindow) * 1000),
+          maxWait: Math.round(numberOrNaN(v.batchMaxWait) * 1000),
+          maxEvents: numberOrNaN(v.batchMaxEvents),
+          key: v.batchKey.trim() || null,
+        }
+      : null,
+    onBusy: v.onBusy,
   };
 }
 
@@ -159,5 +180,11 @@ export function initialValues(initial?: Trigger): TriggerFormValues {
     approvalMinutes: String(
       (initial?.approvalTimeout ?? LIMIT_RANGES.approvalTimeout.default) / MINUTE,
     ),
+    batchOn: Boolean(initial?.batch),
+    batchWindow: String((initial?.batch?.window ?? LIMIT_RANGES.batchWindow.default) / 1000),
+    batchMaxWait: String((initial?.batch?.maxWait ?? LIMIT_RANGES.batchMaxWait.default) / 1000),
+    batchMaxEvents: String(initial?.batch?.maxEvents ?? LIMIT_RANGES.batchMaxEvents.default),
+    batchKey: initial?.batch?.key ?? "",
+    onBusy: initial?.onBusy ?? "queue",
   };
 }

@@ -25,6 +25,7 @@ import { Switch } from "@/components/ui/switch";
 import { Textarea } from "@/components/ui/textarea";
 import { createTriggerSchema, LIMIT_RANGES, updateTriggerSchema } from "@/lib/triggers/schema";
 import { ActionsField } from "./actions-field";
+import { BurstsField } from "./bursts-field";
 import { FilterField } from "./filter-field";
 import { PromptField } from "./prompt-field";
 import { ScheduleField } from "./schedule-field";
@@ -231,6 +232,7 @@ export function TriggerForm({
         errors={errors}
         isNew={!initial}
       />
+      <BurstsField values={v} set={set} register={form.register} errors={errors} />
       <PromptField
         value={v.prompt}
         onChange={(p) => set("prompt", p)}

@@ -62,7 +62,7 @@ export const eventsQuery = (triggerId: string, filters: EventFilters = {}) =>
     getNextPageParam: (last) => last.cursor,
     refetchInterval: (q) => {
       const items = q.state.data?.pages[0]?.items ?? [];
-      if (items.some((e) => e.status === "queued" || e.status === "processing")) return 1000;
+      if (items.some((e) => ["queued", "processing", "batched"].includes(e.status))) return 1000;
       const newest = items[0] ? Date.now() - Date.parse(items[0].createdAt) : Infinity;
       return newest < 10 * 60_000 ? 2000 : 4000;
     },
@@ -75,7 +75,7 @@ export const eventDetailQuery = (triggerId: string, eventId: string) =>
     queryFn: ({ signal }) =>
       apiFetch<EventDetail>(`${BASE}/${triggerId}/event/${eventId}/fetch`, { signal }),
     refetchInterval: (q) =>
-      q.state.data?.status === "queued" || q.state.data?.status === "processing"
+      ["queued", "processing", "batched"].includes(q.state.data?.status ?? "")
         ? 1000
         : q.state.data?.status === "waiting"
           ? 3000

@@ -93,6 +93,61 @@ describe("process-trigger-event", () => {
   });
 });
 
+describe("batches in Inngest mode", () => {
+  it("an event held for a batch sleeps until the batch is due, then one run takes the whole batch; the others' runs find nothing to do", async () => {
+    const policy = { window: 60_000, maxWait: 600_000, maxEvents: 10, key: null };
+    const trigger = await seedTrigger("echo", { batch: policy });
+    const hold = { key: "s:", policy };
+    const ids: string[] = [];
+    for (const text of ["one", "two", "three"])
+      ids.push((await queueEvent({ trigger, kind: "event", payload: { text }, hold })).id);
+    const held = await eventRow(ids[0]);
+    expect(held.status).toBe("queued");
+    expect(held.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 50_000);
+
+    const db = await getDb();
+    const t = new InngestTestEngine({
+      function: processEvent,
+      events: [{ name: EVENT_RECEIVED, data: { eventId: ids[0] } }],
+      steps: [
+        // the sleep is Inngest's; in the test it ends at once
+        { id: "hold-0", handler: () => null },
+        {
+          // ...and by the time it ends the window has passed
+          id: "due-1",
+          handler: async () => {
+            await db
+              .update(triggerEvents)
+              .set({ lockedUntil: new Date(Date.now() - 1000) })
+              .where(eq(triggerEvents.triggerId, trigger.id));
+            return null;
+          },
+        },
+      ],
+    });
+    const { result, ctx } = await t.execute();
+    expect(result).toEqual({ status: "completed" });
+    expect(ctx.step.run).toHaveBeenCalledWith("due-0", expect.any(Function));
+    expect(ctx.step.sleepUntil).toHaveBeenCalledWith("hold-0", expect.any(Date));
+    const rows = await Promise.all(ids.map(eventRow));
+    expect(rows.map((r) => [r.status, r.batchId])).toEqual([
+      ["completed", ids[0]],
+      ["completed", ids[0]],
+      ["completed", ids[0]],
+    ]);
+    // one reply for the three events, which all read as one user message to the model
+    const reply = (await messagesFor(ids[0])).find((m) => m.type === "bot")!;
+    expect(reply.text).toContain("3 events arrived together");
+    expect((await messagesFor(ids[1])).map((m) => m.type)).toEqual(["user"]);
+
+    const member = await new InngestTestEngine({
+      function: processEvent,
+      events: [{ name: EVENT_RECEIVED, data: { eventId: ids[2] } }],
+    }).execute();
+    expect(member.result).toEqual({ status: "skipped" });
+  });
+});
+
 describe("claims in Inngest mode", () => {
   it("an event another run holds is a retryable error, not a success", async () => {
     const trigger = await seedTrigger();

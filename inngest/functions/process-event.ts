@@ -1,7 +1,10 @@
 import { EVENT_RECEIVED, inngest, PROCESS_FUNCTION_ID } from "@/inngest/client";
 import { env } from "@/lib/core/env";
 import { MAX_ATTEMPTS } from "@/lib/processing/claim";
-import { runEventById } from "@/lib/processing/run-by-id";
+import { heldUntil, runEventById } from "@/lib/processing/run-by-id";
+
+/** Times an event held for a batch is looked at again (each later arrival may move its time). */
+const MAX_HOLDS = 50;
 
 // The first attempt plus these retries is MAX_ATTEMPTS (Inngest's type wants a literal count).
 const RETRIES = ([0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const)[MAX_ATTEMPTS - 1];
@@ -19,5 +22,15 @@ export const processEvent = inngest.createFunction(
     ],
     retries: RETRIES,
   },
-  async ({ event, step }) => step.run("process", () => runEventById(String(event.data.eventId))),
+  async ({ event, step }) => {
+    const id = String(event.data.eventId);
+    // held for a batch: sleep until the batch is due (the database says when), then claim it;
+    // the claim takes the batch's other events, whose own runs then find nothing to do
+    for (let i = 0; i < MAX_HOLDS; i++) {
+      const due = await step.run(`due-${i}`, () => heldUntil(id));
+      if (!due) break;
+      await step.sleepUntil(`hold-${i}`, new Date(due));
+    }
+    return step.run("process", () => runEventById(id));
+  },
 );

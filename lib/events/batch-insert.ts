@@ -19,6 +19,9 @@ export type EventRow = {
   contact: { name?: string; email?: string; phone?: string } | null;
   idempotencyKey: string | null;
   cloudEvent: Record<string, unknown> | null;
+  /** Held for a batch: its key, and how long it waits at first (the window). */
+  batchKey: string | null;
+  holdMs: number | null;
   scheduledFor: Date | null;
   replayOf: string | null;
 };
@@ -142,14 +145,18 @@ const COLUMNS: [name: string, cast: string, value: (r: Row) => unknown][] = [
   ["contact", "::jsonb", (r) => json(r.contact)],
   ["idempotency_key", "", (r) => r.idempotencyKey],
   ["cloud_event", "::jsonb", (r) => json(r.cloudEvent)],
+  ["batch_key", "", (r) => r.batchKey],
   ["scheduled_for", "::timestamptz", (r) => r.scheduledFor?.toISOString() ?? null],
   ["replay_of", "", (r) => r.replayOf],
 ];
 const RETURNING = `id, status, trigger_id as "triggerId", owner_id as "ownerId", session_key as "sessionKey"`;
-const INSERT = `insert into trigger_events (${COLUMNS.map(([c]) => c).join(", ")}, completed_at)
+const HOLD = COLUMNS.length + 1;
+const INSERT = `insert into trigger_events (${COLUMNS.map(([c]) => c).join(", ")}, completed_at, locked_until)
 select ${COLUMNS.map(([c, cast]) => `u.${c}${cast}`).join(", ")},
-  case when u.status <> 'queued' then now() end
-from unnest(${COLUMNS.map((_, i) => `$${i + 1}::text[]`).join(", ")}) as u(${COLUMNS.map(([c]) => c).join(", ")})
+  case when u.status <> 'queued' then now() end,
+  case when u.status = 'queued' and u.hold_ms is not null
+    then now() + u.hold_ms::int * interval '1 millisecond' end
+from unnest(${COLUMNS.map((_, i) => `$${i + 1}::text[]`).join(", ")}, $${HOLD}::text[]) as u(${COLUMNS.map(([c]) => c).join(", ")}, hold_ms)
 on conflict (id) do nothing
 returning ${RETURNING}`;
 const FIND = `select ${RETURNING} from trigger_events where id = any($1::text[])`;
@@ -160,7 +167,10 @@ const FIND = `select ${RETURNING} from trigger_events where id = any($1::text[])
  * endpoint gave up on does not commit minutes later.
  */
 async function insertRows(db: Db, rows: Row[]): Promise<Map<string, StoredEvent>> {
-  const columns = COLUMNS.map(([, , value]) => rows.map(value));
+  const columns = [
+    ...COLUMNS.map(([, , value]) => rows.map(value)),
+    rows.map((r) => (r.holdMs === null ? null : String(r.holdMs))),
+  ];
   const inserted = await db.$boundedQuery<StoredEvent>(INSERT, columns);
   const out = new Map(inserted.map((r) => [r.id, r]));
   const missing = rows.filter((r) => !out.has(r.id)).map((r) => r.id);

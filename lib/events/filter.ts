@@ -19,8 +19,11 @@ export type FilterActivation = {
 
 export type FilterProblem = ExpressionProblem;
 
-/** Why a filter did not decide: it could not run (filter_error) or ran past its limits (filter_limit). */
-export type FilterErrorCode = "filter_error" | "filter_limit";
+/**
+ * Why an event was not queued although it arrived: the filter could not run (filter_error) or ran
+ * past its limits (filter_limit), or the batch key could not be worked out (batch_key_error).
+ */
+export type FilterErrorCode = "filter_error" | "filter_limit" | "batch_key_error";
 
 export type FilterDecision = { matched: boolean; error?: string; code?: FilterErrorCode };
 

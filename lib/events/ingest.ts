@@ -8,6 +8,7 @@ import { looksLikeId, newId } from "@/lib/core/ids";
 import { metrics } from "@/lib/observability/metrics";
 import { eventTrace, inSpan, spanContextOf } from "@/lib/observability/trace";
 import { parseEventBody } from "./body";
+import { batchKeyOf } from "./batching";
 import { readCloudEvents, webhookHandshake } from "./cloudevents";
 import { runFilter, type FilterDecision } from "./filter";
 import { keptHeaders } from "./headers";
@@ -181,19 +182,23 @@ async function storeArrival(
   event: Pick<QueueEventInput, "payload" | "contentType" | "idempotencyKey" | "cloudEvent">,
   fingerprint: () => string = () => "",
 ) {
-  const decision: FilterDecision = trigger.filter
-    ? await runFilter(
-        trigger.filter,
-        {
-          payload: event.payload,
-          headers,
-          query: Object.fromEntries(url.searchParams),
-          contact: contact ?? {},
-          cloudevent: event.cloudEvent ?? {},
-        },
-        trigger.id,
-      )
+  const activation = {
+    payload: event.payload,
+    headers,
+    query: Object.fromEntries(url.searchParams),
+    contact: contact ?? {},
+    cloudevent: event.cloudEvent ?? {},
+  };
+  let decision: FilterDecision = trigger.filter
+    ? await runFilter(trigger.filter, activation, trigger.id)
     : { matched: true };
+  // a trigger that batches holds the event with the others of its key (lib/events/batching.ts)
+  let hold: QueueEventInput["hold"] = null;
+  if (trigger.batch && decision.matched && !decision.error) {
+    const key = await batchKeyOf(trigger.batch, activation, sessionKey, trigger.id);
+    if ("error" in key) decision = { matched: false, error: key.error, code: "batch_key_error" };
+    else hold = { key: key.key, policy: trigger.batch };
+  }
   return storeEvent(
     {
       trigger,
@@ -204,6 +209,7 @@ async function storeArrival(
       headers,
       sessionKey,
       contact,
+      hold,
       ...event,
     },
     fingerprint,

@@ -2,10 +2,17 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { PgInsertValue } from "drizzle-orm/pg-core";
 import { getDb, type Db } from "@/db/client";
-import { triggerEvents, type EventKind, type Trigger, type TriggerEvent } from "@/db/schema";
+import {
+  triggerEvents,
+  type BatchPolicy,
+  type EventKind,
+  type Trigger,
+  type TriggerEvent,
+} from "@/db/schema";
 import { newId } from "@/lib/core/ids";
 import { dispatchEvents } from "@/lib/jobs/dispatch";
 import { insertEventBatched, type EventRow, type WithdrawOptions } from "./batch-insert";
+import { extendBatch } from "./batching";
 import { TRIGGER_SESSION_KEY } from "./session-key";
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -29,6 +36,8 @@ export type QueueEventInput = {
   cloudEvent?: Record<string, unknown> | null;
   scheduledFor?: Date | null;
   replayOf?: string | null;
+  /** Held for a batch: its key, and the trigger's policy (lib/events/batching.ts). */
+  hold?: { key: string; policy: BatchPolicy } | null;
 };
 
 type Executor = Pick<Db, "insert">;
@@ -50,6 +59,14 @@ export function plainEventRow(input: QueueEventInput): EventRow {
     contact: input.contact ?? null,
     idempotencyKey: input.idempotencyKey ?? null,
     cloudEvent: input.cloudEvent ?? null,
+    batchKey:
+      input.hold && input.status !== "filtered" && input.status !== "failed"
+        ? input.hold.key
+        : null,
+    holdMs:
+      input.hold && input.status !== "filtered" && input.status !== "failed"
+        ? input.hold.policy.window
+        : null,
     scheduledFor: input.scheduledFor ?? null,
     replayOf: input.replayOf ?? null,
     // createdAt: the database's clock, like every other event timestamp
@@ -58,8 +75,11 @@ export function plainEventRow(input: QueueEventInput): EventRow {
 
 /** The row for a drizzle insert: a finished event (filtered, failed) completes at the database's now(). */
 export function eventRow(input: QueueEventInput): PgInsertValue<typeof triggerEvents> {
-  const row = plainEventRow(input);
-  return row.status === "queued" ? row : { ...row, completedAt: sql`now()` };
+  const { holdMs, ...row } = plainEventRow(input);
+  if (row.status !== "queued") return { ...row, completedAt: sql`now()` };
+  return holdMs === null
+    ? row
+    : { ...row, lockedUntil: sql`now() + ${holdMs} * interval '1 millisecond'` };
 }
 
 /** Inserts the event row; null when a unique key (schedule slot, idempotency key) already holds one. */
@@ -113,6 +133,8 @@ export async function queueEvent(
       );
     return { id: existing.id, duplicate: true, status: existing.status };
   }
+  if (row.status === "queued" && input.hold)
+    await extendBatch(db, input.trigger.id, input.hold.key, input.hold.policy);
   if (row.status === "queued") await dispatchEvents([row]);
   return { id: row.id, duplicate: false, status: row.status };
 }

@@ -8,6 +8,7 @@ export const EVENT_STATUSES = [
   "queued",
   "processing",
   "waiting",
+  "batched",
   "completed",
   "failed",
   "cancelled",

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, ilike, inArray, lt, ne, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { approvalsOfEvent, cancelApprovals } from "@/lib/approvals/service";
@@ -28,6 +28,10 @@ export const serializeEvent = (e: TriggerEvent) => ({
   /** A CloudEvent's context attributes (id, source, type, ...); null for other deliveries. */
   cloudEvent: e.cloudEvent,
   scheduledFor: iso(e.scheduledFor),
+  /** A queued event's due time: the end of its batch window, or of a retry's back-off. */
+  runAfter: e.status === "queued" ? iso(e.lockedUntil) : null,
+  /** The run it went into, by the id of that run's first event (its own id for that one). */
+  batchId: e.batchId,
   replayOf: e.replayOf,
   attempts: e.attempts,
   error: e.error,
@@ -118,8 +122,27 @@ export async function fetchEvent({
     .from(messages)
     .where(and(eq(messages.eventId, eventId), eq(messages.ownerId, ownerId)))
     .orderBy(asc(messages.id));
+  const batch = event.batchId
+    ? await db
+        .select({
+          id: triggerEvents.id,
+          status: triggerEvents.status,
+          createdAt: triggerEvents.createdAt,
+        })
+        .from(triggerEvents)
+        .where(and(eq(triggerEvents.batchId, event.batchId), eq(triggerEvents.ownerId, ownerId)))
+        .orderBy(asc(triggerEvents.id))
+    : [];
   return {
     ...serializeEvent(event),
+    /** The run it was part of: its first event (the run's steps and tokens are there) and all its events. */
+    batch: event.batchId
+      ? {
+          id: event.batchId,
+          size: batch.length,
+          events: batch.map((b) => ({ id: b.id, status: b.status, createdAt: iso(b.createdAt) })),
+        }
+      : null,
     /** The calls of its run that waited for a decision, with the decision (who, when, note). */
     approvals: await approvalsOfEvent(eventId),
     steps: steps.map((m) => {
@@ -192,9 +215,10 @@ export async function replayEvents({
 }
 
 /**
- * Cancels an event: a queued one never runs; a processing one is stopped
- * before its next step (the run sees the status when it renews its claim) and
- * records nothing more. Finished events cannot be cancelled (409).
+ * Cancels an event: a queued one never runs (one held for a batch leaves it); a processing one is
+ * stopped before its next step (the run sees the status when it renews its claim) and records
+ * nothing more, and the other events of its run are cancelled with it; one in another event's
+ * run leaves it. Finished events cannot be cancelled (409).
  */
 export async function cancelEvent({
   ownerId,
@@ -217,7 +241,9 @@ export async function cancelEvent({
       runState: null,
       completedAt: sql`now()`,
     })
-    .where(and(where, inArray(triggerEvents.status, ["queued", "processing", "waiting"])))
+    .where(
+      and(where, inArray(triggerEvents.status, ["queued", "processing", "waiting", "batched"])),
+    )
     .returning();
   if (!cancelled) {
     const [row] = await db
@@ -229,6 +255,17 @@ export async function cancelEvent({
   }
   // a waiting event's calls are cancelled with it: nothing of them runs
   await cancelApprovals(db, eventId);
+  if (cancelled.batchId === cancelled.id)
+    await db
+      .update(triggerEvents)
+      .set({ status: "cancelled", error: "Cancelled with its run", completedAt: sql`now()` })
+      .where(
+        and(
+          eq(triggerEvents.batchId, eventId),
+          ne(triggerEvents.id, eventId),
+          eq(triggerEvents.status, "batched"),
+        ),
+      );
   if (cancelled.conversationId) {
     await recordActivity(db, {
       ownerId,

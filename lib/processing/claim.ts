@@ -3,6 +3,7 @@ import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { getDb, rowsOf, type Db } from "@/db/client";
 import { triggerEvents as e, type TriggerEvent } from "@/db/schema";
 import { env } from "@/lib/core/env";
+import { finishMembers, gatherBatch } from "./batch-members";
 
 /** Attempts per event, the one retry budget (the Inngest function's `retries` derives from it). */
 export const MAX_ATTEMPTS = 3;
@@ -59,13 +60,23 @@ export async function claimBatch(
     .slice(0, limit);
   if (!candidates.length) return { claimed: [], poisoned };
   const claimed = await db.transaction(async (tx) => {
-    const ids = await tx
-      .select({ id: e.id })
+    const locked = await tx
+      .select({ id: e.id, triggerId: e.triggerId, batchKey: e.batchKey, attempts: e.attempts })
       .from(e)
       .where(and(inArray(e.id, candidates), runnable, sessionFree))
+      .orderBy(e.id)
       .for("update", { skipLocked: true });
+    // one run per batch: the oldest event of a key leads, the others join it (gatherBatch)
+    const leads = new Set<string>();
+    const ids = locked.filter((r) => {
+      if (!r.batchKey || r.attempts > 0) return true;
+      const group = `${r.triggerId}\u0000${r.batchKey}`;
+      if (leads.has(group)) return false;
+      leads.add(group);
+      return true;
+    });
     if (!ids.length) return [];
-    return tx
+    const rows = await tx
       .update(e)
       .set(claimSet())
       .where(
@@ -75,6 +86,9 @@ export async function claimBatch(
         ),
       )
       .returning();
+    // an event held for a batch takes the other events of its key into its run
+    for (const row of rows) await gatherBatch(tx, row);
+    return rows;
   });
   const order = new Map(candidates.map((id, i) => [id, i]));
   return { claimed: claimed.sort((a, b) => order.get(a.id)! - order.get(b.id)!), poisoned };
@@ -123,6 +137,9 @@ async function fairCandidates(
           ${e.ownerId} as owner_id, ${e.status} as status, ${e.lockedUntil} as locked_until
         from (select * from trigger_events t
               where t.owner_id = o.owner_id and t.status in ('queued', 'processing')
+                -- events held for a batch window are not looked at until it ends: a long window
+                -- must not keep the owner's other events out of the scan
+                and not (t.batch_key is not null and t.attempts = 0 and t.locked_until > now())
               order by t.id limit ${SCAN_PER_OWNER}) as ${e}
         where true ${skip}
         order by ${e.triggerId}, coalesce(${e.sessionKey}, ${e.id}), ${e.id}
@@ -144,7 +161,7 @@ async function fairCandidates(
 
 /** Processing events whose lease ran out after their last allowed attempt: failed, never re-run. */
 export async function failPoisoned(db: Db, where?: SQL): Promise<TriggerEvent[]> {
-  return db
+  const poisoned = await db
     .update(e)
     .set({
       status: "failed",
@@ -161,6 +178,9 @@ export async function failPoisoned(db: Db, where?: SQL): Promise<TriggerEvent[]>
       ),
     )
     .returning();
+  for (const p of poisoned)
+    if (p.batchId === p.id) await finishMembers(db, p.id, "failed", p.error);
+  return poisoned;
 }
 
 /**
@@ -174,11 +194,15 @@ export async function claimEvent(
   const db = await getDb();
   const [poisoned] = await failPoisoned(db, eq(e.id, id));
   if (poisoned) return { event: null, poisoned };
-  const [row] = await db
-    .update(e)
-    .set(claimSet())
-    .where(and(eq(e.id, id), runnable))
-    .returning();
+  const row = await db.transaction(async (tx) => {
+    const [claimed] = await tx
+      .update(e)
+      .set(claimSet())
+      .where(and(eq(e.id, id), runnable))
+      .returning();
+    if (claimed) await gatherBatch(tx, claimed);
+    return claimed;
+  });
   return { event: row ?? null, poisoned: null };
 }
 

@@ -6,8 +6,8 @@ import { now } from "@/lib/core/clock";
 import { newId } from "@/lib/core/ids";
 
 /**
- * Completes the event if this run still holds it (status and attempt unchanged), records the
- * bot's reply and touches the conversation: one statement, so all of it or none of it is
+ * Completes the event if this run still holds it (status and attempt unchanged), with the other
+ * events of its run, records the bot's reply and touches the conversation: one statement, so all of it or none of it is
  * stored (it replaced a transaction of five statements, a third of the database work of a
  * run on the embedded database). False: another run owns the event now.
  */
@@ -27,6 +27,13 @@ export async function completeEvent(
         updated_at = now()
       where id = ${event.id} and status = 'processing' and attempts = ${event.attempts}
       returning id
+    ), members as (
+      -- the run's other events (a batch, or events that joined it) finish with it
+      update ${triggerEvents}
+      set status = 'completed', completed_at = now(), error = null, locked_until = null,
+        conversation_id = ${conversationId}, updated_at = now()
+      where batch_id = ${event.id} and id <> ${event.id} and status = 'batched'
+        and exists (select 1 from done)
     ), reply as (
       insert into ${messages} (id, owner_id, conversation_id, event_id, type, text, meta, created_at)
       select ${newId("message")}, ${event.ownerId}, ${conversationId}, done.id, 'bot', ${reply.text},

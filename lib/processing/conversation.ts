@@ -87,7 +87,6 @@ export async function resolveConversation(
       .orderBy(desc(conversations.lastActivityAt))
       .limit(1);
   }
-  const description = describeEvent(event, trigger);
   const created = !conversation;
   return db.transaction(async (tx) => {
     if (!conversation) {
@@ -130,46 +129,67 @@ export async function resolveConversation(
         .where(eq(triggerEvents.id, event.id));
       throw new RunStopped(now?.status === "cancelled" ? "cancelled" : "lost");
     }
-    await tx
-      .insert(messages)
-      .values({
-        id: newId("message"),
-        ownerId: trigger.ownerId,
-        conversationId: conversation.id,
-        eventId: event.id,
-        type: "user",
-        text: description.text,
-        // the payload itself stays on the event (stored once); message lists join it back in
-        meta: {
-          step: "event",
-          kind: event.kind,
-          contentType: event.contentType,
-          headers: description.headers,
-          contact: event.contact,
-          session: sessionLabel(event.sessionKey),
-          scheduledFor: event.scheduledFor?.toISOString() ?? null,
-        },
-        createdAt: at,
-      })
-      .onConflictDoNothing();
-    if (description.missing.length) {
-      // say why part of the prompt came out empty
-      const list = description.missing.map((p) => `{{${p}}}`).join(", ");
-      await recordActivity(tx, {
-        ownerId: trigger.ownerId,
-        conversationId: conversation.id,
-        eventId: event.id,
-        text: `The prompt's ${list} had no value in this event and rendered empty`,
-        meta: { step: "prompt", missing: description.missing },
-        createdAt: at,
-      });
-    }
+    await recordEventMessage(tx, event, trigger, conversation.id, at);
     return { ...conversation, created };
   });
 }
 
-/** The conversation so far (user and bot turns before this event), oldest first, for the model. */
-export async function loadHistory(db: Db, conversationId: string, eventId: string, limit = 20) {
+/**
+ * The event as the conversation's user message (once per event), and why part of the prompt
+ * came out empty if it did. Also for the events a batch run takes in beside its first.
+ */
+export async function recordEventMessage(
+  tx: Pick<Db, "insert">,
+  event: TriggerEvent,
+  trigger: Pick<Trigger, "ownerId" | "name" | "prompt">,
+  conversationId: string,
+  at = now(),
+) {
+  const description = describeEvent(event, trigger);
+  await tx
+    .insert(messages)
+    .values({
+      id: newId("message"),
+      ownerId: trigger.ownerId,
+      conversationId,
+      eventId: event.id,
+      type: "user",
+      text: description.text,
+      // the payload itself stays on the event (stored once); message lists join it back in
+      meta: {
+        step: "event",
+        kind: event.kind,
+        contentType: event.contentType,
+        headers: description.headers,
+        contact: event.contact,
+        session: sessionLabel(event.sessionKey),
+        scheduledFor: event.scheduledFor?.toISOString() ?? null,
+        ...(event.batchId && event.batchId !== event.id && { batchId: event.batchId }),
+      },
+      createdAt: at,
+    })
+    .onConflictDoNothing();
+  if (description.missing.length) {
+    const list = description.missing.map((p) => `{{${p}}}`).join(", ");
+    await recordActivity(tx, {
+      ownerId: trigger.ownerId,
+      conversationId,
+      eventId: event.id,
+      text: `The prompt's ${list} had no value in this event and rendered empty`,
+      meta: { step: "prompt", missing: description.missing },
+      createdAt: at,
+    });
+  }
+  return description;
+}
+
+/** The conversation so far (user and bot turns of other runs), oldest first, for the model. */
+export async function loadHistory(
+  db: Db,
+  conversationId: string,
+  runEventIds: string[],
+  limit = 20,
+) {
   const rows = await db
     .select({ type: messages.type, text: messages.text })
     .from(messages)
@@ -177,7 +197,10 @@ export async function loadHistory(db: Db, conversationId: string, eventId: strin
       and(
         eq(messages.conversationId, conversationId),
         sql`${messages.type} in ('user', 'bot')`,
-        sql`${messages.eventId} is distinct from ${eventId}`,
+        sql`coalesce(${messages.eventId}, '') not in (${sql.join(
+          runEventIds.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
       ),
     )
     .orderBy(desc(messages.id))

@@ -75,6 +75,33 @@ export function describeEvent(
   return { text, block: eventBlock(event, headers), headers, missing };
 }
 
+/**
+ * What the bot is told about a run of several events (a batch): one user message holding each
+ * event's text and data card, in arrival order, each fenced as a single event's would be.
+ */
+export function describeRun(
+  events: EventLike[],
+  trigger: Pick<Trigger, "name" | "prompt"> = { name: null, prompt: null },
+): EventMessage {
+  const parts = events.map((e) => describeEvent(e, trigger));
+  if (parts.length === 1) return parts[0];
+  return {
+    text: `${parts.length} events arrived together. Each follows in arrival order, with its own <event> block; answer once for all of them.`,
+    block: parts.map((p, i) => `${i + 1}. ${p.text}\n\n${p.block}`).join("\n\n"),
+    headers: parts[0].headers,
+    missing: [...new Set(parts.flatMap((p) => p.missing))],
+  };
+}
+
+/** Events that joined a run while it went on (onBusy merge or interrupt), as the model reads them. */
+export function joinedMessage(parts: EventMessage[]): string {
+  const head =
+    parts.length === 1
+      ? "Another event arrived in this conversation while you were working on it:"
+      : `${parts.length} more events arrived in this conversation while you were working on it, in arrival order:`;
+  return [head, ...parts.map((p) => `${p.text}\n\n${p.block}`)].join("\n\n");
+}
+
 function eventBlock(event: EventLike, headers: Record<string, string>): string {
   const lines = [`<event id="${event.id}" kind="${event.kind}">`];
   if (Object.keys(headers).length) {

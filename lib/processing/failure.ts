@@ -6,6 +6,7 @@ import { recordActivity } from "@/lib/conversations/activity";
 import { PermanentError } from "@/lib/core/errors";
 import { errorField, log } from "@/lib/observability/log";
 import { MAX_ATTEMPTS } from "./claim";
+import { finishMembers } from "./batch-members";
 import { resolveConversation } from "./conversation";
 
 const BACKOFF_MS = [2_000, 10_000, 30_000];
@@ -58,6 +59,7 @@ export async function recordFailure(
       })
       .where(fence)
       .returning({ id: triggerEvents.id });
+    if (updated.length) await finishMembers(tx, event.id, "failed", message);
     if (updated.length && conversationId)
       await insertFailureNote(tx, event, conversationId, failureText(event.attempts, message));
   });

@@ -11,7 +11,8 @@ import { eventTrace, inSpan, pastSpan, tracing } from "@/lib/observability/trace
 import { handBack } from "./claim";
 import { completeEvent } from "./complete";
 import { loadHistory, resolveConversation } from "./conversation";
-import { describeEvent } from "./event-message";
+import { joinRun, newerInSession, recordMembers, runMembers } from "./batch";
+import { describeEvent, describeRun } from "./event-message";
 import { recordFailure } from "./failure";
 import { touchTrigger } from "./last-trigger";
 import { runBot, type ModelCallRecord } from "./run-bot";
@@ -54,7 +55,10 @@ export async function processClaimedEvent(
     },
   );
   control.conversationId = conversation.id;
-  const message = describeEvent(event, trigger);
+  // a batch: the run's other events are recorded in its conversation and read with it
+  const members = await runMembers(db, event);
+  await recordMembers(db, members, trigger, conversation.id);
+  const message = describeRun([event, ...members], trigger);
   // the trigger narrows what its bot is offered: the others are not tools the model sees at all
   const tools = offeredTools(
     trigger.abilities,
@@ -65,7 +69,9 @@ export async function processClaimedEvent(
     ),
   );
   // a conversation made for this event has no earlier turns: one query less per sessionless event
-  const history = conversation.created ? [] : await loadHistory(db, conversation.id, event.id);
+  const history = conversation.created
+    ? []
+    : await loadHistory(db, conversation.id, [event.id, ...members.map((m) => m.id)]);
   control.start();
   // a retried or resumed run answers the calls it made already from their records
   const recorded =
@@ -84,6 +90,17 @@ export async function processClaimedEvent(
       signal: control.signal,
       checkpoint: () => control.checkpoint(),
       onModelCall: (call) => chargeModelCall(event, trigger.id, bot.model, call),
+      busy:
+        trigger.onBusy !== "queue" && event.sessionKey
+          ? {
+              policy: trigger.onBusy,
+              join: async () =>
+                (await joinRun(db, event, trigger, conversation.id)).map((m) =>
+                  describeEvent(m, trigger),
+                ),
+              newer: () => newerInSession(db, event),
+            }
+          : undefined,
       onToolCall: (call, index) =>
         recordActivity(db, {
           ownerId: event.ownerId,

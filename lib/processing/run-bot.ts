@@ -5,7 +5,7 @@ import type { Bot, RunState, Trigger, TriggerEvent } from "@/db/schema";
 import { now } from "@/lib/core/clock";
 import { resolveModel } from "@/lib/models";
 import { openSpan } from "@/lib/observability/trace";
-import type { EventMessage } from "./event-message";
+import { joinedMessage, type EventMessage } from "./event-message";
 import { McpSessions } from "@/lib/abilities/mcp";
 import type { AbilityTool } from "@/lib/abilities/tools";
 import { approvalNeeded, buildTools, type ToolCallRecord } from "./tools";
@@ -65,6 +65,16 @@ type RunInput = {
   checkpoint: () => Promise<void>;
   /** Called as each model call finishes, so its tokens count even if the run fails later. */
   onModelCall?: (call: ModelCallRecord) => Promise<void>;
+  /**
+   * The trigger's onBusy policy for events of this session that arrive while the run goes on:
+   * they `join` before the model's next step (merge), and with "interrupt" a newer one also
+   * stops the calls of the current step (`newer` says whether there is one).
+   */
+  busy?: {
+    policy: "merge" | "interrupt";
+    join: () => Promise<EventMessage[]>;
+    newer: () => Promise<boolean>;
+  };
 };
 
 function systemPrompt({ bot, trigger, event }: RunInput): string {
@@ -128,6 +138,9 @@ export async function runBot(input: RunInput): Promise<RunOutcome> {
   const resumed = input.resume;
   let toolCalls = resumed?.state.toolCalls ?? 0;
   const mcp = new McpSessions();
+  // onBusy "interrupt": once a newer event is seen, the step's remaining calls are not made
+  let interrupted = false;
+  const busy = input.busy;
   const tools = buildTools(input.tools, {
     eventId: input.event.id,
     event: {
@@ -139,6 +152,8 @@ export async function runBot(input: RunInput): Promise<RunOutcome> {
     },
     needsApproval: (t) => approvalNeeded(input.trigger.approval, t.effect),
     mcp,
+    interrupted:
+      busy?.policy === "interrupt" ? async () => (interrupted ||= await busy.newer()) : undefined,
     approvedKeys: new Map(
       (resumed?.decisions ?? []).filter((d) => d.key).map((d) => [d.toolCallId, d.key!]),
     ),
@@ -163,6 +178,19 @@ export async function runBot(input: RunInput): Promise<RunOutcome> {
   const prior: ModelMessage[] = resumed
     ? [...(resumed.state.messages as ModelMessage[]), decisionMessage(resumed.decisions)]
     : [];
+  // events that joined the run (onBusy), each placed after the responses there were when it came
+  const initialCount = base.length + prior.length;
+  const joined: { after: number; message: ModelMessage }[] = [];
+  const withJoined = (messages: ModelMessage[]) => {
+    if (!joined.length) return messages;
+    const out = messages.slice(0, initialCount);
+    const responses = messages.slice(initialCount);
+    for (let i = 0; i <= responses.length; i++) {
+      for (const j of joined) if (j.after === i) out.push(j.message);
+      if (i < responses.length) out.push(responses[i]);
+    }
+    return out;
+  };
   const stepsBefore = resumed?.state.steps ?? 0;
   const finishedCalls = () =>
     modelCalls.map(({ started, answered: at, ...call }) => ({
@@ -178,8 +206,17 @@ export async function runBot(input: RunInput): Promise<RunOutcome> {
       // maxIterations counts the steps before a wait too; a resumed run answers at least once
       stopWhen: stepCountIs(Math.max(1, input.trigger.maxIterations - stepsBefore)),
       // before every step after the first: still ours, not cancelled? (renews the lease too)
-      prepareStep: async ({ stepNumber }) => {
+      prepareStep: async ({ stepNumber, messages }) => {
         if (stepNumber > 0 || resumed) await input.checkpoint();
+        if (busy && stepNumber > 0) {
+          interrupted = false;
+          const arrived = await busy.join();
+          if (arrived.length)
+            joined.push({
+              after: messages.length - initialCount,
+              message: { role: "user", content: joinedMessage(arrived) },
+            });
+        }
         open.span = openSpan(
           "model.call",
           { "event.id": input.event.id, "gen_ai.request.model": input.bot.model, step: stepNumber },
@@ -193,7 +230,7 @@ export async function runBot(input: RunInput): Promise<RunOutcome> {
           inputTokens: null,
           outputTokens: null,
         });
-        return undefined;
+        return joined.length ? { messages: withJoined(messages) } : undefined;
       },
       onStepFinish: async ({ usage }) => {
         answered();
@@ -232,7 +269,11 @@ export async function runBot(input: RunInput): Promise<RunOutcome> {
         status: "waiting",
         held,
         state: {
-          messages: JSON.parse(JSON.stringify([...prior, ...result.response.messages])),
+          messages: JSON.parse(
+            JSON.stringify(
+              withJoined([...base, ...prior, ...result.response.messages]).slice(base.length),
+            ),
+          ),
           steps: stepsBefore + result.steps.length,
           toolCalls,
           awaiting: held.map((h) => h.toolCallId),

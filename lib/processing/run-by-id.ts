@@ -1,6 +1,6 @@
 import "server-only";
-import { eq } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { eq, sql } from "drizzle-orm";
+import { getDb, rowsOf } from "@/db/client";
 import { triggerEvents } from "@/db/schema";
 import { claimEvent } from "./claim";
 import { notePoisoned, recordFailure } from "./failure";
@@ -47,6 +47,20 @@ export async function runEventById(eventId: string): Promise<{ status: string }>
   } finally {
     control.finish();
   }
+}
+
+/**
+ * When an event held for a batch is due (ISO, on the database's clock), or null when it may run
+ * now. Later arrivals of its key move the time, so the Inngest function asks again after it.
+ */
+export async function heldUntil(eventId: string): Promise<string | null> {
+  const db = await getDb();
+  const [row] = rowsOf<{ due: Date | string | null }>(
+    await db.execute(sql`
+      select case when locked_until > now() then locked_until end as due from ${triggerEvents}
+      where id = ${eventId} and status = 'queued' and batch_key is not null and attempts = 0`),
+  );
+  return row?.due ? new Date(row.due).toISOString() : null;
 }
 
 /** The failure handler: an event whose run died for good (crash, timeout) ends `failed`, never stuck. */

@@ -15,6 +15,10 @@ import { inSpan } from "@/lib/observability/trace";
 // effect), or held (a call that needs a decision: the AI SDK stops the run at it, see
 // run-bot.ts, and the call runs live once it is approved).
 
+/** What a tool call stopped by a newer event answers (onBusy "interrupt"). */
+export const INTERRUPTED =
+  "Not run: a newer event arrived in this conversation and interrupted the run; it follows";
+
 export type ToolCallRecord = {
   name: string;
   input: unknown;
@@ -33,6 +37,8 @@ export type ExecutorContext = {
   needsApproval: (tool: AbilityTool) => boolean;
   /** The run's MCP sessions (one per server, opened on first use). */
   mcp: McpSessions;
+  /** onBusy "interrupt": true once a newer event of the session arrived (no more calls this step). */
+  interrupted?: () => Promise<boolean>;
   /** The Idempotency-Key of an approved call (the approval's id), by tool call id. */
   approvedKeys: Map<string, string>;
   /** Calls this run made and recorded already (a resumed or retried run), by tool call id. */
@@ -65,6 +71,7 @@ export function buildTools(offered: AbilityTool[], ctx: ExecutorContext): ToolSe
         if (recorded) return recorded.error ? { error: recorded.error } : recorded.output;
         await ctx.checkpoint();
         const index = ctx.firstIndex + calls++;
+        const stop = await ctx.interrupted?.();
         const started = Date.now();
         let problem: string | null = null;
         const record = (r: { output?: unknown; error?: string }) => {
@@ -78,6 +85,10 @@ export function buildTools(offered: AbilityTool[], ctx: ExecutorContext): ToolSe
             index,
           );
         };
+        if (stop) {
+          await record({ error: INTERRUPTED });
+          return { error: INTERRUPTED };
+        }
         // a call that does not fit the declared inputs is refused before anything is sent
         problem = inputProblem(schema, args);
         if (problem) {

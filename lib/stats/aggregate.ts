@@ -40,6 +40,7 @@ export function hourlyAggregate(scope: SQL, from: Date, to?: Date) {
     select e.trigger_id as "triggerId", e.owner_id as "ownerId",
       date_trunc('hour', e.created_at, 'UTC') as hour, e.status,
       count(*)::int as events,
+      count(*) filter (where e.batch_id is null or e.batch_id = e.id)::int as runs,
       array[${buckets}]::int[] as cumulative,
       coalesce(sum(e.input_tokens), 0)::bigint as "inputTokens",
       coalesce(sum(e.output_tokens), 0)::bigint as "outputTokens"

@@ -62,8 +62,8 @@ export async function rollUpStats(at = now()): Promise<{ hours: number } | null>
     );
     await tx.execute(sql`
       insert into event_stats_hourly
-        (trigger_id, owner_id, hour, status, events, latency_buckets, input_tokens, output_tokens)
-      select a."triggerId", a."ownerId", a.hour, a.status, a.events,
+        (trigger_id, owner_id, hour, status, events, runs, latency_buckets, input_tokens, output_tokens)
+      select a."triggerId", a."ownerId", a.hour, a.status, a.events, a.runs,
         (select array_agg(c - coalesce(lag, 0) order by i) from (
           select c, i, lag(c) over (order by i) as lag from unnest(a.cumulative) with ordinality as u(c, i)
         ) d),
@@ -75,9 +75,9 @@ export async function rollUpStats(at = now()): Promise<{ hours: number } | null>
       sql`delete from event_stats_daily where day >= ${fromDay.toISOString()} and day < ${through.toISOString()}`,
     );
     await tx.execute(sql`
-      insert into event_stats_daily (trigger_id, owner_id, day, status, events, input_tokens, output_tokens)
+      insert into event_stats_daily (trigger_id, owner_id, day, status, events, runs, input_tokens, output_tokens)
       select trigger_id, owner_id, date_trunc('day', hour, 'UTC'), status,
-        sum(events), sum(input_tokens), sum(output_tokens)
+        sum(events), sum(runs), sum(input_tokens), sum(output_tokens)
       from event_stats_hourly
       where hour >= ${fromDay.toISOString()} and hour < ${through.toISOString()}
       group by 1, 2, 3, 4`);

@@ -12,6 +12,8 @@ export type StatRow = {
   at: Date;
   status: EventStatus;
   events: number;
+  /** Runs among them: events not taken into another event's batch. */
+  runs: number;
   /** Latency bucket counts (grain "hour" only; empty otherwise). */
   buckets: number[];
   inputTokens: number;
@@ -38,10 +40,10 @@ export async function statRows(
   const through = (watermark === undefined ? await rolledThrough(db) : watermark) ?? from;
   const liveFrom = through > from ? through : from;
   const range = sql`${scope.rollup} and hour >= ${from.toISOString()} and hour < ${through.toISOString()}`;
-  const sums = sql`sum(events)::int as events, sum(input_tokens)::bigint as "inputTokens", sum(output_tokens)::bigint as "outputTokens"`;
+  const sums = sql`sum(events)::int as events, sum(runs)::int as runs, sum(input_tokens)::bigint as "inputTokens", sum(output_tokens)::bigint as "outputTokens"`;
   const rolledSql =
     grain === "hour"
-      ? sql`select trigger_id as "triggerId", hour as at, status, events, latency_buckets as buckets,
+      ? sql`select trigger_id as "triggerId", hour as at, status, events, runs, latency_buckets as buckets,
           input_tokens as "inputTokens", output_tokens as "outputTokens"
           from event_stats_hourly where ${range}`
       : grain === "day"
@@ -61,6 +63,7 @@ export async function statRows(
     hour?: Date | string;
     status: EventStatus;
     events: number | string;
+    runs: number | string;
     buckets?: (number | string)[];
     cumulative?: (number | string)[];
     inputTokens: number | string;
@@ -71,6 +74,7 @@ export async function statRows(
     at,
     status: r.status,
     events: Number(r.events),
+    runs: Number(r.runs ?? r.events),
     buckets,
     inputTokens: Number(r.inputTokens),
     outputTokens: Number(r.outputTokens),

@@ -22,10 +22,13 @@ const STATUSES: EventStatus[] = [
   "queued",
   "processing",
   "waiting",
+  "batched",
 ];
 
 type Bucket = {
   total: number;
+  /** Runs of the bot among them: a batch of ten events is one run (total - runs were saved). */
+  runs: number;
   byStatus: Record<EventStatus, number>;
   /** For the chart of the seed's old shape: the three outcomes that need a look. */
   failed: number;
@@ -43,6 +46,7 @@ function series(rows: StatRow[], start: number, size: number, count: number) {
     latency: [] as number[],
     bucket: {
       total: 0,
+      runs: 0,
       byStatus: Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<EventStatus, number>,
       failed: 0,
       cancelled: 0,
@@ -58,6 +62,7 @@ function series(rows: StatRow[], start: number, size: number, count: number) {
     if (i < 0 || i >= count) continue;
     const b = out[i].bucket;
     b.total += r.events;
+    b.runs += r.runs;
     b.byStatus[r.status] = (b.byStatus[r.status] ?? 0) + r.events;
     b.inputTokens += r.inputTokens;
     b.outputTokens += r.outputTokens;

@@ -2,11 +2,13 @@ import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { Webhook } from "standardwebhooks";
-import { abilities, type Trigger, type TriggerAbilities } from "@/db/schema";
+import { abilities, type BatchPolicy, type Trigger, type TriggerAbilities } from "@/db/schema";
 import { ApiError } from "@/lib/core/errors";
 import { env } from "@/lib/core/env";
 import { encryptSecret } from "@/lib/crypto/secrets";
+import { batchKeyProblem } from "@/lib/events/batching";
 import { compileFilter } from "@/lib/events/filter";
+import { LIMIT_RANGES } from "./schema";
 import type { VerificationInput } from "./verification";
 
 // What a trigger's create and update check beyond the schema (each a 422 that names the field),
@@ -43,6 +45,29 @@ export function checkFilter(filter: string | null | undefined) {
       issues: [{ path: "filter", message }],
     });
   }
+}
+
+/** The policy with its defaults filled in, as stored. */
+export function normalizeBatch(
+  batch: { window: number; maxWait?: number; maxEvents?: number; key?: string | null } | null,
+): BatchPolicy | null {
+  if (!batch) return null;
+  return {
+    window: batch.window,
+    maxWait: batch.maxWait ?? Math.max(batch.window, LIMIT_RANGES.batchMaxWait.default),
+    maxEvents: batch.maxEvents ?? LIMIT_RANGES.batchMaxEvents.default,
+    key: batch.key?.trim() ? batch.key : null,
+  };
+}
+
+/** A batch key must compile to a string or a number: else 422 naming where. */
+export function checkBatchKey(batch: { key?: string | null } | null | undefined) {
+  if (!batch?.key?.trim()) return;
+  const problem = batchKeyProblem(batch.key);
+  if (problem)
+    throw new ApiError("VALIDATION_ERROR", `Invalid body: batch.key: ${problem}`, {
+      issues: [{ path: "batch.key", message: problem }],
+    });
 }
 
 /** A Standard Webhooks secret is base64 (after whsec_): one that is not could never verify. */

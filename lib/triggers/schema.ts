@@ -43,7 +43,47 @@ export const LIMIT_RANGES = {
   maxIterations: { min: 1, max: 20, default: 6 },
   maxTime: { min: 1000, max: 300_000, default: 60_000 },
   approvalTimeout: { min: 60_000, max: 7 * 24 * 3_600_000, default: 24 * 3_600_000 },
+  batchWindow: { min: 1000, max: 600_000, default: 10_000 },
+  batchMaxWait: { min: 1000, max: 3_600_000, default: 60_000 },
+  batchMaxEvents: { min: 1, max: 100, default: 20 },
 } as const;
+
+export const BUSY_POLICIES = ["queue", "merge", "interrupt"] as const;
+const R = LIMIT_RANGES;
+
+/**
+ * Bursts as one run: events with the same key wait until `window` ms pass with no new one,
+ * `maxWait` ms pass since the first, or `maxEvents` arrived (lib/events/batching.ts).
+ */
+export const batchField = z
+  .object({
+    window: z
+      .number({ error: "must be a number" })
+      .int("must be a whole number of milliseconds")
+      .min(R.batchWindow.min, "must be at least 1 second (1000 ms)")
+      .max(R.batchWindow.max, "must be at most 10 minutes (600000 ms)"),
+    maxWait: z
+      .number({ error: "must be a number" })
+      .int("must be a whole number of milliseconds")
+      .min(R.batchMaxWait.min, "must be at least 1 second (1000 ms)")
+      .max(R.batchMaxWait.max, "must be at most 1 hour (3600000 ms)")
+      .optional(),
+    maxEvents: z
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(R.batchMaxEvents.min, `must be at least ${R.batchMaxEvents.min}`)
+      .max(R.batchMaxEvents.max, `must be at most ${R.batchMaxEvents.max}`)
+      .optional(),
+    /** A CEL expression over {payload, headers, query, contact, cloudevent}; null: the session. */
+    key: z
+      .string()
+      .max(MAX_FILTER_LENGTH, `must be at most ${MAX_FILTER_LENGTH} characters`)
+      .nullish(),
+  })
+  .refine((b) => b.maxWait === undefined || b.maxWait >= b.window, {
+    message: "must be at least the window",
+    path: ["maxWait"],
+  });
 
 export const APPROVAL_POLICIES = ["none", "write", "all"] as const;
 export const MAX_TRIGGER_ABILITIES = 100;
@@ -88,6 +128,10 @@ const fields = {
     .min(LIMIT_RANGES.approvalTimeout.min, "must be at least 1 minute (60000 ms)")
     .max(LIMIT_RANGES.approvalTimeout.max, "must be at most 7 days (604800000 ms)")
     .nullish(),
+  /** Bursts batched into one run; null: every event is its own run. */
+  batch: batchField.nullish(),
+  /** An event arriving while its session's run goes on: waits (queue), joins it (merge), or interrupts it. */
+  onBusy: z.enum(BUSY_POLICIES, { error: 'must be "queue", "merge" or "interrupt"' }).nullish(),
   /** Model steps (calls) per run. */
   maxIterations: z
     .number({ error: "must be a number" })

@@ -36,6 +36,10 @@ export function serializeTrigger(t: Trigger, baseUrl: string) {
     approval: t.approval,
     /** Milliseconds a call may wait for its decision before it counts as denied ("expired"). */
     approvalTimeout: t.approvalTimeout,
+    /** Bursts batched into one run ({window, maxWait, maxEvents, key}); null: each event runs alone. */
+    batch: t.batch,
+    /** An event arriving while its session's run goes on: "queue", "merge" or "interrupt". */
+    onBusy: t.onBusy,
     maxIterations: t.maxIterations,
     maxTime: t.maxTime,
     lastTriggerAt: iso(t.lastTriggerAt),

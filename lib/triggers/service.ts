@@ -14,8 +14,10 @@ import { newId } from "@/lib/core/ids";
 import { nextRunAfter } from "@/lib/schedules/parse";
 import {
   checkAbilityIds,
+  checkBatchKey,
   checkFilter,
   checkRateLimits,
+  normalizeBatch,
   pickSchedule,
   verificationColumns,
 } from "./checks";
@@ -42,6 +44,7 @@ export async function createTrigger({
   await assertOwnedRef(db, bots, input.botId, ownerId, "botId");
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
   await checkAbilityIds(db, ownerId, input.abilities);
+  checkBatchKey(input.batch);
   const schedule = pickSchedule(input) ?? null;
   const timezone = input.timezone ?? "UTC";
   const field = input.triggerSchedule !== undefined ? "triggerSchedule" : "schedule";
@@ -82,6 +85,8 @@ export async function createTrigger({
       abilities: input.abilities ?? "all",
       approval: input.approval ?? "none",
       approvalTimeout: input.approvalTimeout ?? LIMIT_RANGES.approvalTimeout.default,
+      batch: normalizeBatch(input.batch ?? null),
+      onBusy: input.onBusy ?? "queue",
       nextTriggerAt: computeNextTriggerAt(schedule, timezone, now()),
     }),
   );
@@ -112,6 +117,7 @@ export async function updateTrigger({
   await assertOwnedRef(db, bots, input.botId, ownerId, "botId");
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
   await checkAbilityIds(db, ownerId, input.abilities);
+  checkBatchKey(input.batch);
   const picked = pickSchedule(input);
   const schedule = picked === undefined ? current.schedule : picked;
   const timezone = input.timezone === undefined ? current.timezone : (input.timezone ?? "UTC");
@@ -155,6 +161,8 @@ export async function updateTrigger({
         }),
         ...(input.abilities !== undefined && { abilities: input.abilities ?? "all" }),
         ...(input.approval !== undefined && { approval: input.approval ?? "none" }),
+        ...(input.batch !== undefined && { batch: normalizeBatch(input.batch) }),
+        ...(input.onBusy !== undefined && { onBusy: input.onBusy ?? "queue" }),
         ...(input.approvalTimeout !== undefined && {
           approvalTimeout: input.approvalTimeout ?? LIMIT_RANGES.approvalTimeout.default,
         }),
