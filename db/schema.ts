@@ -218,6 +218,16 @@ export type BatchPolicy = {
 };
 /** What an event does that arrives while its session's run is going on. */
 export type BusyPolicy = "queue" | "merge" | "interrupt";
+
+/** Where a completed run's reply is delivered by the server (lib/outbox/targets.ts). */
+export type ReplyTarget =
+  | { type: "slack" }
+  | { type: "github" }
+  /** `url`: where to POST when the payload has no response_url. */
+  | { type: "callback"; url: string | null };
+
+/** A trigger pauses itself after `failures` failed runs within `window` ms. */
+export type AutoPause = { failures: number; window: number };
 export type ApprovalPolicy = "none" | "write" | "all";
 
 export const triggers = pgTable(
@@ -261,6 +271,14 @@ export const triggers = pgTable(
     batch: jsonb("batch").$type<BatchPolicy>(),
     /** An event arriving while its session's run goes on: waits, joins the run, or interrupts it. */
     onBusy: text("on_busy").$type<BusyPolicy>().notNull().default("queue"),
+    /** Where a completed run's reply goes (Slack, GitHub, a callback); null: only the conversation. */
+    reply: jsonb("reply").$type<ReplyTarget>(),
+    /** The reply's credentials, encrypted: a provider token, the callback signing secret. */
+    replySecretsEnc: text("reply_secrets_enc"),
+    /** Set while paused: events are stored and held, none runs, schedules included. */
+    pausedAt: ts("paused_at"),
+    pausedReason: text("paused_reason"),
+    autoPause: jsonb("auto_pause").$type<AutoPause>(),
     maxIterations: integer("max_iterations").notNull().default(6),
     maxTime: integer("max_time").notNull().default(60_000),
     rateLimitPerSecond: integer("rate_limit_per_second"),
@@ -479,6 +497,76 @@ export const triggerEvents = pgTable(
 
 export type ApprovalStatus = "pending" | "approved" | "denied" | "expired" | "cancelled";
 
+export type NotificationType =
+  "event.failed" | "event.completed" | "approval.requested" | "budget.exceeded" | "trigger.paused";
+
+/** An account's webhook for what happens to its triggers, signed with Standard Webhooks. */
+export const notificationEndpoints = pgTable(
+  "notification_endpoints",
+  {
+    id: text("id").primaryKey(),
+    ownerId: ownerId(),
+    url: text("url").notNull(),
+    description: text("description"),
+    events: jsonb("events").$type<NotificationType[]>().notNull(),
+    /** The Standard Webhooks secret (whsec_...), encrypted. */
+    secretEnc: text("secret_enc").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    /** Why it was turned off (24 hours of failed deliveries), for the dashboard's notice. */
+    disabledReason: text("disabled_reason"),
+    /** The first failed delivery since the last one that went through. */
+    failingSince: ts("failing_since"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("notification_endpoints_owner_idx").on(t.ownerId, t.id)],
+);
+
+export type OutboxKind = "reply" | "notification";
+export type OutboxStatus = "pending" | "delivered" | "failed";
+
+/**
+ * What leaves the server after a run: a reply to the event's source, a notification. Written in
+ * the transaction that decides it (once: dedupe_key), delivered by lib/outbox with retries.
+ */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    ownerId: ownerId(),
+    kind: text("kind").$type<OutboxKind>().notNull(),
+    /** The reply target's type, or the notification's type. */
+    type: text("type").notNull(),
+    triggerId: text("trigger_id"),
+    eventId: text("event_id"),
+    conversationId: text("conversation_id"),
+    endpointId: text("endpoint_id").references(() => notificationEndpoints.id, {
+      onDelete: "cascade",
+    }),
+    /** What is sent (the reply text and status, or the notification's data). */
+    body: jsonb("body").$type<Record<string, unknown>>().notNull(),
+    /** One row per thing: `reply:<event id>`, `<type>:<event id>:<endpoint id>`, ... */
+    dedupeKey: text("dedupe_key").notNull(),
+    status: text("status").$type<OutboxStatus>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    lockedUntil: ts("locked_until"),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    deliveredAt: ts("delivered_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("outbox_dedupe_uq").on(t.dedupeKey),
+    index("outbox_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    index("outbox_endpoint_idx").on(t.endpointId, t.id),
+    index("outbox_event_idx").on(t.eventId),
+  ],
+);
+
 /** An ability call that waits for (or got) a person's decision before it runs. */
 export const approvals = pgTable(
   "approvals",
@@ -587,3 +675,5 @@ export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type TriggerEvent = typeof triggerEvents.$inferSelect;
 export type Approval = typeof approvals.$inferSelect;
+export type NotificationEndpoint = typeof notificationEndpoints.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;

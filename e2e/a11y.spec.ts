@@ -54,6 +54,7 @@ test("every page: no serious or critical axe violations, in light and dark; scre
       ["overview", "/overview"],
       ["triggers", "/triggers"],
       ["approvals", "/approvals"],
+      ["notifications", "/notifications"],
       ["conversations", "/conversations"],
       ["bots", "/bots"],
       ["skillsets", "/skillsets"],

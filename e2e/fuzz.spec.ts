@@ -40,6 +40,11 @@ const ROUTES = [
   "token/list",
   "token/{id}/delete",
   "model/list",
+  "notification/endpoint/create",
+  "notification/endpoint/list",
+  "notification/endpoint/{id}/update",
+  "integration/trigger/{id}/pause",
+  "integration/trigger/{id}/resume",
   "openapi.json",
   "no/such/route",
 ];

@@ -66,6 +66,7 @@ test("every page fits a 390 px phone: no sideways scroll, navigation through a m
     "/overview",
     "/triggers",
     "/approvals",
+    "/notifications",
     "/conversations",
     "/bots",
     "/skillsets",

@@ -41,6 +41,9 @@ const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.
     OPENAI_API_KEY: "stub-key",
     MODELS_ALLOWED: "openai/gpt-4o-mini,openai/stub,openai/stub-model",
     ABILITY_HTTP_ALLOW_HOSTS: "127.0.0.1,localhost",
+    // Slack and GitHub stand-ins in the stub (e2e/fixtures/llm-stub.mjs)
+    SLACK_API_URL: `http://127.0.0.1:${llmPort}/slack/api`,
+    GITHUB_API_URL: `http://127.0.0.1:${llmPort}/github`,
     TEST_HOOKS: "1",
     INNGEST_EVENT_KEY: "",
     INNGEST_DEV: "",

@@ -21,6 +21,7 @@ export const LAYERS = [
   "lib/bots",
   "lib/jobs",
   "lib/conversations",
+  "lib/outbox",
   "lib/approvals",
   "lib/events",
   "lib/schedules",

@@ -23,6 +23,7 @@ export function ConfirmButton({
   confirmLabel,
   onConfirm,
   size = "sm",
+  variant = "ghost",
 }: {
   /** Accessible name of the button that opens the dialog, e.g. "Delete bot Support". */
   label: string;
@@ -32,12 +33,13 @@ export function ConfirmButton({
   confirmLabel: string;
   onConfirm: () => Promise<unknown>;
   size?: "sm" | "default";
+  variant?: "ghost" | "outline";
 }) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   return (
     <>
-      <Button variant="ghost" size={size} aria-label={label} onClick={() => setOpen(true)}>
+      <Button variant={variant} size={size} aria-label={label} onClick={() => setOpen(true)}>
         {children}
       </Button>
       <Dialog open={open} onOpenChange={(o) => !busy && setOpen(o)}>

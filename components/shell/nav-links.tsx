@@ -1,5 +1,6 @@
 "use client";
 import {
+  BellIcon,
   BotIcon,
   GaugeIcon,
   MenuIcon,
@@ -31,6 +32,7 @@ const LINKS = [
   { href: "/bots", label: "Bots", icon: BotIcon },
   { href: "/skillsets", label: "Skillsets", icon: WrenchIcon },
   { href: "/blueprints", label: "Blueprints", icon: LayersIcon },
+  { href: "/notifications", label: "Notifications", icon: BellIcon },
   { href: "/tokens", label: "API tokens", icon: KeyRoundIcon },
 ];
 

@@ -20,7 +20,7 @@ export function SecretDialog({
   value,
   onClose,
 }: {
-  value: { secret: string; eventUrl: string; rotated?: boolean } | null;
+  value: { secret: string; eventUrl: string; rotated?: boolean; replySecret?: string } | null;
   onClose: () => void;
 }) {
   return (
@@ -43,6 +43,14 @@ export function SecretDialog({
               testId="revealed-secret"
               copyLabel="Copy secret"
             />
+            {value.replySecret && (
+              <Field
+                label="Reply signing secret (verifies the callbacks this trigger sends)"
+                value={value.replySecret}
+                testId="revealed-reply-secret"
+                copyLabel="Copy reply signing secret"
+              />
+            )}
             <Field
               label="Event URL"
               value={value.eventUrl}

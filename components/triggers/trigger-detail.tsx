@@ -1,5 +1,7 @@
 "use client";
-import { ArrowLeftIcon, PlayIcon } from "lucide-react";
+import { ArrowLeftIcon, PauseIcon, PlayIcon } from "lucide-react";
+import { ConfirmButton } from "@/components/common/confirm-button";
+import { RelativeTime } from "@/components/common/relative-time";
 import Link from "next/link";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
@@ -14,7 +16,7 @@ import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { TriggerEvents } from "./trigger-events";
 import { TriggerOverview } from "./trigger-overview";
 import { TriggerSettings } from "./trigger-settings";
-import { useInvokeTrigger, useTrigger, useTriggerEvents } from "./use-triggers";
+import { useInvokeTrigger, usePauseTrigger, useTrigger, useTriggerEvents } from "./use-triggers";
 
 const TABS = ["overview", "conversations", "events", "settings"] as const;
 
@@ -25,6 +27,7 @@ export function TriggerDetail({ id }: { id: string }) {
   const tab = TABS.find((t) => t === url.value("tab")) ?? "overview";
   const bots = useBots();
   const invoke = useInvokeTrigger(id);
+  const pause = usePauseTrigger(id);
   const events = useTriggerEvents(id);
   const latest = events.data?.pages[0]?.items ?? [];
   const live = latest.some((e) => e.status === "queued" || e.status === "processing");
@@ -67,6 +70,11 @@ export function TriggerDetail({ id }: { id: string }) {
             ) : (
               <Badge variant="success">Ready</Badge>
             )}
+            {t.pausedAt && (
+              <Badge variant="destructive" title={t.pausedReason ?? undefined}>
+                Paused
+              </Badge>
+            )}
             {t.authenticate ? (
               <Badge variant="outline">Authenticated</Badge>
             ) : (
@@ -74,19 +82,63 @@ export function TriggerDetail({ id }: { id: string }) {
             )}
           </div>
         </div>
-        <Button
-          onClick={() =>
-            invoke.mutate(undefined, {
-              onSuccess: () =>
-                toast.success("Queued", { description: "The run will appear in the log." }),
-              onError: (e) => toast.error(e.message),
-            })
-          }
-          disabled={invoke.isPending}
-        >
-          <PlayIcon /> Invoke
-        </Button>
+        <div className="flex flex-wrap gap-2">
+          {t.pausedAt ? (
+            <ConfirmButton
+              variant="outline"
+              size="default"
+              label="Resume trigger"
+              title="Resume this trigger?"
+              description="The events stored while it was paused run now, oldest first; schedules run again."
+              confirmLabel="Resume"
+              onConfirm={async () => {
+                const r = await pause.mutateAsync(false);
+                toast.success(
+                  `Resumed: ${r.held ?? 0} held event${r.held === 1 ? "" : "s"} will run`,
+                );
+              }}
+            >
+              <PlayIcon aria-hidden /> Resume
+            </ConfirmButton>
+          ) : (
+            <ConfirmButton
+              variant="outline"
+              size="default"
+              label="Pause trigger"
+              title="Pause this trigger?"
+              description="Events sent to it are still stored (senders get 202), but none runs, schedules included, until you resume it."
+              confirmLabel="Pause"
+              onConfirm={async () => {
+                await pause.mutateAsync(true);
+                toast.success("Paused: events are stored and held");
+              }}
+            >
+              <PauseIcon aria-hidden /> Pause
+            </ConfirmButton>
+          )}
+          <Button
+            onClick={() =>
+              invoke.mutate(undefined, {
+                onSuccess: () =>
+                  toast.success("Queued", { description: "The run will appear in the log." }),
+                onError: (e) => toast.error(e.message),
+              })
+            }
+            disabled={invoke.isPending}
+          >
+            <PlayIcon /> Invoke
+          </Button>
+        </div>
       </div>
+      {t.pausedAt && (
+        <p
+          role="status"
+          className="border-destructive/40 bg-destructive/5 rounded-md border p-3 text-sm"
+        >
+          Paused <RelativeTime value={t.pausedAt} />: {t.pausedReason ?? "by hand"}. Events are
+          stored and wait; none runs until the trigger is resumed.
+        </p>
+      )}
       <Tabs value={tab} onValueChange={(v) => url.set({ tab: v === "overview" ? null : v })}>
         <TabsList className="max-w-full overflow-x-auto">
           <TabsTrigger value="overview">Overview</TabsTrigger>

@@ -49,6 +49,11 @@ export const FIELDS = [
   "batch.maxEvents",
   "batch.key",
   "onBusy",
+  "reply",
+  "reply.token",
+  "reply.url",
+  "autoPause.failures",
+  "autoPause.window",
 ];
 export const fieldOf = (path: string) => (path === "triggerSchedule" ? "schedule" : path);
 
@@ -85,7 +90,23 @@ export type TriggerFormValues = {
   batchMaxEvents: string;
   batchKey: string;
   onBusy: "queue" | "merge" | "interrupt";
+  replyType: "none" | "slack" | "github" | "callback";
+  /** Write-only: empty keeps the stored token. */
+  replyToken: string;
+  replyUrl: string;
+  autoPauseOn: boolean;
+  autoPauseFailures: string;
+  /** Minutes here, milliseconds in the API. */
+  autoPauseMinutes: string;
 };
+
+function replyInput(v: TriggerFormValues) {
+  if (v.replyType === "callback")
+    return { type: "callback" as const, url: v.replyUrl.trim() || null };
+  if (v.replyType === "slack" || v.replyType === "github")
+    return { type: v.replyType, ...(v.replyToken.trim() && { token: v.replyToken.trim() }) };
+  return { type: "none" as const };
+}
 
 const numberOrNaN = (text: string) => (text.trim() === "" ? Number.NaN : Number(text));
 
@@ -135,6 +156,13 @@ export function toTriggerInput(v: TriggerFormValues) {
         }
       : null,
     onBusy: v.onBusy,
+    reply: replyInput(v),
+    autoPause: v.autoPauseOn
+      ? {
+          failures: numberOrNaN(v.autoPauseFailures),
+          window: Math.round(numberOrNaN(v.autoPauseMinutes) * MINUTE),
+        }
+      : null,
   };
 }
 
@@ -186,5 +214,11 @@ export function initialValues(initial?: Trigger): TriggerFormValues {
     batchMaxEvents: String(initial?.batch?.maxEvents ?? LIMIT_RANGES.batchMaxEvents.default),
     batchKey: initial?.batch?.key ?? "",
     onBusy: initial?.onBusy ?? "queue",
+    replyType: initial?.reply?.type ?? "none",
+    replyToken: "",
+    replyUrl: initial?.reply?.type === "callback" ? (initial.reply.url ?? "") : "",
+    autoPauseOn: Boolean(initial?.autoPause),
+    autoPauseFailures: String(initial?.autoPause?.failures ?? 5),
+    autoPauseMinutes: String((initial?.autoPause?.window ?? 15 * MINUTE) / MINUTE),
   };
 }

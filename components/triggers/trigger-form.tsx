@@ -26,6 +26,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { createTriggerSchema, LIMIT_RANGES, updateTriggerSchema } from "@/lib/triggers/schema";
 import { ActionsField } from "./actions-field";
 import { BurstsField } from "./bursts-field";
+import { ReplyField } from "./reply-field";
 import { FilterField } from "./filter-field";
 import { PromptField } from "./prompt-field";
 import { ScheduleField } from "./schedule-field";
@@ -233,6 +234,7 @@ export function TriggerForm({
         isNew={!initial}
       />
       <BurstsField values={v} set={set} register={form.register} errors={errors} />
+      <ReplyField initial={initial} values={v} set={set} register={form.register} errors={errors} />
       <PromptField
         value={v.prompt}
         onChange={(p) => set("prompt", p)}

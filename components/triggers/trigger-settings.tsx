@@ -16,12 +16,14 @@ import {
   DialogHeader,
   DialogTitle,
 } from "@/components/ui/dialog";
+import { OnceSecretDialog } from "@/components/common/once-secret-dialog";
 import { maskSecret, SecretDialog } from "./secret-dialog";
 import { TestConsole } from "./test-console";
 import type { Trigger } from "./types";
 import {
   useDeleteTrigger,
   useRevokePreviousSecret,
+  useRotateReplySecret,
   useRotateSecret,
   useUpdateTrigger,
 } from "./use-triggers";
@@ -43,6 +45,10 @@ export function TriggerSettings({ trigger: t }: { trigger: Trigger }) {
     rotated: true;
   } | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [signing, setSigning] = useState<{ title: string; secret: string; hint: string } | null>(
+    null,
+  );
+  const rotateReply = useRotateReplySecret(t.id);
   const label = t.name || t.id;
 
   return (
@@ -54,13 +60,47 @@ export function TriggerSettings({ trigger: t }: { trigger: Trigger }) {
           initial={t}
           submitLabel="Save changes"
           onSubmit={async (input) => {
-            await update.mutateAsync(input);
+            const saved = await update.mutateAsync(input);
             toast.success("Trigger saved");
+            if (saved.replySecret)
+              setSigning({
+                title: "Reply signing secret",
+                secret: saved.replySecret,
+                hint: "Callbacks carry webhook-signature made with it (Standard Webhooks).",
+              });
           }}
         />
       </Card>
       <div className="flex flex-col gap-4">
         <TestConsole trigger={t} />
+        {t.reply?.type === "callback" && (
+          <Card>
+            <CardTitle>Reply signing secret</CardTitle>
+            <CardDescription>
+              Callbacks are signed with it (Standard Webhooks: webhook-id, webhook-timestamp,
+              webhook-signature). Rotating stops the old one at once.
+            </CardDescription>
+            <Button
+              variant="outline"
+              size="sm"
+              className="w-fit"
+              disabled={rotateReply.isPending}
+              onClick={() =>
+                rotateReply.mutate(undefined, {
+                  onSuccess: (r) =>
+                    setSigning({
+                      title: "New reply signing secret",
+                      secret: r.replySecret,
+                      hint: "The previous one no longer signs.",
+                    }),
+                  onError: (e) => toast.error(e.message),
+                })
+              }
+            >
+              <KeyRoundIcon /> Rotate reply signing secret
+            </Button>
+          </Card>
+        )}
         <Card>
           <CardTitle>Secret</CardTitle>
           <CardDescription>
@@ -145,6 +185,7 @@ export function TriggerSettings({ trigger: t }: { trigger: Trigger }) {
           </DialogFooter>
         </DialogContent>
       </Dialog>
+      <OnceSecretDialog value={signing} onClose={() => setSigning(null)} />
     </div>
   );
 }

@@ -49,9 +49,12 @@ export function TriggersView() {
   const blueprints = useBlueprints();
   const create = useCreateTrigger();
   const [creating, setCreating] = useState(false);
-  const [revealed, setRevealed] = useState<{ id: string; secret: string; eventUrl: string } | null>(
-    null,
-  );
+  const [revealed, setRevealed] = useState<{
+    id: string;
+    secret: string;
+    eventUrl: string;
+    replySecret?: string;
+  } | null>(null);
   const botNames = useMemo(() => new Map(bots.data?.map((b) => [b.id, b.name])), [bots.data]);
   const items = triggers.data?.pages.flatMap((p) => p.items) ?? [];
   const filtered = Boolean(filters.search || filters.blueprintId);
@@ -121,9 +124,16 @@ export function TriggersView() {
                 header: "Name",
                 className: "font-medium",
                 cell: (t) => (
-                  <Link href={`/triggers/${t.id}`} className="underline-offset-4 hover:underline">
-                    {t.name || t.id}
-                  </Link>
+                  <>
+                    <Link href={`/triggers/${t.id}`} className="underline-offset-4 hover:underline">
+                      {t.name || t.id}
+                    </Link>
+                    {t.pausedAt && (
+                      <Badge variant="destructive" className="ml-2">
+                        Paused
+                      </Badge>
+                    )}
+                  </>
                 ),
               },
               {

@@ -145,7 +145,10 @@ export function useCreateTrigger() {
   const invalidate = useInvalidate();
   return useMutation({
     mutationFn: (input: TriggerInput) =>
-      apiFetch<{ id: string; secret: string; eventUrl: string }>(`${BASE}/create`, { body: input }),
+      apiFetch<{ id: string; secret: string; eventUrl: string; replySecret?: string }>(
+        `${BASE}/create`,
+        { body: input },
+      ),
     onSuccess: () => invalidate(["triggers", "list"]),
   });
 }
@@ -154,7 +157,7 @@ export function useUpdateTrigger(id: string) {
   const invalidate = useInvalidate();
   return useMutation({
     mutationFn: (input: TriggerInput) =>
-      apiFetch<{ id: string }>(`${BASE}/${id}/update`, { body: input }),
+      apiFetch<{ id: string; replySecret?: string }>(`${BASE}/${id}/update`, { body: input }),
     onSuccess: () => invalidate(["triggers"]),
   });
 }
@@ -173,6 +176,31 @@ export function useRotateSecret(id: string) {
     mutationFn: () =>
       apiFetch<{ id: string; secret: string }>(`${BASE}/${id}/secret/rotate`, { body: {} }),
     onSuccess: () => invalidate(["triggers", "detail", id]),
+  });
+}
+
+/** A callback reply's new signing secret (shown once). */
+export function useRotateReplySecret(id: string) {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: () =>
+      apiFetch<{ id: string; replySecret: string }>(`${BASE}/${id}/reply/secret/rotate`, {
+        body: {},
+      }),
+    onSuccess: () => invalidate(["triggers", "detail", id]),
+  });
+}
+
+/** Pause (events are stored and held) or resume (what was held runs, in order). */
+export function usePauseTrigger(id: string) {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (pause: boolean) =>
+      apiFetch<{ id: string; paused: boolean; held?: number }>(
+        `${BASE}/${id}/${pause ? "pause" : "resume"}`,
+        { body: {} },
+      ),
+    onSuccess: () => invalidate(["triggers"]),
   });
 }
 

@@ -8,10 +8,15 @@ vi.hoisted(() => {
 });
 
 import { getDb } from "@/db/client";
-import { messages, triggerEvents, triggers } from "@/db/schema";
+import { messages, outbox, triggerEvents, triggers } from "@/db/schema";
 import { EVENT_RECEIVED, PROCESS_FUNCTION_ID } from "@/inngest/client";
 import { queueEvent } from "@/lib/events/queue";
 import { seedTrigger } from "@/test/seed";
+import { notify } from "@/lib/outbox/enqueue";
+import { createEndpoint } from "@/lib/outbox/endpoints";
+import { setEnv } from "@/test/env";
+import { startReceiver } from "@/test/http";
+import { deliverOutbox } from "./deliver-outbox";
 import { eventFailed } from "./event-failed";
 import { processEvent } from "./process-event";
 import { scheduleTick } from "./schedule-tick";
@@ -244,5 +249,35 @@ describe("trigger-event-failed", () => {
     expect(await eventRow(id)).toMatchObject({ status: "failed", error: "Function timed out" });
     const msgs = await messagesFor(id);
     expect(msgs.map((m) => m.type)).toEqual(["user", "activity"]);
+  });
+});
+
+describe("deliver-outbox", () => {
+  it("delivers what the outbox holds, signed, and records it delivered", async () => {
+    const receiver = await startReceiver();
+    setEnv({ ABILITY_HTTP_ALLOW_HOSTS: "127.0.0.1" });
+    try {
+      const trigger = await seedTrigger();
+      const { id: endpointId } = await createEndpoint({
+        ownerId: trigger.ownerId,
+        input: { url: `${receiver.url}/hook`, events: ["trigger.paused"] },
+      });
+      const db = await getDb();
+      await notify(db, trigger.ownerId, "trigger.paused", `test:${trigger.id}`, {
+        triggerId: trigger.id,
+      });
+      const { result } = await new InngestTestEngine({
+        function: deliverOutbox,
+        events: [{ name: "outbox/ready", data: {} }],
+      }).execute();
+      expect(result).toEqual({ delivered: 1 });
+      expect(receiver.requests).toHaveLength(1);
+      expect(receiver.requests[0].headers["webhook-signature"]).toMatch(/^v1,/);
+      const [row] = await db.select().from(outbox).where(eq(outbox.endpointId, endpointId));
+      expect(row).toMatchObject({ status: "delivered", attempts: 1, lastStatus: 200 });
+    } finally {
+      setEnv({ ABILITY_HTTP_ALLOW_HOSTS: undefined });
+      await receiver.close();
+    }
   });
 });

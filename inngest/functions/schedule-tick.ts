@@ -4,10 +4,11 @@ import { deleteExpired } from "@/lib/server/maintenance";
 import { runScheduleTick } from "@/lib/schedules/tick";
 import { rollUpStats } from "@/lib/stats/rollup";
 import { expireApprovals } from "@/lib/approvals/service";
+import { deliverDue } from "@/lib/outbox/deliver";
 
 // Every minute: queue due scheduled runs; re-send events whose hand-off to Inngest failed or whose
 // run died with its lease; delete what is past retention; roll the closed hours into the chart
-// stats; count undecided approvals past their timeout as denied.
+// stats; count undecided approvals past their timeout as denied; deliver what the outbox holds.
 export const scheduleTick = inngest.createFunction(
   { id: "schedule-tick", name: "Schedule tick", triggers: [{ cron: "* * * * *" }] },
   async ({ step }) => {
@@ -16,12 +17,14 @@ export const scheduleTick = inngest.createFunction(
     const retention = await step.run("retention", () => deleteExpired());
     const rollup = await step.run("stats rollup", () => rollUpStats());
     const approvals = await step.run("approval expiry", () => expireApprovals());
+    const outbox = await step.run("outbox", () => deliverDue(100));
     return {
       ...tick,
       ...sweep,
       deleted: retention,
       rolledUp: rollup?.hours ?? 0,
       expiredApprovals: approvals.expired,
+      outboxTried: outbox,
     };
   },
 );

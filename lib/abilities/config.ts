@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { outboundUrlField } from "@/lib/core/fields";
 import { splitUrlTemplate } from "./template";
 
 // What each kind of ability is configured with: checked by the skillset routes and the ability
@@ -41,22 +42,7 @@ const mcpToolName = z.string().regex(/^[A-Za-z0-9_.\-/]{1,128}$/, "must be an MC
  * and per-tool effects that override what the server's annotations say.
  */
 export const mcpConfig = z.object({
-  url: z
-    .string()
-    .trim()
-    .max(2000)
-    .superRefine((u, ctx) => {
-      let url: URL;
-      try {
-        url = new URL(u);
-      } catch {
-        return ctx.addIssue({ code: "custom", message: "must be an http(s) URL" });
-      }
-      if (url.protocol !== "https:" && url.protocol !== "http:")
-        ctx.addIssue({ code: "custom", message: "must be an http(s) URL" });
-      else if (url.username || url.password)
-        ctx.addIssue({ code: "custom", message: "must not carry credentials: use headers" });
-    }),
+  url: outboundUrlField(": use headers"),
   headers: headersField.optional(),
   tools: z.array(mcpToolName).max(200, "at most 200 tools").nullish(),
   effects: z

@@ -13,6 +13,7 @@ import {
   type Trigger,
   type TriggerEvent,
 } from "@/db/schema";
+import { notify } from "@/lib/outbox/enqueue";
 import { recordActivity } from "@/lib/conversations/activity";
 import { now } from "@/lib/core/clock";
 import { ApiError, notFound } from "@/lib/core/errors";
@@ -68,7 +69,7 @@ const withDecider = { ...getTableColumns(approvals), decidedByEmail: users.email
  * neither does.
  */
 export async function openApprovals(
-  tx: Pick<Db, "insert">,
+  tx: Pick<Db, "insert" | "execute">,
   {
     event,
     trigger,
@@ -118,6 +119,21 @@ export async function openApprovals(
         expiresAt: expiresAt.toISOString(),
       },
     });
+    await notify(
+      tx,
+      event.ownerId,
+      "approval.requested",
+      `approval.requested:${event.id}:${r.toolCallId}`,
+      {
+        approvalId: id,
+        eventId: event.id,
+        triggerId: event.triggerId,
+        tool: r.tool,
+        input: r.input,
+        expiresAt: expiresAt.toISOString(),
+      },
+      { triggerId: event.triggerId, eventId: event.id, conversationId },
+    );
   }
   return ids;
 }

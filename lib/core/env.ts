@@ -103,6 +103,10 @@ const schema = z.object({
   /** The models bots may use (comma-separated, e.g. openai/gpt-4o-mini); unset: a built-in list per configured provider. */
   MODELS_ALLOWED: list,
   ABILITY_HTTP_ALLOW_HOSTS: list.transform((hosts) => hosts.map((h) => h.toLowerCase())),
+  /** Where replies to Slack go (chat.postMessage); a local stand-in in tests. */
+  SLACK_API_URL: z.string().url().default("https://slack.com/api"),
+  /** Where replies to GitHub go (issue comments); GitHub Enterprise: https://HOST/api/v3. */
+  GITHUB_API_URL: z.string().url().default("https://api.github.com"),
   TEST_HOOKS: bool(false),
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,

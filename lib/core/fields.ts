@@ -29,6 +29,29 @@ export const aliasField = z
   )
   .refine((v) => !hasIdShape(v), "must not look like an id");
 
+/**
+ * A URL the server will call: http(s) only, no credentials in it (`hint` says where they go
+ * instead). Whether the host may be reached is the outbound guard's decision at call time.
+ */
+export function outboundUrlField(hint = "") {
+  return z
+    .string()
+    .trim()
+    .max(2000)
+    .superRefine((u, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(u);
+      } catch {
+        return ctx.addIssue({ code: "custom", message: "must be an http(s) URL" });
+      }
+      if (url.protocol !== "https:" && url.protocol !== "http:")
+        ctx.addIssue({ code: "custom", message: "must be an http(s) URL" });
+      else if (url.username || url.password)
+        ctx.addIssue({ code: "custom", message: `must not carry credentials${hint}` });
+    });
+}
+
 export const metaField = z
   .record(z.string().max(64), z.unknown())
   .refine(

@@ -20,7 +20,9 @@ export type IdPrefix =
   | "contact"
   | "conversation"
   | "message"
-  | "approval";
+  | "approval"
+  | "outbox"
+  | "endpoint";
 
 const g = globalThis as unknown as { __lastIdTick?: number };
 

@@ -18,6 +18,7 @@ import {
   updateSkillsetSchema,
 } from "@/lib/skillsets/schema";
 import { decideApprovalSchema, listApprovalsQuerySchema } from "@/lib/approvals/schema";
+import { createEndpointSchema, updateEndpointSchema } from "@/lib/outbox/schema";
 import { createTokenSchema } from "@/lib/api-tokens/schema";
 import {
   createTriggerSchema,
@@ -123,6 +124,22 @@ export const ROUTES: Route[] = [
     path: "/integration/trigger/{id}/secret/rotate",
     summary: "Rotate the secret (old one valid for a grace period unless revokePrevious)",
     body: rotateSecretSchema,
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/pause",
+    summary:
+      "Pause: events are still stored (202) but none runs, schedules included, until resumed",
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/resume",
+    summary: "Resume: the events held while paused run, oldest first ({held})",
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/reply/secret/rotate",
+    summary: "A callback reply's new signing secret (whsec_…), shown once",
   },
   {
     method: "post",
@@ -317,6 +334,43 @@ export const ROUTES: Route[] = [
   },
   { method: "get", path: "/token/list", summary: "List API tokens" },
   { method: "post", path: "/token/{id}/delete", summary: "Revoke an API token" },
+  {
+    method: "post",
+    path: "/notification/endpoint/create",
+    summary:
+      "A webhook for event.failed, event.completed, approval.requested, budget.exceeded, trigger.paused; answers {id, secret} (the Standard Webhooks secret, shown once)",
+    body: createEndpointSchema,
+  },
+  {
+    method: "get",
+    path: "/notification/endpoint/list",
+    summary: "The account's notification endpoints",
+    query: listWithoutMetaQuerySchema,
+  },
+  { method: "get", path: "/notification/endpoint/{id}/fetch", summary: "One endpoint" },
+  {
+    method: "post",
+    path: "/notification/endpoint/{id}/update",
+    summary: "Change the URL, event types or description; enabled: true turns it on again",
+    body: updateEndpointSchema,
+  },
+  { method: "post", path: "/notification/endpoint/{id}/delete", summary: "Delete an endpoint" },
+  {
+    method: "post",
+    path: "/notification/endpoint/{id}/secret/rotate",
+    summary: "A new signing secret, shown once",
+  },
+  {
+    method: "get",
+    path: "/notification/endpoint/{id}/delivery/list",
+    summary: "The endpoint's deliveries, newest first (status, last HTTP status, attempts)",
+    query: listWithoutMetaQuerySchema,
+  },
+  {
+    method: "post",
+    path: "/notification/endpoint/{id}/delivery/{deliveryId}/resend",
+    summary: "Send a delivery again, as a new one",
+  },
   { method: "get", path: "/openapi.json", summary: "This document" },
 ];
 

@@ -3,7 +3,7 @@ import { errorField, log } from "@/lib/observability/log";
 import { inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { triggerEvents, type TriggerEvent } from "@/db/schema";
-import { EVENT_RECEIVED, inngest } from "@/inngest/client";
+import { EVENT_RECEIVED, inngest, OUTBOX_READY } from "@/inngest/client";
 import { usesInngest } from "@/lib/core/env";
 
 // Producers (ingest, invoke, replay, the schedule tick, the sweep) hand stored events to the job
@@ -11,11 +11,36 @@ import { usesInngest } from "@/lib/core/env";
 // runner registers itself here when it starts (lib/server/start.ts), so dispatch never imports the
 // processing it leads to.
 
-const g = globalThis as unknown as { __wakeRunner?: () => void };
+const g = globalThis as unknown as { __wakeRunner?: () => void; __wakeOutbox?: () => void };
 
 /** The inline runner's wake-up, registered when it starts (one per process). */
 export function registerRunner(wake: () => void) {
   g.__wakeRunner = wake;
+}
+
+/** The outbox delivery's wake-up, registered with the runner (lib/server/start.ts). */
+export function registerOutbox(wake: () => void) {
+  g.__wakeOutbox = wake;
+}
+
+/**
+ * Something was written to the outbox: the inline delivery is woken, or Inngest told. Never
+ * throws: a row nobody was told about is found by the next sweep (every second inline, every
+ * minute in Inngest mode).
+ */
+export async function dispatchOutbox(): Promise<void> {
+  if (!usesInngest()) {
+    g.__wakeOutbox?.();
+    return;
+  }
+  try {
+    await inngest.send({ name: OUTBOX_READY, data: {} });
+  } catch (error) {
+    log().warn(
+      { error: errorField(error) },
+      "could not tell Inngest about the outbox; the tick sweeps it",
+    );
+  }
 }
 
 type Dispatchable = Pick<TriggerEvent, "id" | "triggerId" | "ownerId" | "sessionKey">;

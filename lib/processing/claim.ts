@@ -20,6 +20,10 @@ const runnable = sql`(
   (${e.status} = 'queued' and (${e.lockedUntil} is null or ${e.lockedUntil} <= now()))
   or (${e.status} = 'processing' and ${e.lockedUntil} <= now()))`;
 
+/** A paused trigger's events are stored and held: none is claimed until it is resumed. */
+const triggerRuns = sql`not exists (
+  select 1 from triggers tr where tr.id = ${e.triggerId} and tr.paused_at is not null)`;
+
 /**
  * An event waits while another event of its session is pending before it (or
  * runs under a live claim): one at a time, in order. An earlier event whose
@@ -63,7 +67,7 @@ export async function claimBatch(
     const locked = await tx
       .select({ id: e.id, triggerId: e.triggerId, batchKey: e.batchKey, attempts: e.attempts })
       .from(e)
-      .where(and(inArray(e.id, candidates), runnable, sessionFree))
+      .where(and(inArray(e.id, candidates), runnable, sessionFree, triggerRuns))
       .orderBy(e.id)
       .for("update", { skipLocked: true });
     // one run per batch: the oldest event of a key leads, the others join it (gatherBatch)
@@ -140,6 +144,8 @@ async function fairCandidates(
                 -- events held for a batch window are not looked at until it ends: a long window
                 -- must not keep the owner's other events out of the scan
                 and not (t.batch_key is not null and t.attempts = 0 and t.locked_until > now())
+                -- a paused trigger's events wait for its resume without taking the owner's turn
+                and not exists (select 1 from triggers tr where tr.id = t.trigger_id and tr.paused_at is not null)
               order by t.id limit ${SCAN_PER_OWNER}) as ${e}
         where true ${skip}
         order by ${e.triggerId}, coalesce(${e.sessionKey}, ${e.id}), ${e.id}
@@ -198,7 +204,7 @@ export async function claimEvent(
     const [claimed] = await tx
       .update(e)
       .set(claimSet())
-      .where(and(eq(e.id, id), runnable))
+      .where(and(eq(e.id, id), runnable, triggerRuns))
       .returning();
     if (claimed) await gatherBatch(tx, claimed);
     return claimed;

@@ -4,10 +4,12 @@ import { rowsOf, type Db } from "@/db/client";
 import { conversations, messages, triggerEvents, type TriggerEvent } from "@/db/schema";
 import { now } from "@/lib/core/clock";
 import { newId } from "@/lib/core/ids";
+import { notificationRows, replyRow } from "@/lib/outbox/enqueue";
 
 /**
  * Completes the event if this run still holds it (status and attempt unchanged), with the other
- * events of its run, records the bot's reply and touches the conversation: one statement, so all of it or none of it is
+ * events of its run, records the bot's reply, writes the reply and the event.completed
+ * notifications to the outbox and touches the conversation: one statement, so all of it or none of it is
  * stored (it replaced a transaction of five statements, a third of the database work of a
  * run on the embedded database). False: another run owns the event now.
  */
@@ -34,6 +36,18 @@ export async function completeEvent(
         conversation_id = ${conversationId}, updated_at = now()
       where batch_id = ${event.id} and id <> ${event.id} and status = 'batched'
         and exists (select 1 from done)
+    ), replied as (
+      -- what leaves the server is written with the run's end, once (lib/outbox)
+      ${replyRow(event, conversationId, reply.text, sql`exists (select 1 from done)`)}
+    ), notified as (
+      ${notificationRows(
+        event.ownerId,
+        "event.completed",
+        `event.completed:${event.id}`,
+        { eventId: event.id, triggerId: event.triggerId, conversationId, reply: reply.text },
+        { triggerId: event.triggerId, eventId: event.id, conversationId },
+        sql`exists (select 1 from done)`,
+      )}
     ), reply as (
       insert into ${messages} (id, owner_id, conversation_id, event_id, type, text, meta, created_at)
       select ${newId("message")}, ${event.ownerId}, ${conversationId}, done.id, 'bot', ${reply.text},

@@ -6,6 +6,8 @@ import { recordActivity } from "@/lib/conversations/activity";
 import { PermanentError } from "@/lib/core/errors";
 import { errorField, log } from "@/lib/observability/log";
 import { MAX_ATTEMPTS } from "./claim";
+import { notify, sendOutbox } from "@/lib/outbox/enqueue";
+import { autoPauseIfFailing } from "@/lib/triggers/pause";
 import { finishMembers } from "./batch-members";
 import { resolveConversation } from "./conversation";
 
@@ -59,11 +61,44 @@ export async function recordFailure(
       })
       .where(fence)
       .returning({ id: triggerEvents.id });
-    if (updated.length) await finishMembers(tx, event.id, "failed", message);
+    if (updated.length) {
+      await finishMembers(tx, event.id, "failed", message);
+      await notifyFailed(tx, event, message, conversationId);
+    }
     if (updated.length && conversationId)
       await insertFailureNote(tx, event, conversationId, failureText(event.attempts, message));
   });
+  await afterFailure(event);
   return "failed";
+}
+
+/** event.failed for the owner's endpoints, in the transaction that fails the event. */
+const notifyFailed = (
+  db: Pick<Db, "execute">,
+  event: Pick<TriggerEvent, "id" | "ownerId" | "triggerId" | "attempts">,
+  error: string,
+  conversationId: string | null,
+) =>
+  notify(
+    db,
+    event.ownerId,
+    "event.failed",
+    `event.failed:${event.id}`,
+    {
+      eventId: event.id,
+      triggerId: event.triggerId,
+      conversationId,
+      error,
+      attempts: event.attempts,
+    },
+    { triggerId: event.triggerId, eventId: event.id, conversationId },
+  );
+
+/** A failed run may pause its trigger (autoPause); what was written to the outbox is sent. */
+async function afterFailure(event: Pick<TriggerEvent, "triggerId">) {
+  const db = await getDb();
+  await autoPauseIfFailing(db, event.triggerId);
+  await sendOutbox();
 }
 
 const failureText = (attempts: number, message: string) =>
@@ -109,6 +144,8 @@ export async function notePoisoned(events: TriggerEvent[]) {
       "poison event failed",
     );
     const conversationId = await conversationFor(event);
+    await notifyFailed(db, event, event.error ?? "failed", conversationId);
+    await afterFailure(event);
     if (!conversationId) continue;
     await db.update(triggerEvents).set({ conversationId }).where(eq(triggerEvents.id, event.id));
     await insertFailureNote(db, event, conversationId, `Processing failed: ${event.error}`);

@@ -18,6 +18,7 @@ import { touchTrigger } from "./last-trigger";
 import { runBot, type ModelCallRecord } from "./run-bot";
 import { backToWaiting, decisionsToResume, recordedCalls, suspendEvent } from "./suspend";
 import { abilityTools, offeredTools } from "@/lib/abilities/tools";
+import { notify, sendOutbox } from "@/lib/outbox/enqueue";
 import { RunControl, RunStopped, type StopReason } from "./run-control";
 
 /**
@@ -130,6 +131,7 @@ export async function processClaimedEvent(
       outcome: reply,
       tools,
     });
+    if (suspended) await sendOutbox(); // approval.requested notifications
     return suspended ? "waiting" : "lost";
   }
 
@@ -140,6 +142,8 @@ export async function processClaimedEvent(
   // A run that lost its claim leaves the trigger's lastTriggerAt to the run that holds it.
   if (!finished) return "lost";
   touchTrigger(trigger.id, event.createdAt);
+  // a reply waits in the outbox: wake its delivery (notifications are found by its next pass)
+  if (trigger.reply) await sendOutbox();
   return "completed";
 }
 
@@ -170,11 +174,27 @@ async function chargeModelCall(
       outputTokens: sql`coalesce(${triggerEvents.outputTokens}, 0) + ${output}`,
     })
     .where(eq(triggerEvents.id, event.id));
-  if (input + output > 0)
-    await db
+  if (input + output > 0) {
+    const [t] = await db
       .update(triggers)
       .set(addToMonth(input + output))
-      .where(eq(triggers.id, triggerId));
+      .where(eq(triggers.id, triggerId))
+      .returning({
+        used: triggers.tokensUsed,
+        month: triggers.tokensMonth,
+        budget: triggers.monthlyTokenBudget,
+      });
+    // the call that spent the budget tells the owner's endpoints, once a month
+    if (t?.budget !== null && t && t.used >= t.budget && t.used - input - output < t.budget)
+      await notify(
+        db,
+        event.ownerId,
+        "budget.exceeded",
+        `budget.exceeded:${triggerId}:${t.month?.toISOString().slice(0, 7)}`,
+        { triggerId, tokensUsed: t.used, monthlyTokenBudget: t.budget },
+        { triggerId, eventId: event.id },
+      );
+  }
 }
 
 /**

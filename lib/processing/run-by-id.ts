@@ -1,7 +1,7 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { getDb, rowsOf } from "@/db/client";
-import { triggerEvents } from "@/db/schema";
+import { triggerEvents, triggers } from "@/db/schema";
 import { claimEvent } from "./claim";
 import { notePoisoned, recordFailure } from "./failure";
 import { processClaimedEvent } from "./process";
@@ -27,9 +27,12 @@ export async function runEventById(eventId: string): Promise<{ status: string }>
   if (!event) {
     const db = await getDb();
     const [row] = await db
-      .select({ status: triggerEvents.status })
+      .select({ status: triggerEvents.status, pausedAt: triggers.pausedAt })
       .from(triggerEvents)
+      .innerJoin(triggers, eq(triggers.id, triggerEvents.triggerId))
       .where(eq(triggerEvents.id, eventId));
+    // held by a paused trigger: its resume sends the event again
+    if (row?.status === "queued" && row.pausedAt) return { status: "paused" };
     if (row?.status === "queued" || row?.status === "processing")
       throw new RetryableEventError(`Event ${eventId} ${HELD_ELSEWHERE}; trying again later`);
     return { status: "skipped" }; // finished already, cancelled, filtered or deleted

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, isNotNull, lte } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, lte } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { triggers, type TriggerEvent } from "@/db/schema";
 import { now } from "@/lib/core/clock";
@@ -19,7 +19,14 @@ export async function runScheduleTick(at: Date = now(), limit = 200): Promise<{ 
     const due = await tx
       .select()
       .from(triggers)
-      .where(and(isNotNull(triggers.nextTriggerAt), lte(triggers.nextTriggerAt, at)))
+      // a paused trigger's schedule waits: after its resume the next tick runs it once
+      .where(
+        and(
+          isNotNull(triggers.nextTriggerAt),
+          lte(triggers.nextTriggerAt, at),
+          isNull(triggers.pausedAt),
+        ),
+      )
       .orderBy(asc(triggers.nextTriggerAt))
       .limit(limit)
       .for("update", { skipLocked: true });

@@ -8,7 +8,8 @@ import { errorField, log } from "@/lib/observability/log";
 import { setScrapeSources } from "@/lib/observability/metrics";
 import { queueState } from "@/lib/events/queue-state";
 import { rollUpStats } from "@/lib/stats/rollup";
-import { registerRunner } from "@/lib/jobs/dispatch";
+import { registerOutbox, registerRunner } from "@/lib/jobs/dispatch";
+import { outboxWorker } from "@/lib/outbox/deliver";
 import { inlineRunner } from "@/lib/processing/runner";
 import { deleteExpired } from "./maintenance";
 import { expireApprovals } from "@/lib/approvals/service";
@@ -58,6 +59,7 @@ async function startJobs() {
   const runner = inlineRunner();
   runner.start();
   registerRunner(() => runner.wake());
+  registerOutbox(outboxWorker().wake);
   every(TICK_MS, "schedule tick", () => runScheduleTick());
   every(MAINTENANCE_MS, "retention", () => deleteExpired());
   every(TICK_MS, "stats rollup", () => rollUpStats());

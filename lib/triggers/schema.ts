@@ -11,6 +11,7 @@ import {
 import { listQuerySchema } from "@/lib/core/list-query";
 import { isValidTimezone, MAX_SCHEDULE_LENGTH } from "@/lib/schedules/parse";
 import { MAX_PROMPT_LENGTH, promptPlaceholderIssue } from "./prompt";
+import { autoPauseField, replyField } from "@/lib/outbox/schema";
 import { verificationSchema } from "./verification";
 
 /** As lib/events/filter.ts (which needs a CEL parser; this file is loaded by the browser too). */
@@ -132,6 +133,10 @@ const fields = {
   batch: batchField.nullish(),
   /** An event arriving while its session's run goes on: waits (queue), joins it (merge), or interrupts it. */
   onBusy: z.enum(BUSY_POLICIES, { error: 'must be "queue", "merge" or "interrupt"' }).nullish(),
+  /** Where a completed run's reply is delivered (Slack, GitHub, a callback); the token is write-only. */
+  reply: replyField.nullish(),
+  /** Pause after this many failed runs within this window; null: never by itself. */
+  autoPause: autoPauseField.nullish(),
   /** Model steps (calls) per run. */
   maxIterations: z
     .number({ error: "must be a number" })

@@ -4,6 +4,7 @@ import { now } from "@/lib/core/clock";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { describeSchedule } from "@/lib/schedules/describe";
 import { tokensUsedThisMonth } from "@/lib/stats/usage";
+import { publicReply } from "@/lib/outbox/reply";
 import { publicVerification } from "./verification";
 
 export const eventUrlFor = (baseUrl: string, id: string) =>
@@ -40,6 +41,12 @@ export function serializeTrigger(t: Trigger, baseUrl: string) {
     batch: t.batch,
     /** An event arriving while its session's run goes on: "queue", "merge" or "interrupt". */
     onBusy: t.onBusy,
+    /** Where a completed run's reply goes ({type, url?, tokenSet, secretSet}); null: only the conversation. */
+    reply: publicReply(t),
+    /** Set while paused: events are stored and held, none runs. */
+    pausedAt: iso(t.pausedAt),
+    pausedReason: t.pausedAt ? t.pausedReason : null,
+    autoPause: t.autoPause,
     maxIterations: t.maxIterations,
     maxTime: t.maxTime,
     lastTriggerAt: iso(t.lastTriggerAt),

@@ -10,6 +10,7 @@ import { encryptSecret, generateTriggerSecret } from "@/lib/crypto/secrets";
 import { env } from "@/lib/core/env";
 import { queueEvent } from "@/lib/events/queue";
 import { forgetTrigger } from "@/lib/events/trigger-cache";
+import { replyColumns, rotatedReplySecret } from "@/lib/outbox/reply";
 import { newId } from "@/lib/core/ids";
 import { nextRunAfter } from "@/lib/schedules/parse";
 import {
@@ -59,6 +60,7 @@ export async function createTrigger({
 
   const id = newId("trigger");
   const secret = generateTriggerSecret();
+  const reply = replyColumns(input.reply);
   await savingAlias("trigger", input.alias, () =>
     db.insert(triggers).values({
       id,
@@ -87,10 +89,18 @@ export async function createTrigger({
       approvalTimeout: input.approvalTimeout ?? LIMIT_RANGES.approvalTimeout.default,
       batch: normalizeBatch(input.batch ?? null),
       onBusy: input.onBusy ?? "queue",
+      ...reply?.columns,
+      autoPause: input.autoPause ?? null,
       nextTriggerAt: computeNextTriggerAt(schedule, timezone, now()),
     }),
   );
-  return { id, secret, eventUrl: eventUrlFor(baseUrl, id) };
+  return {
+    id,
+    secret,
+    eventUrl: eventUrlFor(baseUrl, id),
+    // a callback reply's signing secret, made now: shown this once
+    ...(reply?.signingSecret && { replySecret: reply.signingSecret }),
+  };
 }
 
 export async function fetchTrigger({
@@ -114,6 +124,7 @@ export async function updateTrigger({
   checkFilter(input.filter);
   const db = await getDb();
   const current = await getTriggerOrThrow({ ownerId, id });
+  const reply = replyColumns(input.reply, current);
   await assertOwnedRef(db, bots, input.botId, ownerId, "botId");
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
   await checkAbilityIds(db, ownerId, input.abilities);
@@ -163,6 +174,8 @@ export async function updateTrigger({
         ...(input.approval !== undefined && { approval: input.approval ?? "none" }),
         ...(input.batch !== undefined && { batch: normalizeBatch(input.batch) }),
         ...(input.onBusy !== undefined && { onBusy: input.onBusy ?? "queue" }),
+        ...reply?.columns,
+        ...(input.autoPause !== undefined && { autoPause: input.autoPause }),
         ...(input.approvalTimeout !== undefined && {
           approvalTimeout: input.approvalTimeout ?? LIMIT_RANGES.approvalTimeout.default,
         }),
@@ -175,7 +188,17 @@ export async function updateTrigger({
       .where(and(eq(triggers.id, id), eq(triggers.ownerId, ownerId))),
   );
   forgetTrigger(id);
-  return { id };
+  return { id, ...(reply?.signingSecret && { replySecret: reply.signingSecret }) };
+}
+
+/** POST .../trigger/{id}/reply/secret/rotate: a callback reply's new signing secret, shown once. */
+export async function rotateReplySecret({ ownerId, id }: Owner & { id: string }) {
+  const current = await getTriggerOrThrow({ ownerId, id });
+  const { columns, signingSecret } = rotatedReplySecret(current);
+  const db = await getDb();
+  await db.update(triggers).set(columns).where(eq(triggers.id, id));
+  forgetTrigger(id);
+  return { id, replySecret: signingSecret };
 }
 
 /** The trigger, its secret, schedule and event inbox go; conversations and the bot remain. */

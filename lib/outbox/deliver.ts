@@ -1,0 +1,273 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
+import {
+  notificationEndpoints,
+  outbox,
+  triggerEvents,
+  triggers,
+  type OutboxRow,
+} from "@/db/schema";
+import { safeFetch } from "@/lib/abilities/safe-fetch";
+import { recordActivity } from "@/lib/conversations/activity";
+import { env } from "@/lib/core/env";
+import { errorField, log } from "@/lib/observability/log";
+import { notificationRequest, replyRequest, Undeliverable, type Outgoing } from "./targets";
+
+// Delivers what the outbox holds: claimed with a lease (FOR UPDATE SKIP LOCKED, so servers never
+// send one row together), sent through the safe outbound client, retried with back-off on network
+// errors, 429 and 5xx (a Retry-After is honoured), until it goes through or its horizon passes.
+// A reply's outcome is recorded in its conversation; an endpoint that has failed every delivery
+// for 24 hours is turned off and says why.
+
+/** Seconds before the next attempt, by attempts made so far; the last one repeats. */
+const BACKOFF_S = [1, 4, 15, 60, 300, 900, 3600, 7200, 14_400, 28_800];
+/** How long a row keeps being retried after it was written. */
+const HORIZON_MS = { reply: 3_600_000, notification: 24 * 3_600_000 } as const;
+/** An endpoint failing for this long is turned off. */
+export const DISABLE_AFTER_MS = 24 * 3_600_000;
+const LEASE_MS = 60_000;
+const TIMEOUT_MS = 10_000;
+const MAX_ANSWER_BYTES = 4096;
+
+/** Claims up to `limit` due rows, oldest due first; each attempt counts as it starts. */
+async function claimDue(db: Db, limit: number): Promise<OutboxRow[]> {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.status, "pending"),
+          sql`${outbox.nextAttemptAt} <= now()`,
+          sql`(${outbox.lockedUntil} is null or ${outbox.lockedUntil} <= now())`,
+        ),
+      )
+      .orderBy(outbox.nextAttemptAt)
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    if (!due.length) return [];
+    return tx
+      .update(outbox)
+      .set({
+        attempts: sql`${outbox.attempts} + 1`,
+        lockedUntil: sql`now() + ${LEASE_MS} * interval '1 millisecond'`,
+      })
+      .where(
+        sql`${outbox.id} in (${sql.join(
+          due.map((d) => sql`${d.id}`),
+          sql`, `,
+        )})`,
+      )
+      .returning();
+  });
+}
+
+/** Delivers what is due now; returns how many rows it tried. */
+export async function deliverDue(limit = 20): Promise<number> {
+  const db = await getDb();
+  const rows = await claimDue(db, limit);
+  await Promise.all(rows.map((row) => deliver(db, row)));
+  return rows.length;
+}
+
+type Outcome =
+  | { ok: true; status: number }
+  | { ok: false; status: number | null; error: string; retry: boolean; retryAfterMs?: number };
+
+async function deliver(db: Db, row: OutboxRow) {
+  let outcome: Outcome;
+  try {
+    outcome = await send(await requestFor(db, row));
+  } catch (error) {
+    outcome =
+      error instanceof Undeliverable
+        ? { ok: false, status: null, error: error.message, retry: false }
+        : { ok: false, status: null, error: errorMessage(error), retry: true };
+  }
+  try {
+    await settle(db, row, outcome);
+  } catch (error) {
+    log().error({ outbox: row.id, error: errorField(error) }, "could not record a delivery");
+  }
+}
+
+async function requestFor(db: Db, row: OutboxRow): Promise<Outgoing> {
+  if (row.kind === "notification") {
+    const [endpoint] = await db
+      .select()
+      .from(notificationEndpoints)
+      .where(eq(notificationEndpoints.id, row.endpointId ?? ""));
+    if (!endpoint) throw new Undeliverable("The endpoint was deleted");
+    return notificationRequest(row, endpoint);
+  }
+  const [trigger] = await db
+    .select({ reply: triggers.reply, replySecretsEnc: triggers.replySecretsEnc })
+    .from(triggers)
+    .where(eq(triggers.id, row.triggerId ?? ""));
+  if (!trigger) throw new Undeliverable("The trigger was deleted");
+  const [event] = await db
+    .select({ payload: triggerEvents.payload })
+    .from(triggerEvents)
+    .where(eq(triggerEvents.id, row.eventId ?? ""));
+  if (!event) throw new Undeliverable("The event was deleted before its reply was sent");
+  return replyRequest(row, trigger, event.payload);
+}
+
+async function send(out: Outgoing): Promise<Outcome> {
+  const res = await safeFetch(out.url, {
+    method: "POST",
+    headers: out.headers,
+    privateHeaders: out.privateHeaders,
+    body: out.body,
+    timeoutMs: TIMEOUT_MS,
+    maxResponseBytes: MAX_ANSWER_BYTES,
+    allowHosts: env().ABILITY_HTTP_ALLOW_HOSTS,
+  });
+  if (res.status >= 200 && res.status < 300) {
+    const problem = out.check?.(res.body);
+    return problem
+      ? { ok: false, status: res.status, ...problem }
+      : { ok: true, status: res.status };
+  }
+  const retry = res.status === 429 || res.status >= 500;
+  const after = Number(res.headers["retry-after"]);
+  return {
+    ok: false,
+    status: res.status,
+    error: `HTTP ${res.status}${res.body ? `: ${res.body.slice(0, 200)}` : ""}`,
+    retry,
+    ...(Number.isFinite(after) && after > 0 && { retryAfterMs: Math.min(after, 3600) * 1000 }),
+  };
+}
+
+const errorMessage = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 300);
+
+/** Records the attempt: delivered, another attempt later, or failed for good. */
+async function settle(db: Db, row: OutboxRow, outcome: Outcome) {
+  const fence = and(eq(outbox.id, row.id), eq(outbox.attempts, row.attempts));
+  const horizon = row.createdAt.getTime() + HORIZON_MS[row.kind];
+  if (outcome.ok) {
+    await db
+      .update(outbox)
+      .set({
+        status: "delivered",
+        deliveredAt: sql`now()`,
+        lockedUntil: null,
+        lastStatus: outcome.status,
+        lastError: null,
+      })
+      .where(fence);
+  } else {
+    const delayMs = Math.max(
+      BACKOFF_S[Math.min(row.attempts - 1, BACKOFF_S.length - 1)] * 1000,
+      outcome.retryAfterMs ?? 0,
+    );
+    const again = outcome.retry && Date.now() + delayMs < horizon;
+    await db
+      .update(outbox)
+      .set({
+        status: again ? "pending" : "failed",
+        nextAttemptAt: again ? sql`now() + ${delayMs} * interval '1 millisecond'` : undefined,
+        lockedUntil: null,
+        lastStatus: outcome.status,
+        lastError: outcome.error,
+      })
+      .where(fence);
+    if (again) return;
+  }
+  if (row.kind === "reply") await noteReply(db, row, outcome);
+  else await noteEndpoint(db, row, outcome);
+}
+
+const TARGET_NAMES: Record<string, string> = {
+  slack: "Slack",
+  github: "GitHub",
+  callback: "the callback",
+};
+
+/** The reply's fate, in its conversation. */
+async function noteReply(db: Db, row: OutboxRow, outcome: Outcome) {
+  if (!row.conversationId) return;
+  const where = TARGET_NAMES[row.type] ?? row.type;
+  await recordActivity(db, {
+    ownerId: row.ownerId,
+    conversationId: row.conversationId,
+    eventId: row.eventId,
+    text: outcome.ok
+      ? `Reply delivered to ${where} (HTTP ${outcome.status})`
+      : `Reply to ${where} failed after ${row.attempts} attempt${row.attempts === 1 ? "" : "s"}: ${outcome.error}`,
+    meta: {
+      step: "delivery",
+      target: row.type,
+      delivered: outcome.ok,
+      status: outcome.status,
+      attempts: row.attempts,
+      ...(!outcome.ok && { error: outcome.error }),
+    },
+  });
+}
+
+/** An endpoint that keeps failing is turned off after DISABLE_AFTER_MS, with the reason. */
+async function noteEndpoint(db: Db, row: OutboxRow, outcome: Outcome) {
+  if (!row.endpointId) return;
+  if (outcome.ok) {
+    await db
+      .update(notificationEndpoints)
+      .set({ failingSince: null })
+      .where(eq(notificationEndpoints.id, row.endpointId));
+    return;
+  }
+  await db
+    .update(notificationEndpoints)
+    .set({
+      failingSince: sql`coalesce(${notificationEndpoints.failingSince}, now())`,
+      enabled: sql`not coalesce(${notificationEndpoints.failingSince} < now() - ${DISABLE_AFTER_MS} * interval '1 millisecond', false)`,
+      disabledReason: sql`case when ${notificationEndpoints.failingSince} < now() - ${DISABLE_AFTER_MS} * interval '1 millisecond'
+        then ${`Every delivery failed for 24 hours (last: ${outcome.error})`} else ${notificationEndpoints.disabledReason} end`,
+    })
+    .where(
+      and(eq(notificationEndpoints.id, row.endpointId), eq(notificationEndpoints.enabled, true)),
+    );
+}
+
+/** When the next pending row is due (null: none pending), on the database's clock. */
+export async function nextDue(): Promise<string | null> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ at: sql<Date | string>`min(${outbox.nextAttemptAt})` })
+    .from(outbox)
+    .where(eq(outbox.status, "pending"));
+  return row?.at ? new Date(row.at).toISOString() : null;
+}
+
+/**
+ * The inline delivery loop: woken after something is written (dispatchOutbox), and every second
+ * for retries that came due. One pass at a time per process.
+ */
+export function outboxWorker() {
+  const g = globalThis as unknown as { __outboxWorker?: { wake: () => void } };
+  if (g.__outboxWorker) return g.__outboxWorker;
+  let running = false;
+  let again = false;
+  const pass = async () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        while ((await deliverDue()) > 0);
+      } while (again);
+    } catch (error) {
+      log().warn({ error: errorField(error) }, "outbox delivery failed");
+    } finally {
+      running = false;
+    }
+  };
+  g.__outboxWorker = { wake: () => void pass() };
+  setInterval(() => void pass(), 1000).unref();
+  return g.__outboxWorker;
+}
