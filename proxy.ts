@@ -57,7 +57,9 @@ export function proxy(req: NextRequest) {
     const url = req.nextUrl.clone();
     url.pathname = "/signin";
     url.search = `?callbackUrl=${encodeURIComponent(pathname + req.nextUrl.search)}`;
-    res = NextResponse.redirect(url);
+    // 303 for a POST (or any non-GET): the client comes back with a GET, never re-sending its
+    // body to the sign-in page, which would read it as a form submission
+    res = NextResponse.redirect(url, req.method === "GET" || req.method === "HEAD" ? 307 : 303);
   }
   for (const [name, value] of Object.entries(headers)) res.headers.set(name, value);
   return res;

@@ -38,6 +38,34 @@ export async function createDb(
   return connectPglite(options.pgliteDir ?? path.join(env().dataDir, "pglite"));
 }
 
+/**
+ * The client drizzle is given: every statement prepared. drizzle runs its queries through
+ * postgres.js's `unsafe()`, which prepares nothing unless told to and then sends a statement with
+ * parameters as two round trips (Parse+Describe, wait for the parameter types, then Bind+Execute).
+ * Prepared, each connection describes a query text once and runs it in one round trip ever
+ * after. Transactions and savepoints hand their callback a client of their own: wrapped the same.
+ * DATABASE_PREPARE=false turns it off (a PgBouncer in transaction mode cannot keep statements).
+ */
+export function preparing(client: Sql): Sql {
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      if (key === "unsafe")
+        return (text: string, params?: never[], options?: Record<string, unknown>) =>
+          target.unsafe(text, params, { ...options, prepare: true });
+      if (key === "begin" || key === "savepoint")
+        return (...args: unknown[]) => {
+          const i = args.findIndex((a) => typeof a === "function");
+          const fn = args[i] as (tx: Sql) => unknown;
+          args[i] = (tx: Sql) => fn(preparing(tx));
+          const call = (target as unknown as Record<string, (...a: unknown[]) => unknown>)[key];
+          return call.apply(target, args);
+        };
+      const value = Reflect.get(target, key, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 async function connectPostgres(url: string): Promise<Db> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
@@ -57,7 +85,9 @@ async function connectPostgres(url: string): Promise<Db> {
     max: BOUNDED_POOL_SIZE,
     connection: { statement_timeout: BOUNDED_STATEMENT_MS },
   });
-  const db = drizzle(client, { schema });
+  const db = drizzle(process.env.DATABASE_PREPARE === "false" ? client : preparing(client), {
+    schema,
+  });
   // Servers starting together take turns applying migrations.
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(727274)`);

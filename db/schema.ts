@@ -663,6 +663,148 @@ export const rollupWatermarks = pgTable("rollup_watermarks", {
   through: ts("through").notNull(),
 });
 
+/** What a dry run changes for itself; absent: the trigger's and bot's own. */
+export type DryRunOverrides = {
+  model?: string;
+  backstory?: string | null;
+  prompt?: string | null;
+  abilities?: TriggerAbilities | null;
+  maxIterations?: number | null;
+  /** Calls no recording answers may run live when the tool only reads. */
+  liveReads?: boolean;
+};
+
+/** How a dry run's tool call was answered: from the original run, not at all, live, or refused. */
+export type DryRunAnswer = "recorded" | "not_recorded" | "live" | "refused";
+
+export type DryRunToolCall = {
+  name: string;
+  input: unknown;
+  output?: unknown;
+  error?: string | null;
+  answer: DryRunAnswer;
+  /** A real run would have held this call for a person's decision (the trigger's approval). */
+  wouldNeedApproval: boolean;
+  durationMs: number;
+};
+
+/** A tool call a run made, as a dry run answers from it. */
+export type Recording = { name: string; input: unknown; output?: unknown; error?: string | null };
+
+/** The parts of an event a run reads, kept with a test case so it outlives the event. */
+export type EventSnapshot = {
+  id: string;
+  kind: EventKind;
+  payload: unknown;
+  contentType: string | null;
+  headers: Record<string, string> | null;
+  contact: { name?: string; email?: string; phone?: string } | null;
+  sessionKey: string | null;
+  cloudEvent: Record<string, unknown> | null;
+  scheduledFor: string | null;
+  createdAt: string;
+};
+
+export type Expectation =
+  | { type: "reply_contains"; value: string }
+  | { type: "reply_not_contains"; value: string }
+  | { type: "reply_matches"; pattern: string }
+  | { type: "tool_called"; tool: string; input?: Record<string, unknown> }
+  | { type: "tool_not_called"; tool: string };
+
+export type ExpectationResult = Expectation & { passed: boolean; detail: string };
+
+export type TestCaseResult = {
+  caseId: string;
+  name: string;
+  dryRunId: string | null;
+  passed: boolean;
+  error: string | null;
+  reply: string | null;
+  expectations: ExpectationResult[];
+};
+
+/**
+ * A dry run: the bot run again on a stored event with the changes asked for, every ability call
+ * answered from the original run's recordings (or live, for reads, when allowed). It changes
+ * nothing else and is kept for 7 days.
+ */
+export const dryRuns = pgTable(
+  "dry_runs",
+  {
+    id: text("id").primaryKey(),
+    ownerId: ownerId(),
+    triggerId: text("trigger_id")
+      .notNull()
+      .references(() => triggers.id, { onDelete: "cascade" }),
+    /** The stored event it ran on (no foreign key: the event may be gone when a test case runs). */
+    eventId: text("event_id").notNull(),
+    testCaseId: text("test_case_id"),
+    testRunId: text("test_run_id"),
+    overrides: jsonb("overrides").$type<DryRunOverrides>().notNull(),
+    status: text("status").$type<"completed" | "failed">().notNull(),
+    model: text("model").notNull(),
+    reply: text("reply"),
+    error: text("error"),
+    toolCalls: jsonb("tool_calls").$type<DryRunToolCall[]>().notNull(),
+    inputTokens: integer("input_tokens"),
+    outputTokens: integer("output_tokens"),
+    durationMs: integer("duration_ms").notNull(),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+  },
+  (t) => [
+    index("dry_runs_event_idx").on(t.triggerId, t.eventId, t.id),
+    index("dry_runs_expires_idx").on(t.expiresAt),
+  ],
+);
+
+/** A stored event kept with what its run should do, run as a dry run on demand. */
+export const testCases = pgTable(
+  "test_cases",
+  {
+    id: text("id").primaryKey(),
+    ownerId: ownerId(),
+    triggerId: text("trigger_id")
+      .notNull()
+      .references(() => triggers.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull(),
+    name: text("name").notNull(),
+    event: jsonb("event").$type<EventSnapshot>().notNull(),
+    /** The conversation's earlier turns the original run read. */
+    history: jsonb("history").$type<{ type: string; text: string }[]>().notNull(),
+    recordings: jsonb("recordings").$type<Recording[]>().notNull(),
+    /** The original run's reply, for comparison. */
+    originalReply: text("original_reply"),
+    expectations: jsonb("expectations").$type<Expectation[]>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("test_cases_trigger_idx").on(t.triggerId, t.id)],
+);
+
+export type TestRunStatus = "running" | "passed" | "failed";
+
+/** One run of a trigger's test cases, with the result of every expectation. */
+export const testRuns = pgTable(
+  "test_runs",
+  {
+    id: text("id").primaryKey(),
+    ownerId: ownerId(),
+    triggerId: text("trigger_id")
+      .notNull()
+      .references(() => triggers.id, { onDelete: "cascade" }),
+    overrides: jsonb("overrides").$type<DryRunOverrides>().notNull(),
+    status: text("status").$type<TestRunStatus>().notNull(),
+    passed: integer("passed").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    results: jsonb("results").$type<TestCaseResult[]>().notNull(),
+    createdAt: createdAt(),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [index("test_runs_trigger_idx").on(t.triggerId, t.id)],
+);
+
 export type User = typeof users.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
 export type Blueprint = typeof blueprints.$inferSelect;
@@ -677,3 +819,6 @@ export type TriggerEvent = typeof triggerEvents.$inferSelect;
 export type Approval = typeof approvals.$inferSelect;
 export type NotificationEndpoint = typeof notificationEndpoints.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
+export type DryRun = typeof dryRuns.$inferSelect;
+export type TestCase = typeof testCases.$inferSelect;
+export type TestRun = typeof testRuns.$inferSelect;

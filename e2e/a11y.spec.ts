@@ -69,7 +69,7 @@ test("every page: no serious or critical axe violations, in light and dark; scre
     }
     await page.goto(`/triggers/${id}`);
     await expect(page.getByRole("heading", { name: "Orders" })).toBeVisible();
-    for (const tab of ["Overview", "Conversations", "Events", "Settings"]) {
+    for (const tab of ["Overview", "Conversations", "Events", "Tests", "Settings"]) {
       await page.getByRole("tab", { name: tab }).click();
       await page.waitForLoadState("networkidle");
       await audit(page, `trigger-${tab.toLowerCase()}-${theme}`);
@@ -78,6 +78,9 @@ test("every page: no serious or critical axe violations, in light and dark; scre
     await expect(page.getByRole("list", { name: "Run timeline" })).toContainText("Finished");
     await page.waitForLoadState("networkidle");
     await audit(page, `event-inspector-${theme}`);
+    await page.getByRole("button", { name: "Run dry run" }).click();
+    await expect(page.getByRole("region", { name: "Dry run reply" })).toBeVisible();
+    await audit(page, `dry-run-${theme}`);
     const { items: convs } = await apiAs(page, `/api/v1/conversation/list?triggerId=${id}`);
     await page.goto(`/conversations/${convs[0].id}`);
     await expect(page.getByRole("list", { name: "Messages" })).toBeVisible();

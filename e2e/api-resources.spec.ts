@@ -3,6 +3,36 @@ import { userWithToken } from "./fixtures/accounts";
 import { createBot, createTrigger, expectError, json } from "./fixtures/resources";
 
 test.describe("bots, skillsets, abilities, blueprints", () => {
+  test("an update that changes nothing answers 200 and leaves the record as it was", async () => {
+    const { api } = await userWithToken();
+    const botId = await createBot(api, { name: "Same" });
+    const { id: skillsetId } = await json(
+      await api.post("/api/v1/skillset/create", { data: { name: "Same" } }),
+    );
+    const { id: blueprintId } = await json(
+      await api.post("/api/v1/blueprint/create", { data: { name: "Same" } }),
+    );
+    const { id: endpointId } = await json(
+      await api.post("/api/v1/notification/endpoint/create", {
+        data: { url: "https://example.com/hook", events: ["event.failed"] },
+      }),
+    );
+    for (const path of [
+      `/api/v1/bot/${botId}`,
+      `/api/v1/skillset/${skillsetId}`,
+      `/api/v1/blueprint/${blueprintId}`,
+      `/api/v1/notification/endpoint/${endpointId}`,
+    ]) {
+      const before = await json(await api.get(`${path}/fetch`));
+      // an empty body, and one whose only field is unknown (dropped by the schema)
+      for (const data of [{}, { unknownField: 1 }])
+        expect(await json(await api.post(`${path}/update`, { data }))).toMatchObject({
+          id: before.id,
+        });
+      expect(await json(await api.get(`${path}/fetch`))).toEqual(before);
+    }
+  });
+
   test("bot CRUD and validation", async () => {
     const { api } = await userWithToken();
     const { id: skillsetId } = await json(

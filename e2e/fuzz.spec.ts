@@ -45,6 +45,9 @@ const ROUTES = [
   "notification/endpoint/{id}/update",
   "integration/trigger/{id}/pause",
   "integration/trigger/{id}/resume",
+  "integration/trigger/{id}/event/{id}/dry-run",
+  "integration/trigger/{id}/test/case/create",
+  "integration/trigger/{id}/test/run",
   "openapi.json",
   "no/such/route",
 ];

@@ -78,13 +78,16 @@ test("every page fits a 390 px phone: no sideways scroll, navigation through a m
     await expectNoSidewaysScroll(page, path);
   }
   await page.goto(`/triggers/${trigger.id}`);
-  for (const tab of ["Overview", "Conversations", "Events", "Settings"]) {
+  for (const tab of ["Overview", "Conversations", "Events", "Tests", "Settings"]) {
     await page.getByRole("tab", { name: tab }).click();
     await expectNoSidewaysScroll(page, `trigger ${tab} tab`);
   }
   await page.goto(`/triggers/${trigger.id}/events/${eventId}`);
   await expect(page.getByRole("list", { name: "Run timeline" })).toContainText("Finished");
   await expectNoSidewaysScroll(page, "event inspector");
+  await page.getByRole("button", { name: "Run dry run" }).click();
+  await expect(page.getByRole("region", { name: "Dry run reply" })).toBeVisible();
+  await expectNoSidewaysScroll(page, "dry run side by side");
   await page.getByRole("link", { name: "Open conversation" }).click();
   await expect(page.getByRole("list", { name: "Messages" })).toBeVisible();
   await expectNoSidewaysScroll(page, "conversation transcript");

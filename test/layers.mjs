@@ -28,6 +28,7 @@ export const LAYERS = [
   "lib/stats",
   "lib/triggers",
   "lib/processing",
+  "lib/dry-runs",
   // the composition root (start-up, timers, maintenance) and the HTTP layer (only app/ uses it)
   "lib/server",
   "lib/http",

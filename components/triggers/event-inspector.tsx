@@ -9,6 +9,7 @@ import { StatusBadge } from "@/components/common/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardTitle } from "@/components/ui/card";
+import { TryChange } from "@/components/dry-runs/try-change";
 import { EventActions } from "./event-actions";
 import type { EventDetail, EventStep } from "./types";
 import { useEventDetail } from "./use-triggers";
@@ -139,6 +140,8 @@ function EventDetailView({ triggerId, event: e }: { triggerId: string; event: Ev
           {e.status === "waiting" && <TimelineItem label="Waiting for a decision" />}
         </ol>
       </Card>
+
+      <TryChange triggerId={triggerId} eventId={e.id} />
     </>
   );
 }

@@ -13,12 +13,13 @@ import { useUrlState } from "@/components/common/use-url-state";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { TriggerTests } from "@/components/dry-runs/trigger-tests";
 import { TriggerEvents } from "./trigger-events";
 import { TriggerOverview } from "./trigger-overview";
 import { TriggerSettings } from "./trigger-settings";
 import { useInvokeTrigger, usePauseTrigger, useTrigger, useTriggerEvents } from "./use-triggers";
 
-const TABS = ["overview", "conversations", "events", "settings"] as const;
+const TABS = ["overview", "conversations", "events", "tests", "settings"] as const;
 
 export function TriggerDetail({ id }: { id: string }) {
   const trigger = useTrigger(id);
@@ -144,6 +145,7 @@ export function TriggerDetail({ id }: { id: string }) {
           <TabsTrigger value="overview">Overview</TabsTrigger>
           <TabsTrigger value="conversations">Conversations</TabsTrigger>
           <TabsTrigger value="events">Events</TabsTrigger>
+          <TabsTrigger value="tests">Tests</TabsTrigger>
           <TabsTrigger value="settings">Settings</TabsTrigger>
         </TabsList>
         <TabsContent value="overview">
@@ -158,6 +160,9 @@ export function TriggerDetail({ id }: { id: string }) {
         </TabsContent>
         <TabsContent value="events">
           <TriggerEvents trigger={t} />
+        </TabsContent>
+        <TabsContent value="tests">
+          <TriggerTests triggerId={t.id} />
         </TabsContent>
         <TabsContent value="settings">
           <TriggerSettings trigger={t} />

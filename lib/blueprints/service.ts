@@ -3,7 +3,7 @@ import { and, eq, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { blueprints, type Blueprint } from "@/db/schema";
-import { iso } from "@/lib/core/fields";
+import { hasChanges, iso } from "@/lib/core/fields";
 import { getOwnedByRefOrThrow, getOwnedOrThrow, savingAlias } from "@/db/owned";
 import { cursorClauses, metaMatches, toPage } from "@/db/pages";
 import { type ListQuery } from "@/lib/core/list-query";
@@ -53,9 +53,10 @@ export async function updateBlueprint({
 }: Owner & { id: string; input: z.infer<typeof updateBlueprintSchema> }) {
   const db = await getDb();
   await getOwnedOrThrow(db, blueprints, id, ownerId, "Blueprint");
-  await savingAlias("blueprint", input.alias, () =>
-    db.update(blueprints).set(input).where(eq(blueprints.id, id)),
-  );
+  if (hasChanges(input))
+    await savingAlias("blueprint", input.alias, () =>
+      db.update(blueprints).set(input).where(eq(blueprints.id, id)),
+    );
   return { id };
 }
 

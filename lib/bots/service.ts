@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { blueprints, bots, skillsets, triggers, type Bot } from "@/db/schema";
 import { ApiError } from "@/lib/core/errors";
-import { iso } from "@/lib/core/fields";
+import { hasChanges, iso } from "@/lib/core/fields";
 import { assertOwnedRef, getOwnedByRefOrThrow, getOwnedOrThrow, savingAlias } from "@/db/owned";
 import { cursorClauses, metaMatches, toPage } from "@/db/pages";
 import { type ListQuery } from "@/lib/core/list-query";
@@ -77,7 +77,8 @@ export async function updateBot({
   const db = await getDb();
   await getOwnedOrThrow(db, bots, id, ownerId, "Bot");
   await checkRefs(ownerId, input);
-  await savingAlias("bot", input.alias, () => db.update(bots).set(input).where(eq(bots.id, id)));
+  if (hasChanges(input))
+    await savingAlias("bot", input.alias, () => db.update(bots).set(input).where(eq(bots.id, id)));
   return { id };
 }
 

@@ -70,6 +70,9 @@ export const metaFilter = z
   )
   .refine((m) => Object.keys(m).length <= 10, "at most 10 meta filters");
 
+/** Whether an update body changes anything (an empty one is a no-op, not an empty UPDATE). */
+export const hasChanges = (input: object) => Object.values(input).some((v) => v !== undefined);
+
 /** A timestamp as the API writes it; a required date stays a string in the serializers' types. */
 export function iso(d: Date): string;
 export function iso(d: Date | null | undefined): string | null;

@@ -22,7 +22,10 @@ export type IdPrefix =
   | "message"
   | "approval"
   | "outbox"
-  | "endpoint";
+  | "endpoint"
+  | "dryrun"
+  | "testcase"
+  | "testrun";
 
 const g = globalThis as unknown as { __lastIdTick?: number };
 

@@ -79,7 +79,7 @@ export async function listEvents({
 }
 
 /** The caller's event on that trigger, or 404. */
-async function ownedEvent({
+export async function ownedEvent({
   ownerId,
   triggerId,
   eventId,

@@ -19,6 +19,12 @@ import {
 } from "@/lib/skillsets/schema";
 import { decideApprovalSchema, listApprovalsQuerySchema } from "@/lib/approvals/schema";
 import { createEndpointSchema, updateEndpointSchema } from "@/lib/outbox/schema";
+import {
+  createTestCaseSchema,
+  dryRunSchema,
+  runTestsSchema,
+  updateTestCaseSchema,
+} from "@/lib/dry-runs/schema";
 import { createTokenSchema } from "@/lib/api-tokens/schema";
 import {
   createTriggerSchema,
@@ -198,6 +204,61 @@ export const ROUTES: Route[] = [
     summary:
       "Approve or deny a call that waits for a decision ({decision, note?, approvalId?}); the run then continues",
     body: decideApprovalSchema,
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/event/{eventId}/dry-run",
+    summary:
+      "Run the bot again on the stored event with overrides (model, backstory, prompt, abilities, maxIterations, liveReads); ability calls are answered from the original run's recordings, nothing is sent, the event is untouched; the result (reply, tool calls and how each was answered, tokens, time, the original for comparison) is kept 7 days",
+    body: dryRunSchema,
+  },
+  {
+    method: "get",
+    path: "/integration/trigger/{id}/event/{eventId}/dry-run/list",
+    summary: "The event's dry runs of the last 7 days, newest first",
+    query: listWithoutMetaQuerySchema,
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/test/case/create",
+    summary:
+      "Save a stored event as a test case with expectations (reply_contains, reply_not_contains, reply_matches, tool_called, tool_not_called); at most 50 per trigger",
+    body: createTestCaseSchema,
+  },
+  {
+    method: "get",
+    path: "/integration/trigger/{id}/test/case/list",
+    summary: "The trigger's test cases",
+    query: listWithoutMetaQuerySchema,
+  },
+  {
+    method: "get",
+    path: "/integration/trigger/{id}/test/case/{caseId}/fetch",
+    summary: "One test case with the event it keeps",
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/test/case/{caseId}/update",
+    summary: "A test case's name or expectations",
+    body: updateTestCaseSchema,
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/test/case/{caseId}/delete",
+    summary: "Delete a test case",
+  },
+  {
+    method: "post",
+    path: "/integration/trigger/{id}/test/run",
+    summary:
+      "Run every test case (or caseIds) as a dry run against the current configuration with optional overrides; pass or fail per expectation",
+    body: runTestsSchema,
+  },
+  {
+    method: "get",
+    path: "/integration/trigger/{id}/test/run/list",
+    summary: "The trigger's last 20 test runs, newest first",
+    query: listWithoutMetaQuerySchema,
   },
   {
     method: "get",

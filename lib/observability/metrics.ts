@@ -85,6 +85,12 @@ function create() {
       labelNames: ["model", "kind"] as const,
       registers,
     }),
+    dryRunTokens: new client.Counter({
+      name: "trigger_dry_run_tokens_total",
+      help: "Tokens dry runs and test runs used (apart from events' usage), by model and kind",
+      labelNames: ["model", "kind"] as const,
+      registers,
+    }),
     abilityCalls: new client.Counter({
       name: "trigger_ability_calls_total",
       help: "Ability (tool) calls by outcome: ok, error, invalid_input",

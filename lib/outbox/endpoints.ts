@@ -11,7 +11,7 @@ import {
   type OutboxRow,
 } from "@/db/schema";
 import { ApiError, notFound } from "@/lib/core/errors";
-import { iso } from "@/lib/core/fields";
+import { hasChanges, iso } from "@/lib/core/fields";
 import { newId } from "@/lib/core/ids";
 import type { ListQuery } from "@/lib/core/list-query";
 import { encryptSecret } from "@/lib/crypto/secrets";
@@ -109,6 +109,7 @@ export async function updateEndpoint({
   input,
 }: Owner & { id: string; input: z.infer<typeof updateEndpointSchema> }) {
   await owned(ownerId, id);
+  if (!hasChanges(input)) return { id };
   const db = await getDb();
   await db
     .update(notificationEndpoints)

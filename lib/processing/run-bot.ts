@@ -8,7 +8,7 @@ import { openSpan } from "@/lib/observability/trace";
 import { joinedMessage, type EventMessage } from "./event-message";
 import { McpSessions } from "@/lib/abilities/mcp";
 import type { AbilityTool } from "@/lib/abilities/tools";
-import { approvalNeeded, buildTools, type ToolCallRecord } from "./tools";
+import { approvalNeeded, buildTools, type DryRunMode, type ToolCallRecord } from "./tools";
 
 export type { ToolCallRecord };
 
@@ -57,6 +57,8 @@ type RunInput = {
   resume?: { state: RunState; decisions: Decision[] };
   /** Calls this event's earlier attempts made and recorded, by tool call id: not made again. */
   recorded?: Map<string, { output?: unknown; error?: string | null }>;
+  /** A dry run: calls answered from the original run's recordings, nothing held (lib/dry-runs). */
+  dryRun?: DryRunMode;
   /** Called as each tool call finishes, so it is recorded even if the run fails later. */
   onToolCall: (record: ToolCallRecord, index: number) => Promise<void>;
   /** Stops the run (lost claim, cancel, shutdown): reaches the model call and every ability request. */
@@ -158,6 +160,7 @@ export async function runBot(input: RunInput): Promise<RunOutcome> {
       (resumed?.decisions ?? []).filter((d) => d.key).map((d) => [d.toolCallId, d.key!]),
     ),
     recorded: input.recorded ?? new Map(),
+    dryRun: input.dryRun,
     firstIndex: toolCalls,
     onToolCall: (record, index) => {
       toolCalls = Math.max(toolCalls, index + 1);

@@ -12,7 +12,7 @@ import {
   type Skillset,
 } from "@/db/schema";
 import { ApiError, notFound, validationError } from "@/lib/core/errors";
-import { iso } from "@/lib/core/fields";
+import { hasChanges, iso } from "@/lib/core/fields";
 import { assertOwnedRef, getOwnedByRefOrThrow, getOwnedOrThrow, savingAlias } from "@/db/owned";
 import { cursorClauses, metaMatches, toPage } from "@/db/pages";
 import { type ListQuery } from "@/lib/core/list-query";
@@ -108,9 +108,10 @@ export async function updateSkillset({
   const db = await getDb();
   await getOwnedOrThrow(db, skillsets, id, ownerId, "Skillset");
   await assertOwnedRef(db, blueprints, input.blueprintId, ownerId, "blueprintId");
-  await savingAlias("skillset", input.alias, () =>
-    db.update(skillsets).set(input).where(eq(skillsets.id, id)),
-  );
+  if (hasChanges(input))
+    await savingAlias("skillset", input.alias, () =>
+      db.update(skillsets).set(input).where(eq(skillsets.id, id)),
+    );
   return { id };
 }
 

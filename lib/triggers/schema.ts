@@ -89,7 +89,7 @@ export const batchField = z
 export const APPROVAL_POLICIES = ["none", "write", "all"] as const;
 export const MAX_TRIGGER_ABILITIES = 100;
 
-const fields = {
+export const triggerFields = {
   name: nameField.nullish(),
   alias: aliasField.nullish(),
   description: descriptionField.nullish(),
@@ -164,14 +164,14 @@ const fields = {
 };
 
 export const createTriggerSchema = z.object({
-  ...fields,
-  authenticate: fields.authenticate.default(true),
+  ...triggerFields,
+  authenticate: triggerFields.authenticate.default(true),
 });
 
 export const updateTriggerSchema = z.object({
-  ...fields,
-  botId: fields.botId.optional(),
-  authenticate: fields.authenticate.optional(),
+  ...triggerFields,
+  botId: triggerFields.botId.optional(),
+  authenticate: triggerFields.authenticate.optional(),
 });
 
 export const listTriggersQuerySchema = listQuerySchema.extend({
