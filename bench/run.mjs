@@ -16,6 +16,7 @@ import { root } from "./lib/servers.mjs";
 import { endToEnd } from "./phases/e2e.mjs";
 import { footprint } from "./phases/footprint.mjs";
 import { history } from "./phases/history.mjs";
+import { soak } from "./phases/soak.mjs";
 import { web } from "./phases/web.mjs";
 import { reportTable } from "./report.mjs";
 
@@ -42,12 +43,17 @@ const results = {
   node: process.version,
   figures: {},
 };
-const opts = { quick, DURATION, E2E_EVENTS, TRIGGERS, MEMORY_EVENTS, HISTORY };
+// --soak=30m (or =90s): only the soak, for that long
+const soakArg = process.argv.find((a) => a.startsWith("--soak="))?.slice(7);
+const soakMinutes = soakArg
+  ? Number(soakArg.replace(/[a-z]+$/, "")) / (soakArg.endsWith("s") ? 60 : 1)
+  : 0;
+const opts = { quick, DURATION, E2E_EVENTS, TRIGGERS, MEMORY_EVENTS, HISTORY, soakMinutes };
 
 ensureBuild(root);
-const phases = { web, e2e: endToEnd, history, footprint };
+const phases = soakMinutes ? { soak } : { web, e2e: endToEnd, history, footprint };
 for (const [name, run] of Object.entries(phases))
-  if (only === undefined || only === name) await run(results.figures, opts);
+  if (soakMinutes || only === undefined || only === name) await run(results.figures, opts);
 
 const table = reportTable(results, quick);
 console.log(`\n${table}\n`);

@@ -12,7 +12,7 @@ export async function footprint(f, opts) {
     cannon({ url, connections: 16, amount: FOOTPRINT_EVENTS, headers });
   f.footprint = {
     events: FOOTPRINT_EVENTS,
-    target: "embedded <= 400 MB after start-up and after the events",
+    target: "embedded <= 350 MB after the events",
   };
   const bare = await startBare();
   try {

@@ -32,6 +32,9 @@ export async function processClaimedEvent(
   event: TriggerEvent,
   control: RunControl,
 ): Promise<"completed" | "waiting" | "gone" | StopReason> {
+  // the heartbeat renews the claim from the start: on a starved server the loading below can
+  // take longer than a short lease, and a lapsed lease hands the event to another server
+  control.start();
   const db = await getDb();
   const [row] = await db
     .select({ trigger: triggers, bot: bots })
@@ -73,7 +76,6 @@ export async function processClaimedEvent(
   const history = conversation.created
     ? []
     : await loadHistory(db, conversation.id, [event.id, ...members.map((m) => m.id)]);
-  control.start();
   // a retried or resumed run answers the calls it made already from their records
   const recorded =
     event.attempts > 1 || event.runState ? await recordedCalls(db, event.id) : undefined;
