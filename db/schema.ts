@@ -783,7 +783,8 @@ export const testCases = pgTable(
   (t) => [index("test_cases_trigger_idx").on(t.triggerId, t.id)],
 );
 
-export type TestRunStatus = "running" | "passed" | "failed";
+/** interrupted: its request went away, or its server stopped, before every case ran. */
+export type TestRunStatus = "running" | "passed" | "failed" | "interrupted";
 
 /** One run of a trigger's test cases, with the result of every expectation. */
 export const testRuns = pgTable(

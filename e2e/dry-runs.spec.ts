@@ -201,6 +201,9 @@ test("overrides reach the model; live reads only when allowed and only for read 
       "POST /refunds",
       "GET /orders/Z-9",
     ]);
+    // the live read carries a key of the dry run's own, never one a real run of the event uses
+    expect(receiver.requests[1].headers["idempotency-key"]).toBe(`${open.id}-0`);
+    expect(receiver.requests[0].headers["idempotency-key"]).toBe(`${event.id}-0`);
 
     // narrowing the abilities: the model is not offered the write tool at all
     await scriptLlm(scenario, [{ text: "read only" }]);
@@ -321,6 +324,18 @@ test("test cases: one passing and one failing case are reported per expectation;
     );
     const again = await json(await api.post(`${T}/${trigger.id}/test/run`, { data: {} }));
     expect(again).toMatchObject({ status: "passed", passed: 2, failed: 0 });
+    // an update that changes nothing is not an error
+    expect(
+      await json(await api.post(`${T}/${trigger.id}/test/case/${failing.id}/update`, { data: {} })),
+    ).toMatchObject({ id: failing.id, name: "never refunds" });
+    // a bad override is the request's error, not a run of failed cases
+    await expectError(
+      await api.post(`${T}/${trigger.id}/test/run`, {
+        data: { overrides: { model: "openai/not-offered-here" } },
+      }),
+      422,
+      "VALIDATION_ERROR",
+    );
 
     // an override for the whole suite: a model that answers without the tool fails the first case
     await scriptLlm(scenario, [{ text: "Nothing to do" }]);

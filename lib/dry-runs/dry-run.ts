@@ -24,7 +24,7 @@ import { modelChoiceError } from "@/lib/models";
 import { metrics } from "@/lib/observability/metrics";
 import { describeRun } from "@/lib/processing/event-message";
 import { runBot } from "@/lib/processing/run-bot";
-import { recordedAnswers } from "@/lib/processing/tools";
+import { INTERRUPTED, recordedAnswers } from "@/lib/processing/tools";
 import { DRY_RUN_KEEP_DAYS } from "./schema";
 import { inOwnersShare } from "./slots";
 
@@ -62,8 +62,15 @@ export const snapshotEvent = (e: TriggerEvent): EventSnapshot => ({
  * conversation's turns before it, the tool calls its run recorded and its reply.
  */
 export async function subjectOf(db: Db, event: TriggerEvent): Promise<DryRunSubject> {
-  // a batch's calls and reply are recorded on the event whose run it was
-  const runId = event.batchId ?? event.id;
+  // an event that went into another's run is tried as that run: its events, calls and reply
+  if (event.batchId && event.batchId !== event.id) {
+    const [lead] = await db
+      .select()
+      .from(triggerEvents)
+      .where(and(eq(triggerEvents.id, event.batchId), eq(triggerEvents.ownerId, event.ownerId)));
+    if (lead) return subjectOf(db, lead);
+  }
+  const runId = event.id;
   const [members, steps] = await Promise.all([
     event.batchId === event.id
       ? db
@@ -79,7 +86,11 @@ export async function subjectOf(db: Db, event: TriggerEvent): Promise<DryRunSubj
       .orderBy(asc(messages.id)),
   ]);
   const recordings = steps.flatMap((m): Recording[] =>
-    m.type === "activity" && typeof m.meta.tool === "string" && m.meta.toolCallId
+    // a call a newer event stopped was never made: there is no answer of it to give
+    m.type === "activity" &&
+    typeof m.meta.tool === "string" &&
+    m.meta.toolCallId &&
+    m.meta.error !== INTERRUPTED
       ? [
           {
             name: m.meta.tool,
@@ -132,7 +143,7 @@ type DryRunInput = {
 };
 
 /** The overrides checked against what this server and the trigger's bot offer. */
-async function checkedBot(db: Db, trigger: Trigger, overrides: DryRunOverrides) {
+export async function checkedBot(db: Db, trigger: Trigger, overrides: DryRunOverrides) {
   const [bot] = await db.select().from(bots).where(eq(bots.id, trigger.botId));
   if (!bot) throw new ApiError("CONFLICT", "The trigger's bot no longer exists");
   if (overrides.model !== undefined) {
@@ -184,7 +195,8 @@ export async function dryRun({
   const calls: DryRunToolCall[] = [];
   const tokens = { input: null as number | null, output: null as number | null };
   const started = Date.now();
-  const outcome = await inOwnersShare(trigger.ownerId, async () => {
+  const id = newId("dryrun");
+  const outcome = await inOwnersShare(trigger.ownerId, signal, async () => {
     const stop = signal ?? new AbortController().signal;
     try {
       const result = await runBot({
@@ -197,6 +209,7 @@ export async function dryRun({
         dryRun: {
           answer: recordedAnswers(subject.recordings),
           liveReads: overrides.liveReads ?? false,
+          key: id,
         },
         signal: stop,
         checkpoint: async () => stop.throwIfAborted(),
@@ -235,7 +248,7 @@ export async function dryRun({
   const [row] = await db
     .insert(dryRuns)
     .values({
-      id: newId("dryrun"),
+      id,
       ownerId: trigger.ownerId,
       triggerId: trigger.id,
       eventId: subject.events[0].id,

@@ -14,11 +14,11 @@ import {
   type TestRun,
 } from "@/db/schema";
 import { ApiError, notFound } from "@/lib/core/errors";
-import { iso } from "@/lib/core/fields";
+import { hasChanges, iso } from "@/lib/core/fields";
 import { newId } from "@/lib/core/ids";
 import type { ListQuery } from "@/lib/core/list-query";
 import { ownedEvent } from "@/lib/events/service";
-import { dryRun, serializeDryRun, subjectOf } from "./dry-run";
+import { checkedBot, dryRun, serializeDryRun, subjectOf } from "./dry-run";
 import { checkExpectations } from "./expectations";
 import {
   MAX_TEST_CASES,
@@ -161,7 +161,8 @@ export async function updateTestCase({
   input,
   ...args
 }: OnTrigger & { caseId: string; input: z.infer<typeof updateTestCaseSchema> }) {
-  await ownedCase(args);
+  const current = await ownedCase(args);
+  if (!hasChanges(input)) return serializeTestCase(current);
   const db = await getDb();
   const [row] = await db
     .update(testCases)
@@ -187,7 +188,7 @@ export const serializeTestRun = (r: TestRun) => ({
   /** running, passed (every expectation of every case held), failed, or interrupted (its server stopped). */
   status:
     r.status === "running" && Date.now() - r.createdAt.getTime() > STALE_TEST_RUN_MS
-      ? ("interrupted" as const)
+      ? "interrupted"
       : r.status,
   overrides: r.overrides,
   cases: r.results.length,
@@ -229,6 +230,8 @@ export async function runTests({
         : "This trigger has no test cases yet: save an event as a test case first",
     );
   const overrides = input.overrides ?? {};
+  // a bad override or a missing bot is the request's error, not fifty failed cases
+  await checkedBot(db, trigger, overrides);
   const id = newId("testrun");
   await db.insert(testRuns).values({
     id,
@@ -242,7 +245,7 @@ export async function runTests({
   await db.execute(sql`
     delete from ${testRuns} where ${testRuns.triggerId} = ${triggerId} and ${testRuns.id} not in (
       select ${testRuns.id} from ${testRuns} where ${testRuns.triggerId} = ${triggerId}
-      order by ${testRuns.id} desc limit ${KEEP_TEST_RUNS})`);
+      order by ${testRuns.id} desc limit ${KEEP_TEST_RUNS}) and ${testRuns.status} <> 'running'`);
   const results = await Promise.all(
     cases.map(async (c): Promise<TestCaseResult> => {
       const subject = {
@@ -284,7 +287,14 @@ export async function runTests({
         };
       }
     }),
-  );
+  ).catch(async (error) => {
+    // the caller went away: the run says so at once instead of reading "running" for hours
+    await db
+      .update(testRuns)
+      .set({ status: "interrupted", finishedAt: sql`now()` })
+      .where(eq(testRuns.id, id));
+    throw error;
+  });
   const passed = results.filter((r) => r.passed).length;
   const [row] = await db
     .update(testRuns)
@@ -297,6 +307,8 @@ export async function runTests({
     })
     .where(eq(testRuns.id, id))
     .returning();
+  // deleted meanwhile with its trigger
+  if (!row) throw notFound("Trigger");
   return serializeTestRun(row);
 }
 

@@ -17,8 +17,15 @@ function share() {
   return e.RUNNER_MAX_PER_OWNER ?? Math.max(1, Math.floor(e.RUNNER_CONCURRENCY / 2));
 }
 
-/** Runs `fn` once one of the owner's slots is free. */
-export async function inOwnersShare<T>(ownerId: string, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` once one of the owner's slots is free; a caller that goes away (`signal`) leaves the
+ * line instead of taking a slot later.
+ */
+export async function inOwnersShare<T>(
+  ownerId: string,
+  signal: AbortSignal | undefined,
+  fn: () => Promise<T>,
+): Promise<T> {
   const all = (g.__dryRunSlots ??= new Map());
   let slots = all.get(ownerId);
   if (!slots) all.set(ownerId, (slots = { active: 0, waiting: [] }));
@@ -28,7 +35,19 @@ export async function inOwnersShare<T>(ownerId: string, fn: () => Promise<T>): P
         "RATE_LIMITED",
         `Too many dry runs waiting for this account (${MAX_WAITING}); try again when some have finished`,
       );
-    await new Promise<void>((resolve) => slots.waiting.push(resolve));
+    const line = slots.waiting;
+    await new Promise<void>((resolve, reject) => {
+      const turn = () => {
+        signal?.removeEventListener("abort", leave);
+        resolve();
+      };
+      const leave = () => {
+        line.splice(line.indexOf(turn), 1);
+        reject(signal!.reason);
+      };
+      line.push(turn);
+      signal?.addEventListener("abort", leave, { once: true });
+    });
   } else slots.active++;
   try {
     return await fn();

@@ -72,6 +72,8 @@ export function recordedAnswers(recordings: Recording[]) {
 export type DryRunMode = {
   answer: (name: string, input: unknown) => Recording | null;
   liveReads: boolean;
+  /** The dry run's id: a live read's Idempotency-Key, never one a real run of the event uses. */
+  key: string;
 };
 
 export type ExecutorContext = {
@@ -166,7 +168,8 @@ export function buildTools(offered: AbilityTool[], ctx: ExecutorContext): ToolSe
             "ability.call",
             { "event.id": ctx.eventId, "ability.name": spec.name, "ability.kind": ability.kind },
             () => {
-              const key = ctx.approvedKeys.get(toolCallId) ?? `${ctx.eventId}-${index}`;
+              const key =
+                ctx.approvedKeys.get(toolCallId) ?? `${dry ? dry.key : ctx.eventId}-${index}`;
               return spec.mcpTool
                 ? ctx.mcp.call(ability, spec.mcpTool, args ?? {}, { signal: ctx.signal, key })
                 : runAbility(
