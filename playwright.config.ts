@@ -47,12 +47,19 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "main", testIgnore: /\.clock\.spec\.ts$/ },
+    { name: "main", testIgnore: [/\.clock\.spec\.ts$/, /\.alone\.spec\.ts$/] },
     // These move the server's clock, so they run alone, after everything else.
     {
       name: "clock",
       testMatch: /\.clock\.spec\.ts$/,
       dependencies: ["main"],
+      fullyParallel: false,
+    },
+    // These load every core on purpose (busy loops beside two servers): last, with nothing else.
+    {
+      name: "alone",
+      testMatch: /\.alone\.spec\.ts$/,
+      dependencies: ["clock"],
       fullyParallel: false,
     },
   ],
