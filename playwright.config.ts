@@ -55,7 +55,8 @@ export default defineConfig({
       dependencies: ["main"],
       fullyParallel: false,
     },
-    // These load every core on purpose (busy loops beside two servers): last, with nothing else.
+    // These load every core on purpose (busy loops beside two servers) or measure latency under a
+    // hostile tenant: last, with nothing else running beside them.
     {
       name: "alone",
       testMatch: /\.alone\.spec\.ts$/,

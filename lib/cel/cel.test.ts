@@ -59,7 +59,7 @@ describe("CEL in bounded time and memory", () => {
   });
 
   // That the server's own thread stays free meanwhile is measured against a running server, in
-  // e2e/tenant-limits.spec.ts (other tenants' events and /api/health keep their pace).
+  // e2e/tenant-limits.alone.spec.ts (other tenants' events and /api/health keep their pace).
   it("a slow expression gets the rest of its budget in the worker and ends there", async () => {
     const payload = {
       items: Array.from({ length: 40_000 }, (_, i) => `item-${i}`),
