@@ -62,6 +62,7 @@ export default defineConfig({
       testMatch: /\.alone\.spec\.ts$/,
       dependencies: ["clock"],
       fullyParallel: false,
+      workers: 1,
     },
   ],
   webServer: {
