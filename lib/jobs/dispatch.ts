@@ -11,10 +11,13 @@ import { usesInngest } from "@/lib/core/env";
 // runner registers itself here when it starts (lib/server/start.ts), so dispatch never imports the
 // processing it leads to.
 
-const g = globalThis as unknown as { __wakeRunner?: () => void; __wakeOutbox?: () => void };
+const g = globalThis as unknown as {
+  __wakeRunner?: (owners: string[]) => void;
+  __wakeOutbox?: () => void;
+};
 
 /** The inline runner's wake-up, registered when it starts (one per process). */
-export function registerRunner(wake: () => void) {
+export function registerRunner(wake: (owners: string[]) => void) {
   g.__wakeRunner = wake;
 }
 
@@ -57,7 +60,7 @@ export async function dispatchEvents(events: Dispatchable[]): Promise<void> {
   if (!events.length) return;
   if (!usesInngest()) {
     // no runner in this process (INLINE_RUNNER=false, a CLI): another one claims them by polling
-    g.__wakeRunner?.();
+    g.__wakeRunner?.(events.map((e) => e.ownerId));
     return;
   }
   try {

@@ -15,10 +15,13 @@ export const leaseMs = () => env().EVENT_LEASE_MS;
 // app server's: servers whose clocks disagree still agree on who holds an event.
 const leaseUntil = () => sql`now() + ${leaseMs()} * interval '1 millisecond'`;
 
-/** Runnable: queued with its back-off over, or processing under a lease that ran out. */
+/**
+ * Runnable: queued with its back-off over, or processing under a lease that ran out with
+ * attempts left (one without is a poison event: failPoisoned ends it, never a claim).
+ */
 const runnable = sql`(
   (${e.status} = 'queued' and (${e.lockedUntil} is null or ${e.lockedUntil} <= now()))
-  or (${e.status} = 'processing' and ${e.lockedUntil} <= now()))`;
+  or (${e.status} = 'processing' and ${e.lockedUntil} <= now() and ${e.attempts} < ${MAX_ATTEMPTS}))`;
 
 /** A paused trigger's events are stored and held: none is claimed until it is resumed. */
 const triggerRuns = sql`not exists (
@@ -42,6 +45,10 @@ const claimSet = () => ({
   startedAt: sql`coalesce(${e.startedAt}, now())`,
 });
 
+const POISON_CHECK_MS = 1000;
+const g = globalThis as unknown as { __poisonCheckedAt: number };
+g.__poisonCheckedAt ??= 0;
+
 /**
  * Claims up to `limit` runnable events, FOR UPDATE SKIP LOCKED so servers
  * sharing a database never take the same one. Owners are served round-robin
@@ -56,7 +63,9 @@ export async function claimBatch(
   skip: { owners?: string[]; ids?: string[] } = {},
 ): Promise<{ claimed: TriggerEvent[]; poisoned: TriggerEvent[] }> {
   const db = await getDb();
-  const poisoned = await failPoisoned(db);
+  // poison events are never claimed (runnable), so looking for them once a second is enough
+  const poisoned =
+    Date.now() - g.__poisonCheckedAt >= POISON_CHECK_MS ? await failPoisoned(db) : [];
   const candidates = (
     await fairCandidates(db, limit + (skip.ids?.length ?? 0), perOwner, skip.owners ?? [])
   )
@@ -138,7 +147,8 @@ async function fairCandidates(
       -- an event without a session is its own head
       select heads.id, heads.owner_id from (
         select distinct on (${e.triggerId}, coalesce(${e.sessionKey}, ${e.id})) ${e.id} as id,
-          ${e.ownerId} as owner_id, ${e.status} as status, ${e.lockedUntil} as locked_until
+          ${e.ownerId} as owner_id, ${e.status} as status, ${e.lockedUntil} as locked_until,
+          ${e.attempts} as attempts
         from (select * from trigger_events t
               where t.owner_id = o.owner_id and t.status in ('queued', 'processing')
                 -- events held for a batch window are not looked at until it ends: a long window
@@ -151,7 +161,8 @@ async function fairCandidates(
         order by ${e.triggerId}, coalesce(${e.sessionKey}, ${e.id}), ${e.id}
       ) heads
       where (heads.status = 'queued' and (heads.locked_until is null or heads.locked_until <= now()))
-         or (heads.status = 'processing' and heads.locked_until <= now())
+         or (heads.status = 'processing' and heads.locked_until <= now()
+             and heads.attempts < ${MAX_ATTEMPTS})
       order by heads.id limit ${perOwner}
     ) c where o.owner_id is not null`);
   const rows = rowsOf<{ id: string; owner_id: string }>(result);
@@ -167,6 +178,7 @@ async function fairCandidates(
 
 /** Processing events whose lease ran out after their last allowed attempt: failed, never re-run. */
 export async function failPoisoned(db: Db, where?: SQL): Promise<TriggerEvent[]> {
+  if (!where) g.__poisonCheckedAt = Date.now();
   const poisoned = await db
     .update(e)
     .set({

@@ -1,12 +1,12 @@
 import "server-only";
-import { and, desc, eq, gte, isNull, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { rowsOf, type Db } from "@/db/client";
+import { tsParam } from "@/db/sql-values";
 import {
   contacts,
   conversations,
   messages,
   triggerEvents,
-  type Conversation,
   type Trigger,
   type TriggerEvent,
 } from "@/db/schema";
@@ -52,8 +52,11 @@ async function upsertContact(
 
 /**
  * The event's conversation: the one from an earlier attempt, else the session's
- * latest one still inside sessionDuration, else a new one (`created`). The user
- * message (the event itself) is recorded once, in the same transaction.
+ * latest one still inside sessionDuration, else a new one (`created`). One
+ * statement finds or makes it, links the event (for a run: only while the claim
+ * is its own, so an event cancelled in a runner's buffer stops here) and records
+ * the event as its user message, once: all of it or none (it replaced a
+ * transaction of five round trips, the most of any step of a run).
  */
 export async function resolveConversation(
   db: Db,
@@ -61,82 +64,66 @@ export async function resolveConversation(
   trigger: Pick<Trigger, "id" | "ownerId" | "name" | "sessionDuration" | "prompt">,
   botId: string | null,
   options: { run?: boolean } = {},
-): Promise<Conversation & { created: boolean }> {
+): Promise<{ id: string; created: boolean }> {
   if (event.conversationId) {
     const [existing] = await db
-      .select()
+      .select({ id: conversations.id })
       .from(conversations)
       .where(eq(conversations.id, event.conversationId));
-    if (existing) return { ...existing, created: false };
+    if (existing) return { id: existing.id, created: false };
   }
   const at = now();
   const contactId = event.contact ? await upsertContact(db, trigger.ownerId, event.contact) : null;
   const window = trigger.sessionDuration ?? DEFAULT_SESSION_DURATION_MS;
-  let conversation: Conversation | undefined;
-  if (event.sessionKey && window > 0) {
-    [conversation] = await db
-      .select()
-      .from(conversations)
-      .where(
-        and(
-          eq(conversations.triggerId, trigger.id),
-          eq(conversations.sessionKey, event.sessionKey),
-          gte(conversations.lastActivityAt, new Date(at.getTime() - window)),
-        ),
-      )
-      .orderBy(desc(conversations.lastActivityAt))
-      .limit(1);
+  const description = describeEvent(event, trigger);
+  const fresh = newId("conversation");
+  const found =
+    event.sessionKey && window > 0
+      ? sql`select id from ${conversations}
+          where trigger_id = ${trigger.id} and session_key = ${event.sessionKey}
+            and last_activity_at >= ${tsParam(new Date(at.getTime() - window))}
+          order by last_activity_at desc limit 1`
+      : sql`select null::text as id where false`;
+  const result = await db.execute(sql`
+    with found as (${found}), linked as (
+      update ${triggerEvents} set conversation_id = coalesce((select id from found), ${fresh}),
+        updated_at = now()
+      where id = ${event.id}
+        ${options.run ? sql`and status = 'processing' and attempts = ${event.attempts}` : sql``}
+      returning conversation_id
+    ), created as (
+      insert into ${conversations}
+        (id, owner_id, trigger_id, bot_id, contact_id, session_key, name, last_activity_at, created_at)
+      select ${fresh}, ${trigger.ownerId}, ${trigger.id}, ${botId}, ${contactId}, ${event.sessionKey},
+        ${trigger.name}, ${tsParam(at)}, ${tsParam(at)}
+      where exists (select 1 from linked) and not exists (select 1 from found)
+    ), touched as (
+      update ${conversations} set last_activity_at = ${tsParam(at)}, updated_at = now()
+      where id = (select id from found) and exists (select 1 from linked)
+    ), message as (
+      insert into ${messages} (id, owner_id, conversation_id, event_id, type, text, meta, created_at)
+      select ${newId("message")}, ${trigger.ownerId}, conversation_id, ${event.id}, 'user',
+        ${description.text}, ${JSON.stringify(userMessageMeta(event, description))}::text::jsonb,
+        ${tsParam(at)}
+      from linked
+      on conflict do nothing
+    )
+    select conversation_id as id, not exists (select 1 from found) as created from linked`);
+  const [linked] = rowsOf<{ id: string; created: boolean }>(result);
+  if (!linked) {
+    const [row] = await db
+      .select({ status: triggerEvents.status })
+      .from(triggerEvents)
+      .where(eq(triggerEvents.id, event.id));
+    throw new RunStopped(row?.status === "cancelled" ? "cancelled" : "lost");
   }
-  const created = !conversation;
-  return db.transaction(async (tx) => {
-    if (!conversation) {
-      [conversation] = await tx
-        .insert(conversations)
-        .values({
-          id: newId("conversation"),
-          ownerId: trigger.ownerId,
-          triggerId: trigger.id,
-          botId,
-          contactId,
-          sessionKey: event.sessionKey,
-          name: trigger.name,
-          lastActivityAt: at,
-          createdAt: at,
-        })
-        .returning();
-    } else {
-      await tx
-        .update(conversations)
-        .set({ lastActivityAt: at })
-        .where(eq(conversations.id, conversation.id));
-    }
-    const linked = await tx
-      .update(triggerEvents)
-      .set({ conversationId: conversation.id })
-      .where(
-        and(
-          eq(triggerEvents.id, event.id),
-          // for a run: only while the claim is its own (an event cancelled in a runner's buffer stops here)
-          options.run ? eq(triggerEvents.status, "processing") : undefined,
-          options.run ? eq(triggerEvents.attempts, event.attempts) : undefined,
-        ),
-      )
-      .returning({ id: triggerEvents.id });
-    if (!linked.length) {
-      const [now] = await tx
-        .select({ status: triggerEvents.status })
-        .from(triggerEvents)
-        .where(eq(triggerEvents.id, event.id));
-      throw new RunStopped(now?.status === "cancelled" ? "cancelled" : "lost");
-    }
-    await recordEventMessage(tx, event, trigger, conversation.id, at);
-    return { ...conversation, created };
-  });
+  await notePromptGaps(db, event, trigger, linked.id, description.missing, at);
+  return linked;
 }
 
 /**
  * The event as the conversation's user message (once per event), and why part of the prompt
- * came out empty if it did. Also for the events a batch run takes in beside its first.
+ * came out empty if it did: for the events a batch run takes in beside its first.
  */
 export async function recordEventMessage(
   tx: Pick<Db, "insert">,
@@ -155,32 +142,46 @@ export async function recordEventMessage(
       eventId: event.id,
       type: "user",
       text: description.text,
-      // the payload itself stays on the event (stored once); message lists join it back in
-      meta: {
-        step: "event",
-        kind: event.kind,
-        contentType: event.contentType,
-        headers: description.headers,
-        contact: event.contact,
-        session: sessionLabel(event.sessionKey),
-        scheduledFor: event.scheduledFor?.toISOString() ?? null,
-        ...(event.batchId && event.batchId !== event.id && { batchId: event.batchId }),
-      },
+      meta: userMessageMeta(event, description),
       createdAt: at,
     })
     .onConflictDoNothing();
-  if (description.missing.length) {
-    const list = description.missing.map((p) => `{{${p}}}`).join(", ");
-    await recordActivity(tx, {
-      ownerId: trigger.ownerId,
-      conversationId,
-      eventId: event.id,
-      text: `The prompt's ${list} had no value in this event and rendered empty`,
-      meta: { step: "prompt", missing: description.missing },
-      createdAt: at,
-    });
-  }
+  await notePromptGaps(tx, event, trigger, conversationId, description.missing, at);
   return description;
+}
+
+/** The user message's meta: the payload itself stays on the event (stored once); lists join it. */
+function userMessageMeta(event: TriggerEvent, description: ReturnType<typeof describeEvent>) {
+  return {
+    step: "event",
+    kind: event.kind,
+    contentType: event.contentType,
+    headers: description.headers,
+    contact: event.contact,
+    session: sessionLabel(event.sessionKey),
+    scheduledFor: event.scheduledFor?.toISOString() ?? null,
+    ...(event.batchId && event.batchId !== event.id && { batchId: event.batchId }),
+  };
+}
+
+/** Placeholders of the prompt the event had no value for, noted once beside its message. */
+async function notePromptGaps(
+  db: Pick<Db, "insert">,
+  event: TriggerEvent,
+  trigger: Pick<Trigger, "ownerId">,
+  conversationId: string,
+  missing: string[],
+  at: Date,
+) {
+  if (!missing.length) return;
+  await recordActivity(db, {
+    ownerId: trigger.ownerId,
+    conversationId,
+    eventId: event.id,
+    text: `The prompt's ${missing.map((p) => `{{${p}}}`).join(", ")} had no value in this event and rendered empty`,
+    meta: { step: "prompt", missing },
+    createdAt: at,
+  });
 }
 
 /** The conversation so far (user and bot turns of other runs), oldest first, for the model. */

@@ -1,7 +1,7 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { abilities, bots, triggerEvents, triggers, type TriggerEvent } from "@/db/schema";
+import { abilities, triggerEvents, triggers, type TriggerEvent } from "@/db/schema";
 import { recordActivity } from "@/lib/conversations/activity";
 import { isDatabaseUnavailable, PermanentError } from "@/lib/core/errors";
 import { addToMonth, checkBudget } from "@/lib/stats/usage";
@@ -16,6 +16,7 @@ import { describeEvent, describeRun } from "./event-message";
 import { recordFailure } from "./failure";
 import { touchTrigger } from "./last-trigger";
 import { runBot, type ModelCallRecord } from "./run-bot";
+import { loadRunContexts, type RunContext } from "./run-context";
 import { backToWaiting, decisionsToResume, recordedCalls, suspendEvent } from "./suspend";
 import { abilityTools, offeredTools } from "@/lib/abilities/tools";
 import { notify, sendOutbox } from "@/lib/outbox/enqueue";
@@ -31,16 +32,14 @@ import { RunControl, RunStopped, type StopReason } from "./run-control";
 export async function processClaimedEvent(
   event: TriggerEvent,
   control: RunControl,
+  context?: RunContext,
 ): Promise<"completed" | "waiting" | "gone" | StopReason> {
   // the heartbeat renews the claim from the start: on a starved server the loading below can
   // take longer than a short lease, and a lapsed lease hands the event to another server
   control.start();
   const db = await getDb();
-  const [row] = await db
-    .select({ trigger: triggers, bot: bots })
-    .from(triggers)
-    .leftJoin(bots, eq(bots.id, triggers.botId))
-    .where(eq(triggers.id, event.triggerId));
+  // read with the claim (lib/processing/runner.ts) when it was just made, else here
+  const row = context ?? (await loadRunContexts(db, [event.triggerId])).get(event.triggerId);
   if (!row) return "gone"; // trigger deleted: its events went with it
   const { trigger, bot } = row;
   if (!bot) throw new PermanentError("The trigger's bot no longer exists");
@@ -210,6 +209,7 @@ async function chargeModelCall(
 export async function attemptEvent(
   event: TriggerEvent,
   control = new RunControl(event),
+  context?: RunContext,
 ): Promise<AttemptOutcome> {
   const started = performance.now();
   const attrs = {
@@ -224,7 +224,7 @@ export async function attemptEvent(
     "event.process",
     attrs,
     async (span) => {
-      const result = await attempt(event, control);
+      const result = await attempt(event, control, context);
       span?.setAttribute("event.outcome", result);
       return result;
     },
@@ -253,9 +253,13 @@ export async function attemptEvent(
 type AttemptOutcome =
   "completed" | "waiting" | "gone" | "retry" | "failed" | "orphaned" | StopReason;
 
-async function attempt(event: TriggerEvent, control: RunControl): Promise<AttemptOutcome> {
+async function attempt(
+  event: TriggerEvent,
+  control: RunControl,
+  context?: RunContext,
+): Promise<AttemptOutcome> {
   try {
-    const outcome = await processClaimedEvent(event, control);
+    const outcome = await processClaimedEvent(event, control, context);
     // a renewal still in flight when the final write committed changes nothing: it completed
     if (outcome === "completed" || outcome === "waiting") return outcome;
     return control.stopped === "unreachable" ? "orphaned" : (control.stopped ?? outcome);

@@ -1,13 +1,18 @@
 import "server-only";
 import { errorField, log } from "@/lib/observability/log";
+import { getDb } from "@/db/client";
 import type { TriggerEvent } from "@/db/schema";
 import { env } from "@/lib/core/env";
 import { claimBatch, handBack, leaseMs, renewLease, renewLeases } from "./claim";
 import { notePoisoned } from "./failure";
 import { attemptEvent } from "./process";
 import { RunControl } from "./run-control";
+import { loadRunContexts, RUN_CONTEXT_FRESH_MS, type RunContext } from "./run-context";
 
 const IDLE_POLL_MS = 1000;
+
+/** A claimed event waiting for a worker: when it was claimed (or its claim renewed), and its trigger and bot as read then. */
+type Buffered = { event: TriggerEvent; at: number; read: number; context?: RunContext };
 
 /**
  * The embedded job engine: the same lib/processing code as the Inngest
@@ -27,7 +32,7 @@ export class InlineRunner {
   /** Events were stored since the last claim began: claim again before idling. */
   private pending = false;
   /** Claimed events not started yet, per owner, with when this server claimed them. */
-  private buffer = new Map<string, { event: TriggerEvent; at: number }[]>();
+  private buffer = new Map<string, Buffered[]>();
   private running = new Map<string, Set<RunControl>>();
   private lastOwner = "";
   private claiming: Promise<boolean> | null = null;
@@ -48,7 +53,14 @@ export class InlineRunner {
     this.workers = Array.from({ length: this.concurrency }, () => this.work());
   }
 
-  wake() {
+  /**
+   * Events were stored: claim again, unless they are all of owners whose share already waits
+   * in the buffer (the claim made when the buffer runs low finds them; claiming now would
+   * only skip those owners and find nothing).
+   */
+  wake(owners?: string[]) {
+    if (owners?.length && owners.every((o) => (this.buffer.get(o)?.length ?? 0) >= this.perOwner))
+      return;
     this.pending = true;
     this.idle?.release();
   }
@@ -98,7 +110,10 @@ export class InlineRunner {
       const set = this.running.get(event.ownerId)!;
       try {
         if (!(await this.stillOurs(picked))) continue;
-        if ((await attemptEvent(event, control)) === "orphaned") this.orphans.push(event);
+        // the trigger and bot read with the claim, while that read is recent
+        const context =
+          Date.now() - picked.read < RUN_CONTEXT_FRESH_MS ? picked.context : undefined;
+        if ((await attemptEvent(event, control, context)) === "orphaned") this.orphans.push(event);
       } catch (error) {
         log().error(
           { event: event.id, trigger: event.triggerId, error: errorField(error) },
@@ -142,7 +157,7 @@ export class InlineRunner {
    * its lease: renew it before starting, and leave it if another claim took it
    * over meanwhile (that holder runs it; this one would only duplicate work).
    */
-  private async stillOurs({ event, at }: { event: TriggerEvent; at: number }): Promise<boolean> {
+  private async stillOurs({ event, at }: Buffered): Promise<boolean> {
     if (Date.now() - at < leaseMs() / 2) return true;
     try {
       return (await renewLease(event)) === "held";
@@ -183,13 +198,20 @@ export class InlineRunner {
         ids: held,
       });
       if (poisoned.length) await notePoisoned(poisoned);
+      // every claimed event's trigger and bot in one read, not one per run (if that read
+      // fails, each run reads its own)
+      const contexts = await loadRunContexts(
+        await getDb(),
+        claimed.map((event) => event.triggerId),
+      ).catch(() => new Map<string, RunContext>());
       const at = Date.now();
       for (const event of claimed) {
         if (this.stopping) {
           await handBack([event]);
           continue;
         }
-        this.buffer.set(event.ownerId, [...(this.buffer.get(event.ownerId) ?? []), { event, at }]);
+        const entry = { event, at, read: at, context: contexts.get(event.triggerId) };
+        this.buffer.set(event.ownerId, [...(this.buffer.get(event.ownerId) ?? []), entry]);
       }
       return claimed.length > 0;
     } catch (error) {

@@ -58,7 +58,7 @@ async function startJobs() {
   }
   const runner = inlineRunner();
   runner.start();
-  registerRunner(() => runner.wake());
+  registerRunner((owners) => runner.wake(owners));
   registerOutbox(outboxWorker().wake);
   every(TICK_MS, "schedule tick", () => runScheduleTick());
   every(MAINTENANCE_MS, "retention", () => deleteExpired());
