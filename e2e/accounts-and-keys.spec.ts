@@ -22,9 +22,7 @@ async function credentialsSignIn(ctx: APIRequestContext, email: string, password
   return { res, ms: performance.now() - started };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-test("sign-up and sign-in are throttled per address and per email; an unknown email costs as much as a wrong password", async () => {
+test("sign-up and sign-in are throttled per address and per email; an unknown email gets the same answer as a wrong password", async () => {
   test.setTimeout(180_000);
   const server = await ownServer(await freePort(), {
     env: { AUTH_FAILURES_PER_IP_PER_HOUR: "30" },
@@ -49,16 +47,15 @@ test("sign-up and sign-in are throttled per address and per email; an unknown em
     expect(statuses.slice(0, 30).every((s) => s === 201)).toBe(true);
     expect(statuses[30]).toBe(429);
 
-    // an unknown email answers no faster than a wrong password (argon2 runs either way): 10 failures
-    const unknown: number[] = [];
-    const wrong: number[] = [];
+    // an unknown email gets the same answer as a wrong password (10 failures); that it costs the
+    // same argon2 verification is checked in lib/auth/users.test.ts, away from HTTP's timing noise
     for (let i = 0; i < 5; i++) {
       const w = await credentialsSignIn(ctx, emails[0], "wrong-password-1");
       expect(w.res.headers().location).toContain("error=CredentialsSignin");
-      wrong.push(w.ms);
-      unknown.push((await credentialsSignIn(ctx, uniqueEmail(`none${i}`), "wrong-password-1")).ms);
+      const u = await credentialsSignIn(ctx, uniqueEmail(`none${i}`), "wrong-password-1");
+      expect(u.res.status()).toBe(w.res.status());
+      expect(u.res.headers().location).toBe(w.res.headers().location);
     }
-    expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.5);
 
     // per email: 10 failures an hour, then even the right password waits (429 + Retry-After)
     for (let i = 0; i < 10; i++)
