@@ -11,6 +11,11 @@ const globalForDb = globalThis as unknown as { __dbPromise?: Promise<Db> };
 export const rowsOf = <T>(result: unknown): T[] =>
   (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 
+/** The client the event runs use: on PostgreSQL a small pool of their own (`Db.$run`). */
+export async function getRunDb(): Promise<Db> {
+  return (await getDb()).$run;
+}
+
 /** The process's database, opened and migrated on first use. */
 export function getDb(): Promise<Db> {
   globalForDb.__dbPromise ??= createDb().catch((error) => {

@@ -3,7 +3,7 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFreshDatabase } from "@/test/pg";
-import { preparing } from "./connect";
+import { createDb, preparing, RUN_POOL_SIZE, type Db } from "./connect";
 
 const POSTGRES = process.env.CI_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -51,5 +51,43 @@ describe("statements on PostgreSQL", () => {
     } finally {
       await client.end();
     }
+  });
+});
+
+// the runs' statements go to a small pool of their own (Db.$run), beside the API's connections
+describe("the runs' pool on PostgreSQL", () => {
+  let fresh: Awaited<ReturnType<typeof createFreshDatabase>>;
+  let db: Db;
+  beforeAll(async () => {
+    fresh = await createFreshDatabase(POSTGRES, "runpool");
+    db = await createDb({ databaseUrl: fresh.url });
+  });
+  afterAll(async () => {
+    await db?.$close();
+    await fresh?.drop();
+  });
+
+  /** The backends that answer `n` statements sent at once through `client`. */
+  const backends = async (client: Db, n: number) =>
+    new Set(
+      await Promise.all(
+        Array.from({ length: n }, async () => {
+          const [row] = (await client.execute(
+            sql`select pg_backend_pid() as pid, pg_sleep(0.05)`,
+          )) as unknown as { pid: number }[];
+          return row.pid;
+        }),
+      ),
+    );
+
+  it("holds at most RUN_POOL_SIZE connections, none of them the API's", async () => {
+    const run = await backends(db.$run, 16);
+    const api = await backends(db, 16);
+    expect(run.size).toBeLessThanOrEqual(RUN_POOL_SIZE);
+    expect(api.size).toBeGreaterThan(RUN_POOL_SIZE);
+    expect([...run].filter((pid) => api.has(pid))).toEqual([]);
+    // the same database, prepared like the main client, with the same extras
+    expect(db.$run.$dialect).toBe("postgres");
+    expect(db.$run.$run).toBe(db.$run);
   });
 });

@@ -5,6 +5,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import type { Sql } from "postgres";
 import { env } from "@/lib/core/env";
 import { backupTo, lockDataDir, openPglite, prepareDataDir } from "./embedded";
+import { preparingPglite } from "./pglite-prepared";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema> & {
@@ -18,6 +19,15 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema> & {
    * PGlite (in this process) a plain query.
    */
   $boundedQuery: <Row = Record<string, unknown>>(text: string, params: unknown[]) => Promise<Row[]>;
+  /**
+   * The client the event runs use (lib/processing: claims, conversations, completions). On
+   * PostgreSQL a pool of RUN_POOL_SIZE connections of its own, so that the runner's short
+   * statements queue on a few connections and go out together (postgres.js pipelines on a busy
+   * connection and sends what a tick queued in one write) instead of each waking a connection of
+   * its own, and so that a burst of runs cannot take the connections the API answers with. On
+   * PGlite the same client.
+   */
+  $run: Db;
 };
 
 /** How long the server lets a `$boundedQuery` statement run before it cancels it (PostgreSQL). */
@@ -25,6 +35,9 @@ export const BOUNDED_STATEMENT_MS = 3000;
 
 /** Connections of the bounded pool (event inserts), beside DATABASE_POOL_SIZE's. */
 const BOUNDED_POOL_SIZE = 4;
+
+/** Connections of the runs' pool (`$run`), beside DATABASE_POOL_SIZE's and the bounded pool's. */
+export const RUN_POOL_SIZE = 4;
 
 const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 
@@ -79,15 +92,15 @@ async function connectPostgres(url: string): Promise<Db> {
     onnotice: () => {},
   };
   const client = postgres(url, { ...options, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  const runClient = postgres(url, { ...options, max: RUN_POOL_SIZE });
   // Set when each connection opens, so a bounded statement is one round trip (no BEGIN / SET LOCAL / COMMIT).
   const bounded = postgres(url, {
     ...options,
     max: BOUNDED_POOL_SIZE,
     connection: { statement_timeout: BOUNDED_STATEMENT_MS },
   });
-  const db = drizzle(process.env.DATABASE_PREPARE === "false" ? client : preparing(client), {
-    schema,
-  });
+  const prepare = (c: Sql) => (process.env.DATABASE_PREPARE === "false" ? c : preparing(c));
+  const db = drizzle(prepare(client), { schema });
   // Servers starting together take turns applying migrations.
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(727274)`);
@@ -96,15 +109,18 @@ async function connectPostgres(url: string): Promise<Db> {
   await checkBounded(bounded);
   const redacted = url.replace(/\/\/[^@/]*@/, "//***@");
   log(`[db] PostgreSQL at ${redacted}; migrations applied.`);
-  return Object.assign(db, {
+  const extras = {
     $close: async () =>
-      void (await Promise.all([client.end({ timeout: 5 }), bounded.end({ timeout: 5 })])),
+      void (await Promise.all([client, runClient, bounded].map((c) => c.end({ timeout: 5 })))),
     $dialect: "postgres" as const,
     // prepared (postgres.js's unsafe() is not by default, and then describes every statement
     // first, a second round trip): the callers' texts are fixed, so each connection keeps a few
     $boundedQuery: (text: string, params: unknown[]) =>
       bounded.unsafe(text, params as never[], { prepare: true }) as Promise<never[]>,
-  }) as unknown as Db;
+  };
+  const run = Object.assign(drizzle(prepare(runClient), { schema }), extras) as unknown as Db;
+  run.$run = run;
+  return Object.assign(db, extras, { $run: run }) as unknown as Db;
 }
 
 /**
@@ -155,23 +171,27 @@ async function connectPglite(dir: string): Promise<Db> {
     await lock?.release();
     throw error;
   }
-  const db = drizzle(client, { schema });
-  await migrate(db, { migrationsFolder });
+  const prepared = preparingPglite(client);
+  await migrate(drizzle(client, { schema }), { migrationsFolder });
+  const db = drizzle(prepared, { schema });
   if (!inMemory) {
     log(
       `[db] Embedded PostgreSQL (PGlite) in ${dir}; migrations applied. ` +
         "Set DATABASE_URL=postgres://user:pass@host:5432/db to use PostgreSQL instead.",
     );
   }
-  return Object.assign(db, {
+  const embedded = Object.assign(db, {
     $close: async () => {
       await client.close();
       await lock?.release();
     },
     $dialect: "pglite" as const,
     $boundedQuery: async (text: string, params: unknown[]) =>
-      (await client.query(text, params)).rows,
+      (await prepared.query(text, params)).rows,
   }) as unknown as Db;
+  // one database in this process: the runs use the same client
+  embedded.$run = embedded;
+  return embedded;
 }
 
 function log(line: string) {

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
-import { getDb, rowsOf, type Db } from "@/db/client";
+import { getDb, getRunDb, rowsOf, type Db } from "@/db/client";
 import { triggerEvents as e, type TriggerEvent } from "@/db/schema";
 import { env } from "@/lib/core/env";
 import { finishMembers, gatherBatch } from "./batch-members";
@@ -62,7 +62,7 @@ export async function claimBatch(
   perOwner = limit,
   skip: { owners?: string[]; ids?: string[] } = {},
 ): Promise<{ claimed: TriggerEvent[]; poisoned: TriggerEvent[] }> {
-  const db = await getDb();
+  const db = await getRunDb();
   // poison events are never claimed (runnable), so looking for them once a second is enough
   const poisoned =
     Date.now() - g.__poisonCheckedAt >= POISON_CHECK_MS ? await failPoisoned(db) : [];
@@ -209,7 +209,7 @@ export async function failPoisoned(db: Db, where?: SQL): Promise<TriggerEvent[]>
 export async function claimEvent(
   id: string,
 ): Promise<{ event: TriggerEvent | null; poisoned: TriggerEvent | null }> {
-  const db = await getDb();
+  const db = await getRunDb();
   const [poisoned] = await failPoisoned(db, eq(e.id, id));
   if (poisoned) return { event: null, poisoned };
   const row = await db.transaction(async (tx) => {

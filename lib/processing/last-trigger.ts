@@ -1,7 +1,7 @@
 import "server-only";
 import { errorField, log } from "@/lib/observability/log";
 import { eq, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getRunDb } from "@/db/client";
 import { triggers } from "@/db/schema";
 import { tsParam } from "@/db/sql-values";
 
@@ -29,7 +29,7 @@ export async function flushLastTrigger() {
   pending.clear();
   if (!entries.length) return;
   try {
-    const db = await getDb();
+    const db = await getRunDb();
     for (const [id, at] of entries) {
       await db
         .update(triggers)

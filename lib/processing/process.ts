@@ -1,6 +1,6 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getRunDb } from "@/db/client";
 import { abilities, triggerEvents, triggers, type TriggerEvent } from "@/db/schema";
 import { recordActivity } from "@/lib/conversations/activity";
 import { isDatabaseUnavailable, PermanentError } from "@/lib/core/errors";
@@ -37,7 +37,7 @@ export async function processClaimedEvent(
   // the heartbeat renews the claim from the start: on a starved server the loading below can
   // take longer than a short lease, and a lapsed lease hands the event to another server
   control.start();
-  const db = await getDb();
+  const db = await getRunDb();
   // read with the claim (lib/processing/runner.ts) when it was just made, else here
   const row = context ?? (await loadRunContexts(db, [event.triggerId])).get(event.triggerId);
   if (!row) return "gone"; // trigger deleted: its events went with it
@@ -167,7 +167,7 @@ async function chargeModelCall(
   if (input) m.modelTokens.inc({ model, kind: "input" }, input);
   if (output) m.modelTokens.inc({ model, kind: "output" }, output);
   if (call.inputTokens === null && call.outputTokens === null) return;
-  const db = await getDb();
+  const db = await getRunDb();
   await db
     .update(triggerEvents)
     .set({

@@ -1,6 +1,6 @@
 import "server-only";
 import { errorField, log } from "@/lib/observability/log";
-import { getDb } from "@/db/client";
+import { getRunDb } from "@/db/client";
 import type { TriggerEvent } from "@/db/schema";
 import { env } from "@/lib/core/env";
 import { claimBatch, handBack, leaseMs, renewLease, renewLeases } from "./claim";
@@ -201,7 +201,7 @@ export class InlineRunner {
       // every claimed event's trigger and bot in one read, not one per run (if that read
       // fails, each run reads its own)
       const contexts = await loadRunContexts(
-        await getDb(),
+        await getRunDb(),
         claimed.map((event) => event.triggerId),
       ).catch(() => new Map<string, RunContext>());
       const at = Date.now();
