@@ -1,6 +1,6 @@
 import { inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { getDb } from "@/db/client";
+import { getDb, rowsOf } from "@/db/client";
 import { BOUNDED_STATEMENT_MS } from "@/db/connect";
 import { triggerEvents } from "@/db/schema";
 import { toApiError } from "@/lib/core/errors";
@@ -89,6 +89,52 @@ describe("batched event insert", () => {
     expect(again).toEqual(first);
     expect(again.status).toBe("filtered");
     expect(other.status).toBe("queued");
+  });
+
+  it("sends one insert at a time, so a session's rows commit in their ids' order", async () => {
+    const db = await getDb();
+    const trigger = await seedTrigger();
+    const original = db.$boundedQuery;
+    let inFlight = 0;
+    let most = 0;
+    let statements = 0;
+    // a slow database: each statement takes 20 ms, while rows keep arriving tick by tick
+    db.$boundedQuery = (async (text: string, params: unknown[]) => {
+      inFlight++;
+      statements++;
+      most = Math.max(most, inFlight);
+      try {
+        await new Promise((r) => setTimeout(r, 20));
+        return await original.call(db, text, params);
+      } finally {
+        inFlight--;
+      }
+    }) as typeof original;
+    const rows = Array.from({ length: 12 }, (_, i) =>
+      rowOf(trigger, { sessionKey: "burst", payload: { i } }),
+    );
+    const stored: Promise<unknown>[] = [];
+    try {
+      for (const r of rows) {
+        stored.push(insertEventBatched(r));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await Promise.all(stored);
+    } finally {
+      db.$boundedQuery = original;
+    }
+    expect(most).toBe(1);
+    // the rows that arrived during an insert went together in the next one
+    expect(statements).toBeLessThan(rows.length);
+    // commit order (the transaction id that wrote each row) follows the ids' order
+    const written = rowsOf<{ id: string; tx: string }>(
+      await db.execute(
+        sql`select id, xmin::text as tx from trigger_events where trigger_id = ${trigger.id}`,
+      ),
+    );
+    const byId = [...written].sort((a, b) => a.id.localeCompare(b.id)).map((r) => Number(r.tx));
+    expect(byId).toEqual([...byId].sort((a, b) => a - b));
+    expect(new Set(byId).size).toBeGreaterThan(1);
   });
 
   it("fails only the bad row of a batch", async () => {

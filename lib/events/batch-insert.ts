@@ -41,8 +41,10 @@ type Waiter = {
 const MAX_BATCH = 500;
 /** A PostgreSQL insert that has not finished in this time is cancelled by the server itself. */
 export const INSERT_TIMEOUT_MS = BOUNDED_STATEMENT_MS;
-const g = globalThis as unknown as { __eventBatch?: { queue: Waiter[]; scheduled: boolean } };
-const state = (g.__eventBatch ??= { queue: [], scheduled: false });
+const g = globalThis as unknown as {
+  __eventBatch?: { queue: Waiter[]; scheduled: boolean; sending: boolean };
+};
+const state = (g.__eventBatch ??= { queue: [], scheduled: false, sending: false });
 
 /** The insert was given up before it was sent: the row certainly was not, and will not be, stored. */
 export class NotSentError extends Error {}
@@ -80,18 +82,42 @@ export function insertEventBatched(
       },
       { once: true },
     );
-    if (!state.scheduled) {
-      state.scheduled = true;
-      setImmediate(flush);
-    }
+    schedule();
   });
 }
 
+function schedule() {
+  if (state.scheduled || state.sending) return;
+  state.scheduled = true;
+  setImmediate(flush);
+}
+
+/**
+ * One insert at a time per process: rows commit in the order they were queued,
+ * which is their ids' order, so a claim never sees an event of a session before
+ * an earlier one of it (two inserts on two connections may commit either way
+ * round). Rows that arrive meanwhile go together in the next insert. An insert
+ * that outlives its statement timeout no longer holds the next one back.
+ */
 async function flush() {
+  state.scheduled = false;
   const batch = state.queue.splice(0, MAX_BATCH);
-  if (state.queue.length) setImmediate(flush);
-  else state.scheduled = false;
   if (!batch.length) return;
+  state.sending = true;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      send(batch),
+      new Promise((resolve) => (timer = setTimeout(resolve, INSERT_TIMEOUT_MS + 1000))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    state.sending = false;
+    if (state.queue.length) schedule();
+  }
+}
+
+async function send(batch: Waiter[]) {
   for (const w of batch) w.sent = true;
   let db: Db;
   try {
@@ -112,17 +138,16 @@ async function flush() {
     }
   } catch (error) {
     if (batch.length === 1) return batch[0].reject(error);
-    await Promise.all(
-      batch.map(async (w) => {
-        try {
-          const r = (await insertRows(db, [w.row])).get(w.row.id);
-          if (r) w.resolve(r);
-          else w.reject(new Error("Event row was not stored"));
-        } catch (e) {
-          w.reject(e);
-        }
-      }),
-    );
+    // one by one, in order, so only a bad row fails
+    for (const w of batch) {
+      try {
+        const r = (await insertRows(db, [w.row])).get(w.row.id);
+        if (r) w.resolve(r);
+        else w.reject(new Error("Event row was not stored"));
+      } catch (e) {
+        w.reject(e);
+      }
+    }
   }
 }
 
