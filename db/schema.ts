@@ -636,6 +636,33 @@ export const eventStatsHourly = pgTable(
   ],
 );
 
+/**
+ * The open hour's closed minutes, per trigger, minute (of arrival) and status:
+ * rolled every minute (lib/stats/rollup.ts) so that a chart reads at most the
+ * current minute live, whatever the rate. Rows before the hourly watermark are
+ * dropped when their hour is rolled into event_stats_hourly.
+ */
+export const eventStatsMinutely = pgTable(
+  "event_stats_minutely",
+  {
+    triggerId: text("trigger_id")
+      .notNull()
+      .references(() => triggers.id, { onDelete: "cascade" }),
+    ownerId: text("owner_id").notNull(),
+    minute: ts("minute").notNull(),
+    status: text("status").$type<EventStatus>().notNull(),
+    events: integer("events").notNull(),
+    runs: integer("runs").notNull(),
+    latencyBuckets: integer("latency_buckets").array().notNull(),
+    inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.triggerId, t.minute, t.status] }),
+    index("event_stats_minutely_owner_idx").on(t.ownerId, t.minute),
+  ],
+);
+
 /** event_stats_hourly summed per UTC day (for the day holding the watermark: its hours rolled up so far). */
 export const eventStatsDaily = pgTable(
   "event_stats_daily",
@@ -657,7 +684,7 @@ export const eventStatsDaily = pgTable(
   ],
 );
 
-/** How far each rollup has got: every hour before `through` is rolled up. */
+/** How far each rollup has got: every hour (or minute) before `through` is rolled up. */
 export const rollupWatermarks = pgTable("rollup_watermarks", {
   name: text("name").primaryKey(),
   through: ts("through").notNull(),

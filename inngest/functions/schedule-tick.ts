@@ -7,8 +7,9 @@ import { expireApprovals } from "@/lib/approvals/service";
 import { deliverDue } from "@/lib/outbox/deliver";
 
 // Every minute: queue due scheduled runs; re-send events whose hand-off to Inngest failed or whose
-// run died with its lease; delete what is past retention; roll the closed hours into the chart
-// stats; count undecided approvals past their timeout as denied; deliver what the outbox holds.
+// run died with its lease; delete what is past retention; roll the closed hours and the open
+// hour's closed minutes into the chart stats; count undecided approvals past their timeout as
+// denied; deliver what the outbox holds.
 export const scheduleTick = inngest.createFunction(
   { id: "schedule-tick", name: "Schedule tick", triggers: [{ cron: "* * * * *" }] },
   async ({ step }) => {
@@ -23,6 +24,7 @@ export const scheduleTick = inngest.createFunction(
       ...sweep,
       deleted: retention,
       rolledUp: rollup?.hours ?? 0,
+      rolledUpMinutes: rollup?.minutes ?? 0,
       expiredApprovals: approvals.expired,
       outboxTried: outbox,
     };

@@ -13,15 +13,25 @@ import { LATENCY_BUCKETS_MS } from "./latency";
 const CLOCK_MARGIN_MS = 5 * 60_000;
 
 /**
- * One row per (trigger, hour of arrival in UTC, status) for the events of
- * `scope` that arrived in [from, to): count, end-to-end latency buckets
- * (finished events only) and tokens. Shared by the rollup (which stores it) and
- * the live tail after the rollup's watermark (which reads it), so both count
- * the same way.
+ * One row per (trigger, hour or minute of arrival in UTC, status) for the
+ * events of `scope` that arrived in [from, to): count, end-to-end latency
+ * buckets (finished events only) and tokens. Shared by the rollups (which store
+ * it) and the live tail after their watermarks (which reads it), so all count
+ * the same way. `margin` widens the scan by ids below `from`: the full clock
+ * margin for the rollups; the live tail takes a narrow one (an event whose id
+ * is older than that is counted by the next minute's rollup, never twice).
  */
-export function hourlyAggregate(scope: SQL, from: Date, to?: Date) {
+export function statsAggregate(
+  scope: SQL,
+  {
+    from,
+    to,
+    unit = "hour",
+    margin = CLOCK_MARGIN_MS,
+  }: { from: Date; to?: Date; unit?: "hour" | "minute"; margin?: number },
+) {
   const where = sql`${scope}
-    and e.id >= ${idBefore("event", new Date(from.getTime() - CLOCK_MARGIN_MS))}
+    and e.id >= ${idBefore("event", new Date(from.getTime() - margin))}
     and e.created_at >= ${from.toISOString()}
     ${to ? sql`and e.id < ${idBefore("event", new Date(to.getTime() + CLOCK_MARGIN_MS))} and e.created_at < ${to.toISOString()}` : sql``}`;
   const latency = sql`(extract(epoch from (e.completed_at - e.created_at)) * 1000)`;
@@ -38,7 +48,7 @@ export function hourlyAggregate(scope: SQL, from: Date, to?: Date) {
   // cumulative counts per bound (cheap to write as filters), turned into per-bucket counts by the reader
   return sql`
     select e.trigger_id as "triggerId", e.owner_id as "ownerId",
-      date_trunc('hour', e.created_at, 'UTC') as hour, e.status,
+      date_trunc(${sql.raw(`'${unit}'`)}, e.created_at, 'UTC') as at, e.status,
       count(*)::int as events,
       count(*) filter (where e.batch_id is null or e.batch_id = e.id)::int as runs,
       array[${buckets}]::int[] as cumulative,
@@ -49,7 +59,12 @@ export function hourlyAggregate(scope: SQL, from: Date, to?: Date) {
     group by 1, 2, 3, 4`;
 }
 
-/** Per-bucket counts from the cumulative ones hourlyAggregate selects. */
+/** Rolled-up rows' per-bucket latency counts from the cumulative ones statsAggregate selects (in SQL). */
+export const rolledBuckets = sql`(select array_agg(c - coalesce(lag, 0) order by i) from (
+  select c, i, lag(c) over (order by i) as lag from unnest(a.cumulative) with ordinality as u(c, i)
+) d)`;
+
+/** Per-bucket counts from the cumulative ones statsAggregate selects. */
 export function bucketsOf(cumulative: readonly (number | string)[]): number[] {
   const out: number[] = [];
   for (let i = 0; i < cumulative.length; i++)

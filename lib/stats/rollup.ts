@@ -1,43 +1,75 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb, rowsOf, type Db } from "@/db/client";
-import { hourlyAggregate } from "./aggregate";
+import { rolledBuckets, statsAggregate } from "./aggregate";
 import { now } from "@/lib/core/clock";
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const NAME = "event_stats_hourly";
-/** Where the next rollup must start again: the hour of the oldest event still pending at the last one. */
-const PENDING = "event_stats_hourly:pending";
+const HOURS = "event_stats_hourly";
+/** Where the next hourly rollup must start again: the hour of the oldest event still pending at the last one. */
+const HOURS_PENDING = "event_stats_hourly:pending";
+const MINUTES = "event_stats_minutely";
+/** The minute of the oldest event of the open hour still unfinished at the last minute rollup. */
+const MINUTES_PENDING = "event_stats_minutely:pending";
 /** Closed hours are rolled again this long after they close, for runs finishing late. */
 const REROLL_MS = 2 * HOUR;
+/** Closed minutes are rolled again this long after they close, for inserts committing late. */
+const MINUTE_REROLL_MS = 2 * MINUTE;
+const UNFINISHED = sql`('queued', 'processing', 'waiting', 'batched')`;
 
-const floorHour = (d: Date) => new Date(Math.floor(d.getTime() / HOUR) * HOUR);
-
-/** Every hour before the returned instant is in event_stats_hourly; later hours are read live. */
-export async function rolledThrough(db: Db): Promise<Date | null> {
-  const [row] = rowsOf<{ through: Date | string }>(
-    await db.execute(sql`select through from rollup_watermarks where name = ${NAME}`),
-  );
-  return row ? new Date(row.through) : null;
-}
+const floorTo = (d: Date, unit: number) => new Date(Math.floor(d.getTime() / unit) * unit);
+const latest = (...dates: Date[]) => new Date(Math.max(...dates.map((d) => d.getTime())));
+const earliest = (...dates: Date[]) => new Date(Math.min(...dates.map((d) => d.getTime())));
 
 /**
- * Rolls the closed hours since the last rollup into event_stats_hourly: once
- * an hour, from the runner's tick, on one server at a time (an advisory lock).
- * Hours are recomputed whole (delete, insert), so a rollup that runs twice
- * counts nothing twice; the last two closed hours and any hour that still held
- * a pending event at the last rollup are recomputed too, so an event that
- * finishes late is counted under its final status.
+ * How far the rollups have got: every hour before `hours` is in
+ * event_stats_hourly, every minute from there to `minutes` in
+ * event_stats_minutely; later events are read live.
  */
-export async function rollUpStats(at = now()): Promise<{ hours: number } | null> {
+export type Watermarks = { hours: Date | null; minutes: Date | null };
+
+export async function rolledThrough(db: Db): Promise<Watermarks> {
+  const rows = rowsOf<{ name: string; through: Date | string }>(
+    await db.execute(
+      sql`select name, through from rollup_watermarks where name in (${HOURS}, ${MINUTES})`,
+    ),
+  );
+  const mark = (name: string) => {
+    const row = rows.find((r) => r.name === name);
+    return row ? new Date(row.through) : null;
+  };
+  return { hours: mark(HOURS), minutes: mark(MINUTES) };
+}
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * Rolls what closed since the last rollup: the closed hours into
+ * event_stats_hourly (and their days into event_stats_daily), the open hour's
+ * closed minutes into event_stats_minutely. Runs from the runner's tick, on one
+ * server at a time (an advisory lock). Hours and minutes are recomputed whole
+ * (delete, insert), so a rollup that runs twice counts nothing twice; the last
+ * closed hours (minutes) and any that still held an unfinished event at the
+ * last rollup are recomputed too, so an event that finishes late is counted
+ * under its final status. A minute's rollup reads about a minute of events, so
+ * charts cost the same at any rate and any point of the hour.
+ */
+export async function rollUpStats(at = now()): Promise<{ hours: number; minutes: number } | null> {
   const db = await getDb();
-  const through = floorHour(at);
+  const hoursThrough = floorTo(at, HOUR);
+  const minutesThrough = floorTo(at, MINUTE);
   const known = await rolledThrough(db);
-  if (known && known >= through) return null;
+  const done = (marks: Watermarks) =>
+    marks.hours !== null &&
+    marks.hours >= hoursThrough &&
+    marks.minutes !== null &&
+    marks.minutes >= minutesThrough;
+  if (done(known)) return null;
   return db.transaction(async (tx) => {
     const [lock] = rowsOf<{ ok: boolean }>(
-      await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${NAME})) as ok`),
+      await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${HOURS})) as ok`),
     );
     if (!lock?.ok) return null;
     const marks = rowsOf<{ name: string; through: Date | string }>(
@@ -47,56 +79,110 @@ export async function rollUpStats(at = now()): Promise<{ hours: number } | null>
       const row = marks.find((m) => m.name === name);
       return row ? new Date(row.through) : null;
     };
-    const last = mark(NAME);
-    if (last && last >= through) return null;
-    const [oldest] = rowsOf<{ at: Date | string | null }>(
-      await tx.execute(sql`select created_at as at from trigger_events order by id limit 1`),
+    if (done({ hours: mark(HOURS), minutes: mark(MINUTES) })) return null;
+    const lastHours = mark(HOURS);
+    const hours =
+      lastHours && lastHours >= hoursThrough ? 0 : await rollHours(tx, mark, hoursThrough);
+    const minutes = await rollMinutes(
+      tx,
+      mark,
+      latest(lastHours ?? hoursThrough, hoursThrough),
+      minutesThrough,
     );
-    const candidates = [
-      last ? new Date(last.getTime() - REROLL_MS) : oldest?.at ? new Date(oldest.at) : through,
-      mark(PENDING),
-    ].filter((d): d is Date => d !== null);
-    const from = floorHour(new Date(Math.min(...candidates.map((d) => d.getTime()))));
-    await tx.execute(
-      sql`delete from event_stats_hourly where hour >= ${from.toISOString()} and hour < ${through.toISOString()}`,
-    );
-    await tx.execute(sql`
-      insert into event_stats_hourly
-        (trigger_id, owner_id, hour, status, events, runs, latency_buckets, input_tokens, output_tokens)
-      select a."triggerId", a."ownerId", a.hour, a.status, a.events, a.runs,
-        (select array_agg(c - coalesce(lag, 0) order by i) from (
-          select c, i, lag(c) over (order by i) as lag from unnest(a.cumulative) with ordinality as u(c, i)
-        ) d),
-        a."inputTokens", a."outputTokens"
-      from (${hourlyAggregate(sql`true`, from, through)}) a`);
-    // the days those hours fall in, summed again from the hourly rows
-    const fromDay = new Date(Math.floor(from.getTime() / DAY) * DAY);
-    await tx.execute(
-      sql`delete from event_stats_daily where day >= ${fromDay.toISOString()} and day < ${through.toISOString()}`,
-    );
-    await tx.execute(sql`
-      insert into event_stats_daily (trigger_id, owner_id, day, status, events, runs, input_tokens, output_tokens)
-      select trigger_id, owner_id, date_trunc('day', hour, 'UTC'), status,
-        sum(events), sum(runs), sum(input_tokens), sum(output_tokens)
-      from event_stats_hourly
-      where hour >= ${fromDay.toISOString()} and hour < ${through.toISOString()}
-      group by 1, 2, 3, 4`);
-    // unfinished events (queued, running, or waiting for a decision) may still change their hour
-    const [pending] = rowsOf<{ at: Date | string | null }>(
-      await tx.execute(
-        sql`select least(
-          (select created_at from trigger_events where status in ('queued', 'processing') order by id limit 1),
-          (select created_at from trigger_events where status = 'waiting' order by id limit 1)) as at`,
-      ),
-    );
-    const pendingFrom = pending?.at ? floorHour(new Date(pending.at)) : through;
-    for (const [name, value] of [
-      [NAME, through],
-      [PENDING, pendingFrom < through ? pendingFrom : through],
-    ] as const)
-      await tx.execute(sql`
-        insert into rollup_watermarks (name, through) values (${name}, ${value.toISOString()})
-        on conflict (name) do update set through = excluded.through`);
-    return { hours: Math.round((through.getTime() - from.getTime()) / HOUR) };
+    return { hours, minutes };
   });
+}
+
+async function setMark(tx: Tx, name: string, value: Date) {
+  await tx.execute(sql`
+    insert into rollup_watermarks (name, through) values (${name}, ${value.toISOString()})
+    on conflict (name) do update set through = excluded.through`);
+}
+
+/** The closed hours since the last rollup (and the ones to roll again) into event_stats_hourly. */
+async function rollHours(tx: Tx, mark: (name: string) => Date | null, through: Date) {
+  const last = mark(HOURS);
+  const [oldest] = rowsOf<{ at: Date | string | null }>(
+    await tx.execute(sql`select created_at as at from trigger_events order by id limit 1`),
+  );
+  const candidates = [
+    last ? new Date(last.getTime() - REROLL_MS) : oldest?.at ? new Date(oldest.at) : through,
+    mark(HOURS_PENDING),
+  ].filter((d): d is Date => d !== null);
+  const from = floorTo(earliest(...candidates), HOUR);
+  await tx.execute(
+    sql`delete from event_stats_hourly where hour >= ${from.toISOString()} and hour < ${through.toISOString()}`,
+  );
+  await tx.execute(sql`
+    insert into event_stats_hourly
+      (trigger_id, owner_id, hour, status, events, runs, latency_buckets, input_tokens, output_tokens)
+    select a."triggerId", a."ownerId", a.at, a.status, a.events, a.runs, ${rolledBuckets},
+      a."inputTokens", a."outputTokens"
+    from (${statsAggregate(sql`true`, { from, to: through })}) a`);
+  // the days those hours fall in, summed again from the hourly rows
+  const fromDay = floorTo(from, DAY);
+  await tx.execute(
+    sql`delete from event_stats_daily where day >= ${fromDay.toISOString()} and day < ${through.toISOString()}`,
+  );
+  await tx.execute(sql`
+    insert into event_stats_daily (trigger_id, owner_id, day, status, events, runs, input_tokens, output_tokens)
+    select trigger_id, owner_id, date_trunc('day', hour, 'UTC'), status,
+      sum(events), sum(runs), sum(input_tokens), sum(output_tokens)
+    from event_stats_hourly
+    where hour >= ${fromDay.toISOString()} and hour < ${through.toISOString()}
+    group by 1, 2, 3, 4`);
+  // the minutes of those hours are in the hourly rows now
+  await tx.execute(sql`delete from event_stats_minutely where minute < ${through.toISOString()}`);
+  // unfinished events (queued, running, or waiting for a decision) may still change their hour
+  const [pending] = rowsOf<{ at: Date | string | null }>(
+    await tx.execute(
+      sql`select least(
+        (select created_at from trigger_events where status in ('queued', 'processing') order by id limit 1),
+        (select created_at from trigger_events where status = 'waiting' order by id limit 1)) as at`,
+    ),
+  );
+  const pendingFrom = pending?.at ? floorTo(new Date(pending.at), HOUR) : through;
+  await setMark(tx, HOURS, through);
+  await setMark(tx, HOURS_PENDING, pendingFrom < through ? pendingFrom : through);
+  return Math.round((through.getTime() - from.getTime()) / HOUR);
+}
+
+/**
+ * The closed minutes after the hourly watermark into event_stats_minutely:
+ * since the last minute rollup, the two minutes before it again, and from the
+ * minute of its oldest unfinished event (which the rows it wrote tell).
+ */
+async function rollMinutes(
+  tx: Tx,
+  mark: (name: string) => Date | null,
+  hours: Date,
+  through: Date,
+) {
+  const last = mark(MINUTES);
+  const candidates = [
+    last ? new Date(last.getTime() - MINUTE_REROLL_MS) : hours,
+    mark(MINUTES_PENDING) ?? hours,
+  ];
+  const from = latest(hours, earliest(...candidates));
+  let pendingFrom = latest(through, hours);
+  if (from < through) {
+    await tx.execute(
+      sql`delete from event_stats_minutely where minute >= ${from.toISOString()} and minute < ${through.toISOString()}`,
+    );
+    const [unfinished] = rowsOf<{ at: Date | string | null }>(
+      await tx.execute(sql`
+        with rolled as (
+          insert into event_stats_minutely
+            (trigger_id, owner_id, minute, status, events, runs, latency_buckets, input_tokens, output_tokens)
+          select a."triggerId", a."ownerId", a.at, a.status, a.events, a.runs, ${rolledBuckets},
+            a."inputTokens", a."outputTokens"
+          from (${statsAggregate(sql`true`, { from, to: through, unit: "minute" })}) a
+          returning minute, status)
+        select min(minute) as at from rolled where status in ${UNFINISHED}`),
+    );
+    if (unfinished?.at) pendingFrom = new Date(unfinished.at);
+  }
+  await setMark(tx, MINUTES, latest(through, hours));
+  await setMark(tx, MINUTES_PENDING, pendingFrom);
+  return Math.max(0, Math.round((through.getTime() - from.getTime()) / MINUTE));
 }

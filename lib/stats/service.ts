@@ -6,8 +6,7 @@ import { triggerEvents, triggers, type EventStatus } from "@/db/schema";
 import { iso } from "@/lib/core/fields";
 import { getTriggerOrThrow } from "@/db/owned";
 import { addBuckets, quantile } from "./latency";
-import { rolledThrough } from "./rollup";
-import { latencyBuckets, statRows, type StatRow } from "./rows";
+import { latencyBuckets, statRows, statsReader, type StatRow } from "./rows";
 import type { usageQuerySchema } from "./schema";
 import { monthStart, tokensUsedThisMonth } from "./usage";
 import { now } from "@/lib/core/clock";
@@ -90,10 +89,10 @@ export async function eventStats({ ownerId, triggerId }: { ownerId: string; trig
   const db = await getDb();
   const { hourStart, dayStart } = windows();
   const scope = { rollup: sql`trigger_id = ${triggerId}`, live: sql`e.trigger_id = ${triggerId}` };
-  const through = await rolledThrough(db);
+  const reader = await statsReader(db, scope);
   const [hourly, daily] = await Promise.all([
-    statRows(db, scope, new Date(hourStart), "hour", through),
-    statRows(db, scope, new Date(dayStart), "day", through),
+    statRows(db, scope, new Date(hourStart), "hour", reader),
+    statRows(db, scope, new Date(dayStart), "day", reader),
   ]);
   return {
     hours: series(hourly, hourStart, HOUR, 24).map(({ at, ...b }) => ({ hour: at, ...b })),
@@ -113,11 +112,11 @@ export async function accountOverview({ ownerId }: { ownerId: string }) {
     rollup: sql`owner_id = ${ownerId}`,
     live: sql`e.trigger_id in (select id from triggers where owner_id = ${ownerId})`,
   };
-  const through = await rolledThrough(db);
+  const reader = await statsReader(db, scope);
   const [last24, daily, latency, owned, failures] = await Promise.all([
-    statRows(db, scope, new Date(hourStart), "trigger", through),
-    statRows(db, scope, new Date(dayStart), "day", through),
-    latencyBuckets(db, scope, new Date(hourStart), through),
+    statRows(db, scope, new Date(hourStart), "trigger", reader),
+    statRows(db, scope, new Date(dayStart), "day", reader),
+    latencyBuckets(db, scope, new Date(hourStart), reader),
     db
       .select({ id: triggers.id, name: triggers.name, lastTriggerAt: triggers.lastTriggerAt })
       .from(triggers)

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { eventStatsHourly, triggerEvents } from "@/db/schema";
+import { eventStatsHourly, eventStatsMinutely, triggerEvents } from "@/db/schema";
 import { idBefore, newId } from "@/lib/core/ids";
 import { claimBatch } from "@/lib/processing/claim";
 import { attemptEvent } from "@/lib/processing/process";
@@ -34,6 +34,7 @@ afterAll(async () => {
   const db = await getDb();
   await db.execute(sql`delete from rollup_watermarks`);
   await db.execute(sql`delete from event_stats_hourly`);
+  await db.execute(sql`delete from event_stats_minutely`);
 });
 
 describe("charts", () => {
@@ -63,7 +64,8 @@ describe("charts", () => {
     const sumDays = live.days.reduce((a, d) => a + d.total, 0);
     expect(sumDays).toBe(8);
 
-    expect((await rollUpStats(new Date()))?.hours).toBeGreaterThan(0);
+    const at = new Date();
+    expect((await rollUpStats(at))?.hours).toBeGreaterThan(0);
     const db = await getDb();
     const rolled = await db
       .select()
@@ -74,8 +76,8 @@ describe("charts", () => {
       ["failed", 1],
       ["filtered", 2],
     ]);
-    // a second rollup in the same hour does nothing, and reads give the same answer
-    expect(await rollUpStats(new Date())).toBeNull();
+    // a second rollup in the same minute does nothing, and reads give the same answer
+    expect(await rollUpStats(at)).toBeNull();
     expect(await eventStats({ ownerId: trigger.ownerId, triggerId: trigger.id })).toEqual(live);
 
     const overview = await accountOverview({ ownerId: trigger.ownerId });
@@ -122,6 +124,108 @@ describe("charts", () => {
       .from(eventStatsHourly)
       .where(eq(eventStatsHourly.triggerId, trigger.id));
     expect(after.map((r) => r.status)).toEqual(["completed"]);
+  });
+});
+
+describe("the open hour's minutes", () => {
+  const MINUTE = 60_000;
+  const base = hourStart(0);
+  const statsOf = (t: Seeded) => eventStats({ ownerId: t.ownerId, triggerId: t.id });
+  const minuteRows = async (t: Seeded) =>
+    (
+      await (
+        await getDb()
+      )
+        .select()
+        .from(eventStatsMinutely)
+        .where(eq(eventStatsMinutely.triggerId, t.id))
+    )
+      .map((r) => [(r.minute.getTime() - base) / MINUTE, r.status, r.events])
+      .sort();
+
+  beforeEach(async () => {
+    const db = await getDb();
+    await db.execute(sql`delete from rollup_watermarks`);
+    await db.execute(sql`delete from event_stats_hourly`);
+    await db.execute(sql`delete from event_stats_minutely`);
+  });
+
+  it("are rolled each minute, read the same as live, and handed to the hour's rollup", async () => {
+    const trigger = await seedTrigger();
+    for (let i = 0; i < 3; i++)
+      await seedAt(trigger, base + 5 * MINUTE, finished(base + 5 * MINUTE, "completed", 100, 10));
+    await seedAt(trigger, base + 7 * MINUTE, finished(base + 7 * MINUTE, "failed", 2_000));
+    const unfinished = await seedAt(trigger, base + 8 * MINUTE, {
+      lockedUntil: new Date(Date.now() + HOUR),
+    });
+    await seedAt(trigger, base + 25 * MINUTE, finished(base + 25 * MINUTE, "completed", 300));
+    const live = await statsOf(trigger);
+    expect(live.hours[23]).toMatchObject({ total: 6, inputTokens: 30 });
+    expect(live.hours[23].byStatus).toMatchObject({ completed: 4, failed: 1, queued: 1 });
+
+    expect(await rollUpStats(new Date(base + 20 * MINUTE + 5_000))).toMatchObject({ minutes: 20 });
+    expect(await minuteRows(trigger)).toEqual([
+      [5, "completed", 3],
+      [7, "failed", 1],
+      [8, "queued", 1],
+    ]);
+    // rolled minutes, then the events after the watermark read live: the same charts
+    expect(await statsOf(trigger)).toEqual(live);
+
+    // the unfinished event's minute is rolled again until it finishes
+    const db = await getDb();
+    await db
+      .update(triggerEvents)
+      .set(finished(base + 8 * MINUTE, "completed", 500))
+      .where(eq(triggerEvents.id, unfinished));
+    expect(await rollUpStats(new Date(base + 21 * MINUTE + 5_000))).toMatchObject({
+      minutes: 13,
+    });
+    expect(await minuteRows(trigger)).toEqual([
+      [5, "completed", 3],
+      [7, "failed", 1],
+      [8, "completed", 1],
+    ]);
+    const finishedLive = await statsOf(trigger);
+    expect(finishedLive.hours[23].byStatus).toMatchObject({ completed: 5, failed: 1, queued: 0 });
+
+    // the hour closes: its rollup holds all of it, and its minutes are dropped
+    expect((await rollUpStats(new Date(hourStart(1) + 5_000)))?.hours).toBeGreaterThan(0);
+    expect(await minuteRows(trigger)).toEqual([]);
+    const hourly = await db
+      .select()
+      .from(eventStatsHourly)
+      .where(eq(eventStatsHourly.triggerId, trigger.id));
+    expect(hourly.map((r) => [r.hour.getTime(), r.status, r.events]).sort()).toEqual([
+      [base, "completed", 5],
+      [base, "failed", 1],
+    ]);
+    expect((await statsOf(trigger)).hours[23]).toEqual(finishedLive.hours[23]);
+  });
+
+  it("an event stored after its minute was rolled, or with an id older than the live read looks at, counts once", async () => {
+    const trigger = await seedTrigger();
+    await rollUpStats(new Date(base + 20 * MINUTE + 1_000));
+    // committed late: its created_at lies in a minute rolled already
+    await seedAt(trigger, base + 19 * MINUTE + 30_000, { status: "filtered" });
+    // made on a server whose clock runs a minute behind: its id is older than its created_at
+    const createdAt = new Date(base + 20 * MINUTE + 10_000);
+    await seedEvent(trigger, {
+      id: idAt(new Date(createdAt.getTime() - MINUTE)),
+      createdAt,
+      status: "filtered",
+    });
+    // neither is in the rolled minutes or the live read yet
+    expect((await statsOf(trigger)).hours[23].total).toBe(0);
+    // the next minute's rollup takes both in (it rolls the last two minutes again)
+    await rollUpStats(new Date(base + 21 * MINUTE + 1_000));
+    expect(await minuteRows(trigger)).toEqual([
+      [19, "filtered", 1],
+      [20, "filtered", 1],
+    ]);
+    expect((await statsOf(trigger)).hours[23]).toMatchObject({ total: 2, filtered: 2 });
+    await rollUpStats(new Date(base + 22 * MINUTE + 1_000));
+    expect((await statsOf(trigger)).hours[23].total).toBe(2);
   });
 });
 
