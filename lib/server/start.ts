@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "@/db/client";
-import { VACUUM_EVERY_MS, vacuumUnattended } from "@/db/vacuum";
+import { VACUUM_CHECK_MS, vacuumUnattended } from "@/db/vacuum";
 import { stampClientAddresses } from "@/lib/core/client-address";
 import { env, usesInngest } from "@/lib/core/env";
 import { runScheduleTick } from "@/lib/schedules/tick";
@@ -65,7 +65,7 @@ async function startJobs() {
   every(MAINTENANCE_MS, "retention", () => deleteExpired());
   every(TICK_MS, "stats rollup", () => rollUpStats());
   every(TICK_MS, "approval expiry", () => expireApprovals());
-  every(VACUUM_EVERY_MS, "vacuum", () => vacuumUnattended());
+  every(VACUUM_CHECK_MS, "vacuum", () => vacuumUnattended());
   drainOnSignals(() => runner.drain(env().SHUTDOWN_GRACE_MS));
   log().info("Inline runner started: events and schedules are processed in this process.");
 }
