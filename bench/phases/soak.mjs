@@ -53,7 +53,10 @@ export async function soak(f, { soakMinutes: minutes }) {
           );
         },
       );
-      req.on("error", () => resolve({ status: 0, ms: performance.now() - started, text: "" }));
+      // no answer: the status is 0 and the error's code says why (ECONNRESET, ECONNREFUSED...)
+      req.on("error", (e) =>
+        resolve({ status: `0 ${e.code ?? e.message}`, ms: performance.now() - started, text: "" }),
+      );
       req.end(body);
     });
   try {
