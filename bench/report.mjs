@@ -88,6 +88,15 @@ export function reportRows(f) {
       f.soak.target,
       f.soak.rssGrowth < 0.05 && f.soak.failures === 0 && f.soak.slopes.backlog <= 1,
     ],
+    f.heap && [
+      `Allocated per event request, garbage included (${f.heap.requests} requests, 32 connections)`,
+      `bare app ${f.heap.bareKbPerRequest} KB; ours ${f.heap.oursKbPerRequest} KB; most beyond the bare app: ${f.heap.beyond
+        .slice(0, 5)
+        .map((b) => `${b.site} ${b.kbPerRequest} KB`)
+        .join("; ")}`,
+      "reported only (issue 28 item 3)",
+      null,
+    ],
   ].filter(Boolean);
 }
 

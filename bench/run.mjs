@@ -15,6 +15,7 @@ import { ensureBuild } from "../e2e/fixtures/server-utils.mjs";
 import { root } from "./lib/servers.mjs";
 import { endToEnd } from "./phases/e2e.mjs";
 import { footprint } from "./phases/footprint.mjs";
+import { heap } from "./phases/heap.mjs";
 import { history } from "./phases/history.mjs";
 import { soak } from "./phases/soak.mjs";
 import { web } from "./phases/web.mjs";
@@ -22,7 +23,7 @@ import { reportTable } from "./report.mjs";
 
 const quick = process.argv.includes("--quick"); // shorter runs for a smoke check
 // --only=web (ingest, fixed rate, memory, listing), --only=e2e (end to end) or
-// --only=footprint for one part
+// --only=footprint for one part; --only=heap (allocations per event request) runs only when asked
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
 const DURATION = quick ? 5 : 20;
 const E2E_EVENTS = quick ? 500 : 5000;
@@ -51,7 +52,11 @@ const soakMinutes = soakArg
 const opts = { quick, DURATION, E2E_EVENTS, TRIGGERS, MEMORY_EVENTS, HISTORY, soakMinutes };
 
 ensureBuild(root);
-const phases = soakMinutes ? { soak } : { web, e2e: endToEnd, history, footprint };
+const phases = soakMinutes
+  ? { soak }
+  : only === "heap"
+    ? { heap }
+    : { web, e2e: endToEnd, history, footprint };
 for (const [name, run] of Object.entries(phases))
   if (soakMinutes || only === undefined || only === name) await run(results.figures, opts);
 

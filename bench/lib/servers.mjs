@@ -19,9 +19,11 @@ export const freePort = () =>
     });
   });
 
-// the product's server runs with the Node options `npm start` gives it (package.json "config")
-const serverNodeOptions = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).config
-  .nodeOptions;
+// the product's server runs with the Node options `npm start` gives it (package.json "config"):
+// the embedded ones too when no DATABASE_URL is set
+const { nodeOptions: serverNodeOptions, embeddedNodeOptions } = JSON.parse(
+  readFileSync(path.join(root, "package.json"), "utf8"),
+).config;
 
 function dirBytes(dir) {
   let total = 0;
@@ -49,7 +51,7 @@ export async function waitHealthy(url, init) {
 }
 
 /** bench/bare: built once (again when its sources change), started as its own process. */
-export async function startBare() {
+export async function startBare({ nodeOptions = process.env.NODE_OPTIONS ?? "" } = {}) {
   const dir = path.join(root, "bench", "bare");
   const buildId = path.join(dir, ".next", "BUILD_ID");
   const sources = ["app/ingest/route.js", "instrumentation.js", "next.config.mjs"];
@@ -68,7 +70,7 @@ export async function startBare() {
     {
       cwd: root,
       stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, NODE_ENV: "production" },
+      env: { ...process.env, NODE_ENV: "production", NODE_OPTIONS: nodeOptions },
     },
   );
   const base = `http://127.0.0.1:${port}`;
@@ -76,6 +78,7 @@ export async function startBare() {
   return {
     base,
     url: `${base}/ingest`,
+    pid: child.pid,
     rssMb: () => rssOf(child.pid),
     async stop() {
       child.kill("SIGKILL");
@@ -84,7 +87,11 @@ export async function startBare() {
   };
 }
 
-export async function startServer({ inlineRunner, databaseUrl = process.env.DATABASE_URL }) {
+export async function startServer({
+  inlineRunner,
+  databaseUrl = process.env.DATABASE_URL,
+  nodeOptions = process.env.NODE_OPTIONS ?? "",
+}) {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "trigdash-bench-"));
   const db = databaseUrl ? await freshDatabase(databaseUrl, "trigdash_bench") : null;
@@ -98,7 +105,7 @@ export async function startServer({ inlineRunner, databaseUrl = process.env.DATA
         ...process.env,
         // the production build; "test" because the bench uses TEST_HOOKS (refused under production)
         NODE_ENV: "test",
-        NODE_OPTIONS: `${serverNodeOptions} ${process.env.NODE_OPTIONS ?? ""}`,
+        NODE_OPTIONS: `${serverNodeOptions} ${db ? "" : embeddedNodeOptions} ${nodeOptions}`,
         MAX_RATE_LIMIT_PER_SECOND: "100000",
         MAX_RATE_LIMIT_BURST: "100000",
         APP_SECRET: "bench-secret-bench-secret-bench-secret-0123",
@@ -116,6 +123,7 @@ export async function startServer({ inlineRunner, databaseUrl = process.env.DATA
   await waitHealthy(`${base}/api/health`);
   return {
     base,
+    pid: child.pid,
     rssMb: () => rssOf(child.pid),
     /** Bytes the database holds, WAL left out (PostgreSQL's own size, or PGlite's files). */
     async diskBytes() {

@@ -30,20 +30,23 @@ const earliest = (...dates: Date[]) => new Date(Math.min(...dates.map((d) => d.g
  */
 export type Watermarks = { hours: Date | null; minutes: Date | null };
 
-export async function rolledThrough(db: Db): Promise<Watermarks> {
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** The watermarks as they stand: a lookup by name, null for one never set. */
+async function readMarks(db: Db | Tx) {
   const rows = rowsOf<{ name: string; through: Date | string }>(
-    await db.execute(
-      sql`select name, through from rollup_watermarks where name in (${HOURS}, ${MINUTES})`,
-    ),
+    await db.execute(sql`select name, through from rollup_watermarks`),
   );
-  const mark = (name: string) => {
+  return (name: string) => {
     const row = rows.find((r) => r.name === name);
     return row ? new Date(row.through) : null;
   };
-  return { hours: mark(HOURS), minutes: mark(MINUTES) };
 }
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export async function rolledThrough(db: Db): Promise<Watermarks> {
+  const mark = await readMarks(db);
+  return { hours: mark(HOURS), minutes: mark(MINUTES) };
+}
 
 /**
  * Rolls what closed since the last rollup: the closed hours into
@@ -72,13 +75,7 @@ export async function rollUpStats(at = now()): Promise<{ hours: number; minutes:
       await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${HOURS})) as ok`),
     );
     if (!lock?.ok) return null;
-    const marks = rowsOf<{ name: string; through: Date | string }>(
-      await tx.execute(sql`select name, through from rollup_watermarks`),
-    );
-    const mark = (name: string) => {
-      const row = marks.find((m) => m.name === name);
-      return row ? new Date(row.through) : null;
-    };
+    const mark = await readMarks(tx);
     if (done({ hours: mark(HOURS), minutes: mark(MINUTES) })) return null;
     const lastHours = mark(HOURS);
     const hours =
