@@ -19,6 +19,7 @@ async function sample(server, url, headers, file, amount) {
   await cannon({ url, connections: 32, amount, headers });
   process.kill(server.pid, "SIGUSR2");
   for (let i = 0; i < 300 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 200));
+  if (!existsSync(file)) throw new Error(`heap profile: ${file} not written within 60 s`);
   const profile = JSON.parse(readFileSync(file, "utf8"));
   if (!profile.head) throw new Error(`heap profile: ${profile.error ?? "no samples"}`);
   return profile;
