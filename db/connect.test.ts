@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFreshDatabase } from "@/test/pg";
+import { startTcpProxy } from "@/test/tcp-proxy";
 import { createDb, preparing, RUN_POOL_SIZE, type Db } from "./connect";
 
 const POSTGRES = process.env.CI_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -48,6 +49,82 @@ describe("statements on PostgreSQL", () => {
     try {
       await drizzle(client).execute(sql`select ${1}::int + 1 as n`);
       expect(await preparedOn(client)).not.toContain("select $1::int + 1 as n");
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+// postgres.js rejects begin() when the transaction's connection closes, but the callback runs on;
+// its next statement went out on the reconnected connection, outside any transaction (committed
+// alone). Each transaction's handle refuses statements once the transaction is over.
+describe("a transaction whose connection is lost", () => {
+  let fresh: Awaited<ReturnType<typeof createFreshDatabase>>;
+  beforeAll(async () => {
+    fresh = await createFreshDatabase(POSTGRES, "txfence");
+  });
+  afterAll(() => fresh?.drop());
+
+  for (const prepare of [true, false])
+    it(`sends nothing after the loss, committed or not (prepared: ${prepare})`, async () => {
+      const url = new URL(fresh.url);
+      const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+      url.hostname = "127.0.0.1";
+      url.port = String(proxy.port);
+      const direct = postgres(fresh.url, { max: 1, onnotice: () => {} });
+      const client = postgres(url.toString(), { max: 1, onnotice: () => {}, backoff: () => 0.05 });
+      try {
+        await direct.unsafe(`drop table if exists fence; create table fence (v int)`);
+        const db = drizzle(preparing(client, prepare));
+        let resume!: () => void;
+        const paused = new Promise<void>((r) => (resume = r));
+        const afterLoss: string[] = [];
+        const inside = db.transaction(async (tx) => {
+          await tx.execute(sql`insert into fence values (${1})`);
+          await paused; // the connection is lost here, while the callback waits on something else
+          for (const v of [2, 3])
+            await tx
+              .execute(sql`insert into fence values (${v})`)
+              .then(() => afterLoss.push(`${v} sent`))
+              .catch((e: { cause?: { code?: string } }) =>
+                afterLoss.push(`${v} refused: ${e.cause?.code}`),
+              );
+        });
+        const outcome = inside.then(
+          () => "committed",
+          (e: { code?: string; cause?: { code?: string } }) => `failed: ${e.code ?? e.cause?.code}`,
+        );
+        await new Promise((r) => setTimeout(r, 100));
+        await proxy.cut();
+        await proxy.restore();
+        // the pool reconnects the same connection for the next statement
+        expect(await db.execute(sql`select ${7}::int as n`)).toEqual([{ n: 7 }]);
+        resume();
+        expect(await outcome).toBe("failed: CONNECTION_CLOSED");
+        await expect.poll(() => afterLoss.length).toBe(2);
+        expect(afterLoss).toEqual(["2 refused: CONNECTION_CLOSED", "3 refused: CONNECTION_CLOSED"]);
+        // nothing of the transaction was committed, and the pool still answers
+        expect(await direct.unsafe(`select v from fence`)).toEqual([]);
+        expect(await db.execute(sql`select ${8}::int as n`)).toEqual([{ n: 8 }]);
+      } finally {
+        await client.end({ timeout: 1 });
+        await direct.end();
+        await proxy.close();
+      }
+    });
+
+  it("refuses a committed transaction's handle used after its end", async () => {
+    const client = postgres(fresh.url, { max: 1, onnotice: () => {} });
+    try {
+      const db = drizzle(preparing(client));
+      let kept!: Parameters<Parameters<typeof db.transaction>[0]>[0];
+      await db.transaction(async (tx) => {
+        kept = tx;
+        await tx.execute(sql`select 1`);
+      });
+      await expect(kept.execute(sql`select 2`)).rejects.toMatchObject({
+        cause: { code: "TRANSACTION_ENDED" },
+      });
     } finally {
       await client.end();
     }

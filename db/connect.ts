@@ -56,27 +56,64 @@ export async function createDb(
  * postgres.js's `unsafe()`, which prepares nothing unless told to and then sends a statement with
  * parameters as two round trips (Parse+Describe, wait for the parameter types, then Bind+Execute).
  * Prepared, each connection describes a query text once and runs it in one round trip ever
- * after. Transactions and savepoints hand their callback a client of their own: wrapped the same.
- * DATABASE_PREPARE=false turns it off (a PgBouncer in transaction mode cannot keep statements).
+ * after. Transactions and savepoints hand their callback a client of their own: wrapped the same,
+ * and fenced (see `fenced`). DATABASE_PREPARE=false turns the preparing off (a PgBouncer in
+ * transaction mode cannot keep statements); the fence stays.
  */
-export function preparing(client: Sql): Sql {
+export function preparing(client: Sql, prepare = true, tx?: TxState): Sql {
   return new Proxy(client, {
     get(target, key, receiver) {
       if (key === "unsafe")
-        return (text: string, params?: never[], options?: Record<string, unknown>) =>
-          target.unsafe(text, params, { ...options, prepare: true });
+        return (text: string, params?: never[], options?: Record<string, unknown>) => {
+          const query = target.unsafe(text, params, prepare ? { ...options, prepare } : options);
+          return tx ? fenced(query, tx) : query;
+        };
       if (key === "begin" || key === "savepoint")
         return (...args: unknown[]) => {
+          // a savepoint lives and dies with its transaction
+          const state: TxState = key === "begin" ? { ended: null } : tx!;
           const i = args.findIndex((a) => typeof a === "function");
           const fn = args[i] as (tx: Sql) => unknown;
-          args[i] = (tx: Sql) => fn(preparing(tx));
+          args[i] = (handle: Sql) => fn(preparing(handle, prepare, state));
           const call = (target as unknown as Record<string, (...a: unknown[]) => unknown>)[key];
-          return call.apply(target, args);
+          const result = call.apply(target, args) as Promise<unknown>;
+          if (key === "begin")
+            result.then(
+              () => (state.ended = transactionEnded("TRANSACTION_ENDED", "committed")),
+              () => (state.ended = transactionEnded("CONNECTION_CLOSED", "rolled back or lost")),
+            );
+          return result;
         };
       const value = Reflect.get(target, key, receiver);
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+}
+
+/** Set once a transaction is over: the error its handle's later statements fail with. */
+type TxState = { ended: Error | null };
+
+const transactionEnded = (code: string, how: string) =>
+  Object.assign(
+    new Error(`The transaction was ${how}; a statement made after its end was not sent`),
+    { code },
+  );
+
+type PendingQuery = { handler: (q: PendingQuery) => unknown; reject: (e: Error) => void };
+
+/**
+ * A transaction's statement, refused once the transaction is over. postgres.js rejects
+ * `begin()` when the transaction's connection closes, but the callback goes on running: its next
+ * statement would be sent on the same connection once the pool reconnects it, outside any
+ * transaction (committed alone, without the row locks it was written under, and at times
+ * answered with another statement's result). The check runs when postgres.js hands the
+ * statement to its connection, not when it was made.
+ */
+function fenced<Q>(query: Q, tx: TxState): Q {
+  const q = query as unknown as PendingQuery;
+  const send = q.handler;
+  q.handler = (pending) => (tx.ended ? pending.reject(tx.ended) : send(pending));
+  return query;
 }
 
 async function connectPostgres(url: string): Promise<Db> {
@@ -99,7 +136,7 @@ async function connectPostgres(url: string): Promise<Db> {
     max: BOUNDED_POOL_SIZE,
     connection: { statement_timeout: BOUNDED_STATEMENT_MS },
   });
-  const prepare = (c: Sql) => (process.env.DATABASE_PREPARE === "false" ? c : preparing(c));
+  const prepare = (c: Sql) => preparing(c, process.env.DATABASE_PREPARE !== "false");
   const db = drizzle(prepare(client), { schema });
   // Servers starting together take turns applying migrations.
   await db.transaction(async (tx) => {

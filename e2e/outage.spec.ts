@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { userWithToken } from "./fixtures/accounts";
 import { freePort, ownServer } from "./fixtures/own-server";
 import { json } from "./fixtures/resources";
-import { startTcpProxy } from "./fixtures/tcp-proxy";
+import { startTcpProxy } from "../test/tcp-proxy";
 
 test("database outage: 503 within 5 s (never 202, no hang), the server stays up and recovers without a restart; nothing accepted is lost", async () => {
   test.skip(

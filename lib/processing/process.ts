@@ -250,7 +250,7 @@ export async function attemptEvent(
   return outcome;
 }
 
-type AttemptOutcome =
+export type AttemptOutcome =
   "completed" | "waiting" | "gone" | "retry" | "failed" | "orphaned" | StopReason;
 
 async function attempt(

@@ -6,8 +6,11 @@ import { leaseMs, renewLease } from "./claim";
  * Why a run stopped before its end: it must then record nothing more.
  * "unreachable": the database did not answer a renewal, so whether the claim
  * still holds is unknown (the runner hands the event back once it can).
+ * "stalled": the run outlived every bound it has (lib/processing/runner.ts): its
+ * worker was given back and its lease left to run out, so the event is claimed
+ * again, charged, like an event whose server died.
  */
-export type StopReason = "lost" | "cancelled" | "shutdown" | "unreachable";
+export type StopReason = "lost" | "cancelled" | "shutdown" | "unreachable" | "stalled";
 
 export class RunStopped extends Error {
   constructor(readonly reason: StopReason) {
@@ -18,7 +21,9 @@ export class RunStopped extends Error {
           ? "The event was cancelled"
           : reason === "unreachable"
             ? "The database did not answer; the run stopped and the event goes back to the queue"
-            : "The server is shutting down; the event was handed back",
+            : reason === "stalled"
+              ? "The run did not end in time; it was abandoned and the event is taken again after its lease"
+              : "The server is shutting down; the event was handed back",
     );
     this.name = "RunStopped";
   }
@@ -35,6 +40,9 @@ export class RunControl {
   private heartbeat: NodeJS.Timeout | null = null;
   /** The conversation the run writes to, once known (for the log line of the attempt). */
   conversationId: string | null = null;
+  /** When the run began and, once stopped, when (performance.now()): the runner's watchdog reads them. */
+  readonly startedAt = performance.now();
+  stoppedAt: number | null = null;
 
   constructor(private readonly event: Pick<TriggerEvent, "id" | "attempts">) {}
 
@@ -48,7 +56,9 @@ export class RunControl {
   }
 
   stop(reason: StopReason) {
-    if (!this.signal.aborted) this.controller.abort(new RunStopped(reason));
+    if (this.signal.aborted) return;
+    this.stoppedAt = performance.now();
+    this.controller.abort(new RunStopped(reason));
   }
 
   start() {

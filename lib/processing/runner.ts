@@ -5,11 +5,15 @@ import type { TriggerEvent } from "@/db/schema";
 import { env } from "@/lib/core/env";
 import { claimBatch, handBack, leaseMs, renewLease, renewLeases } from "./claim";
 import { notePoisoned } from "./failure";
-import { attemptEvent } from "./process";
+import { LIMIT_RANGES } from "@/lib/triggers/schema";
+import { metrics } from "@/lib/observability/metrics";
+import { attemptEvent, type AttemptOutcome } from "./process";
 import { RunControl } from "./run-control";
 import { loadRunContexts, RUN_CONTEXT_FRESH_MS, type RunContext } from "./run-context";
 
 const IDLE_POLL_MS = 1000;
+/** How often the watchdog looks at a run (see `watch`). */
+const WATCH_MS = 1000;
 
 /** A claimed event waiting for a worker: when it was claimed (or its claim renewed), and its trigger and bot as read then. */
 type Buffered = { event: TriggerEvent; at: number; read: number; context?: RunContext };
@@ -96,6 +100,10 @@ export class InlineRunner {
       for (const set of this.running.values()) for (const control of set) control.stop("shutdown");
       await allDone;
     }
+    // runs given up meanwhile (see `watch`) left their events here
+    await handBack(this.orphans.splice(0)).catch((e) =>
+      log().warn({ error: errorField(e) }, "hand-back failed"),
+    );
     return { handedBack: waiting.length };
   }
 
@@ -113,7 +121,14 @@ export class InlineRunner {
         // the trigger and bot read with the claim, while that read is recent
         const context =
           Date.now() - picked.read < RUN_CONTEXT_FRESH_MS ? picked.context : undefined;
-        if ((await attemptEvent(event, control, context)) === "orphaned") this.orphans.push(event);
+        const maxTime = context?.trigger.maxTime ?? LIMIT_RANGES.maxTime.max;
+        const outcome = await this.watch(
+          attemptEvent(event, control, context),
+          event,
+          control,
+          maxTime,
+        );
+        if (outcome === "orphaned") this.orphans.push(event);
       } catch (error) {
         log().error(
           { event: event.id, trigger: event.triggerId, error: errorField(error) },
@@ -124,6 +139,56 @@ export class InlineRunner {
         if (!set.size) this.running.delete(event.ownerId);
         this.idle?.release(); // a slot freed up: an owner held back by its share may go now
       }
+    }
+  }
+
+  /**
+   * A run that does not end is given up, so that it cannot hold a worker for ever (seen once
+   * after a database outage: eight runs never settled and the queue stood still). A stopped run
+   * has a lease to end; any run has its trigger's maxTime (the model's and abilities' bound) and
+   * two leases (the database work before and after). Given up, the worker goes back to the
+   * pool; the run can record nothing more (its writes are fenced on its claim, and its signal is
+   * aborted); its event is handed back uncharged when the database was away or the server is
+   * stopping, else left to its lease (stalled: taken again, charged, like a dead server's).
+   */
+  private async watch(
+    run: Promise<AttemptOutcome>,
+    event: TriggerEvent,
+    control: RunControl,
+    maxTime: number,
+  ): Promise<AttemptOutcome | "abandoned"> {
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<"abandoned">((resolve) => {
+      timer = setInterval(() => {
+        const now = performance.now();
+        const stopped = control.stoppedAt !== null && now - control.stoppedAt > leaseMs();
+        if (stopped || now - control.startedAt > maxTime + 2 * leaseMs()) resolve("abandoned");
+      }, WATCH_MS);
+      timer.unref();
+    });
+    try {
+      const outcome = await Promise.race([run, overdue]);
+      if (outcome !== "abandoned") return outcome;
+      run.catch(() => {}); // it may still end, with nothing to record
+      control.stop("stalled"); // no effect when it was stopped already: that reason stands
+      control.finish();
+      const reason = control.stopped;
+      if (reason === "unreachable" || reason === "shutdown") this.orphans.push(event);
+      metrics().processing.observe(
+        { outcome: "abandoned" },
+        (performance.now() - control.startedAt) / 1000,
+      );
+      log().warn(
+        {
+          event: event.id,
+          reason,
+          seconds: Math.round(performance.now() - control.startedAt) / 1000,
+        },
+        "run abandoned: it did not end in time; its worker is free again",
+      );
+      return "abandoned";
+    } finally {
+      clearInterval(timer);
     }
   }
 
