@@ -39,18 +39,21 @@ export async function processClaimedEvent(
   control.start();
   const db = await getRunDb();
   // read with the claim (lib/processing/runner.ts) when it was just made, else here
+  control.step = "loading the trigger";
   const row = context ?? (await loadRunContexts(db, [event.triggerId])).get(event.triggerId);
   if (!row) return "gone"; // trigger deleted: its events went with it
   const { trigger, bot } = row;
   if (!bot) throw new PermanentError("The trigger's bot no longer exists");
   checkBudget(trigger);
   // a run that waited for decisions resumes from its state once every call is decided
+  control.step = "reading decisions";
   const decisions = await decisionsToResume(event);
   if (decisions === "waiting") {
     await backToWaiting(db, event);
     return "waiting";
   }
 
+  control.step = "recording the event in its conversation";
   const conversation = await resolveConversation(db, event, trigger, bot.id, { run: true }).catch(
     (error) => {
       if (error instanceof RunStopped) control.stop(error.reason);
@@ -59,6 +62,7 @@ export async function processClaimedEvent(
   );
   control.conversationId = conversation.id;
   // a batch: the run's other events are recorded in its conversation and read with it
+  control.step = "reading the run's other events";
   const members = await runMembers(db, event);
   await recordMembers(db, members, trigger, conversation.id);
   const message = describeRun([event, ...members], trigger);
@@ -79,6 +83,7 @@ export async function processClaimedEvent(
   const recorded =
     event.attempts > 1 || event.runState ? await recordedCalls(db, event.id) : undefined;
   let reply: Awaited<ReturnType<typeof runBot>>;
+  control.step = "running the bot";
   try {
     reply = await runBot({
       bot,
@@ -125,6 +130,7 @@ export async function processClaimedEvent(
   }
 
   if (reply.status === "waiting") {
+    control.step = "suspending for approval";
     const suspended = await suspendEvent(db, {
       event,
       trigger,
@@ -136,6 +142,7 @@ export async function processClaimedEvent(
     return suspended ? "waiting" : "lost";
   }
 
+  control.step = "completing";
   const finished = await completeEvent(db, event, conversation.id, {
     text: reply.text,
     meta: { step: "reply", model: bot.model, modelCalls: reply.modelCalls },

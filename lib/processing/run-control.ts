@@ -40,6 +40,8 @@ export class RunControl {
   private heartbeat: NodeJS.Timeout | null = null;
   /** The conversation the run writes to, once known (for the log line of the attempt). */
   conversationId: string | null = null;
+  /** What the run is waiting on now: the watchdog's log line names it when it gives the run up. */
+  step = "starting";
   /** When the run began and, once stopped, when (performance.now()): the runner's watchdog reads them. */
   readonly startedAt = performance.now();
   stoppedAt: number | null = null;

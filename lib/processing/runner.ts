@@ -182,6 +182,7 @@ export class InlineRunner {
         {
           event: event.id,
           reason,
+          step: control.step,
           seconds: Math.round(performance.now() - control.startedAt) / 1000,
         },
         "run abandoned: it did not end in time; its worker is free again",
