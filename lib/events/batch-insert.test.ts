@@ -38,7 +38,7 @@ describe("batched event insert", () => {
     ];
     // one tick: all of them share the multi-row insert
     const stored = await Promise.all(rows.map((r) => insertEventBatched(r)));
-    expect(stored.map((s) => s.id)).toEqual(rows.map((r) => r.id));
+    expect(stored.map((s) => s!.id)).toEqual(rows.map((r) => r.id));
     expect(stored[3]).toMatchObject({ status: "filtered", triggerId: trigger.id });
     expect(stored[0]).toMatchObject({ ownerId: trigger.ownerId, sessionKey: "session-1" });
 
@@ -87,8 +87,8 @@ describe("batched event insert", () => {
     ]);
     // the stored row wins: the retry does not turn the filtered event into a queued one
     expect(again).toEqual(first);
-    expect(again.status).toBe("filtered");
-    expect(other.status).toBe("queued");
+    expect(again!.status).toBe("filtered");
+    expect(other!.status).toBe("queued");
   });
 
   it("sends one insert at a time, so a session's rows commit in their ids' order", async () => {
@@ -132,6 +132,49 @@ describe("batched event insert", () => {
         sql`select id, xmin::text as tx from trigger_events where trigger_id = ${trigger.id}`,
       ),
     );
+    const byId = [...written].sort((a, b) => a.id.localeCompare(b.id)).map((r) => Number(r.tx));
+    expect(byId).toEqual([...byId].sort((a, b) => a - b));
+    expect(new Set(byId).size).toBeGreaterThan(1);
+  });
+
+  it("takes keyed rows too: in the same order, a repeated key stored once and answered null", async () => {
+    const db = await getDb();
+    const trigger = await seedTrigger();
+    const original = db.$boundedQuery;
+    let statements = 0;
+    db.$boundedQuery = (async (text: string, params: unknown[]) => {
+      statements++;
+      await new Promise((r) => setTimeout(r, 20));
+      return original.call(db, text, params);
+    }) as typeof original;
+    const rows = Array.from({ length: 12 }, (_, i) =>
+      rowOf(trigger, { sessionKey: "keyed", idempotencyKey: `delivery-${i}`, payload: { i } }),
+    );
+    // the same delivery again: in the same statement as the first, and in a later one
+    const sameBatch = rowOf(trigger, { sessionKey: "keyed", idempotencyKey: "delivery-0" });
+    const later = rowOf(trigger, { sessionKey: "keyed", idempotencyKey: "delivery-5" });
+    const stored: Promise<unknown>[] = [];
+    try {
+      stored.push(insertEventBatched(rows[0]), insertEventBatched(sameBatch));
+      for (const r of rows.slice(1)) {
+        stored.push(insertEventBatched(r));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      stored.push(insertEventBatched(later));
+      const answers = await Promise.all(stored);
+      expect(answers[1]).toBeNull();
+      expect(answers.at(-1)).toBeNull();
+      expect(answers.filter(Boolean)).toHaveLength(12);
+    } finally {
+      db.$boundedQuery = original;
+    }
+    expect(statements).toBeLessThan(rows.length);
+    const written = rowsOf<{ id: string; tx: string; key: string }>(
+      await db.execute(
+        sql`select id, xmin::text as tx, idempotency_key as key from trigger_events where trigger_id = ${trigger.id}`,
+      ),
+    );
+    expect(written.map((r) => r.id).sort()).toEqual(rows.map((r) => r.id).sort());
     const byId = [...written].sort((a, b) => a.id.localeCompare(b.id)).map((r) => Number(r.tx));
     expect(byId).toEqual([...byId].sort((a, b) => a - b));
     expect(new Set(byId).size).toBeGreaterThan(1);

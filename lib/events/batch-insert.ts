@@ -33,7 +33,7 @@ export type StoredEvent = Pick<
 >;
 type Waiter = {
   row: Row;
-  resolve: (e: StoredEvent) => void;
+  resolve: (e: StoredEvent | null) => void;
   reject: (e: unknown) => void;
   sent: boolean;
 };
@@ -63,12 +63,14 @@ export type WithdrawOptions = {
  * statement holding its row has committed, so a 202 still means "stored".
  * If a batch fails, its rows are retried one by one so only a bad row fails.
  * A row whose id is already stored (the retry of a request answered 503)
- * resolves with the stored row. `signal` withdraws a row not sent yet.
+ * resolves with the stored row; a row whose idempotency key another row of
+ * its trigger holds (a repeat) resolves null, and the caller finds that row by
+ * its key. `signal` withdraws a row not sent yet.
  */
 export function insertEventBatched(
   row: Row,
   { signal, onWithdrawn }: WithdrawOptions = {},
-): Promise<StoredEvent> {
+): Promise<StoredEvent | null> {
   return new Promise((resolve, reject) => {
     const waiter: Waiter = { row, resolve, reject, sent: false };
     state.queue.push(waiter);
@@ -131,24 +133,25 @@ async function send(batch: Waiter[]) {
       db,
       batch.map((w) => w.row),
     );
-    for (const w of batch) {
-      const r = rows.get(w.row.id);
-      if (r) w.resolve(r);
-      else w.reject(new Error("Event row was not stored"));
-    }
+    for (const w of batch) settle(w, rows.get(w.row.id));
   } catch (error) {
     if (batch.length === 1) return batch[0].reject(error);
     // one by one, in order, so only a bad row fails
     for (const w of batch) {
       try {
-        const r = (await insertRows(db, [w.row])).get(w.row.id);
-        if (r) w.resolve(r);
-        else w.reject(new Error("Event row was not stored"));
+        settle(w, (await insertRows(db, [w.row])).get(w.row.id));
       } catch (e) {
         w.reject(e);
       }
     }
   }
+}
+
+/** Stored, or a keyed repeat (null); a row without a key is always stored (or found by its id). */
+function settle(w: Waiter, stored: StoredEvent | undefined) {
+  if (stored) w.resolve(stored);
+  else if (w.row.idempotencyKey) w.resolve(null);
+  else w.reject(new Error("Event row was not stored"));
 }
 
 // One statement for any number of rows: each column is sent as one array and unnested, so the
@@ -182,12 +185,13 @@ select ${COLUMNS.map(([c, cast]) => `u.${c}${cast}`).join(", ")},
   case when u.status = 'queued' and u.hold_ms is not null
     then now() + u.hold_ms::int * interval '1 millisecond' end
 from unnest(${COLUMNS.map((_, i) => `$${i + 1}::text[]`).join(", ")}, $${HOLD}::text[]) as u(${COLUMNS.map(([c]) => c).join(", ")}, hold_ms)
-on conflict (id) do nothing
+on conflict do nothing
 returning ${RETURNING}`;
 const FIND = `select ${RETURNING} from trigger_events where id = any($1::text[])`;
 
 /**
- * The rows, stored (or found stored under the same id). On PostgreSQL the
+ * The rows, stored (or found stored under the same id; a keyed repeat, found by its key
+ * elsewhere, is absent). On PostgreSQL the
  * statement is bounded by the server (statement_timeout), so an insert the
  * endpoint gave up on does not commit minutes later.
  */

@@ -119,10 +119,9 @@ export async function queueEvent(
         ),
       );
   }
-  // Without a unique key nothing can conflict: such rows share multi-row inserts under load.
-  const row = key
-    ? await insertEvent(db, input)
-    : await insertEventBatched(plainEventRow(input), options);
+  // Keyed or not, rows share the one-at-a-time multi-row insert: a session's events commit in
+  // their ids' order (a repeated key stores nothing and answers with the row that holds it).
+  const row = await insertEventBatched(plainEventRow(input), options);
   if (!row) {
     if (!key) throw new Error("Event insert conflicted without an idempotency key");
     const [existing] = await db
