@@ -45,6 +45,8 @@ export async function batchKeyOf(
  * After an event joined its key's batch: every queued event of the key waits until `window`
  * after now, but no longer than `maxWait` after the oldest; with `maxEvents` waiting, they are
  * due now. One statement; an event a claim took meanwhile is no longer `queued` and stays out.
+ * The rows are locked in their ids' order first: two arrivals of one key moving the same rows at
+ * once took their locks in different orders and one was ended as a deadlock (40P01).
  */
 export async function extendBatch(
   db: Pick<Db, "execute">,
@@ -57,6 +59,12 @@ export async function extendBatch(
       select min(${e.createdAt}) as first, count(*)::int as n from ${e}
       where ${e.triggerId} = ${triggerId} and ${e.batchKey} = ${key} and ${e.status} = 'queued'
         and ${e.attempts} = 0
+    ), locked as (
+      select ${e.id} from ${e}
+      where ${e.triggerId} = ${triggerId} and ${e.batchKey} = ${key} and ${e.status} = 'queued'
+        and ${e.attempts} = 0
+      order by ${e.id}
+      for update
     )
     update ${e} set locked_until = case
         when g.n >= ${policy.maxEvents} then now()
@@ -65,6 +73,5 @@ export async function extendBatch(
           g.first + ${policy.maxWait} * interval '1 millisecond')
       end
     from g
-    where ${e.triggerId} = ${triggerId} and ${e.batchKey} = ${key} and ${e.status} = 'queued'
-      and ${e.attempts} = 0`);
+    where ${e.id} in (select id from locked) and ${e.status} = 'queued' and ${e.attempts} = 0`);
 }

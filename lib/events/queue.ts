@@ -10,6 +10,7 @@ import {
   type TriggerEvent,
 } from "@/db/schema";
 import { newId } from "@/lib/core/ids";
+import { errorField, log } from "@/lib/observability/log";
 import { dispatchEvents } from "@/lib/jobs/dispatch";
 import { insertEventBatched, type EventRow, type WithdrawOptions } from "./batch-insert";
 import { extendBatch } from "./batching";
@@ -133,7 +134,14 @@ export async function queueEvent(
     return { id: existing.id, duplicate: true, status: existing.status };
   }
   if (row.status === "queued" && input.hold)
-    await extendBatch(db, input.trigger.id, input.hold.key, input.hold.policy);
+    // the event is stored (the answer is 202 whatever happens here): should moving its batch's
+    // due time fail, it keeps the window it was stored with and runs then
+    await extendBatch(db, input.trigger.id, input.hold.key, input.hold.policy).catch((error) =>
+      log().warn(
+        { event: row.id, error: errorField(error) },
+        "could not move the batch's due time",
+      ),
+    );
   if (row.status === "queued") await dispatchEvents([row]);
   return { id: row.id, duplicate: false, status: row.status };
 }
