@@ -113,7 +113,7 @@ describe("a transaction whose connection is lost", () => {
       }
     });
 
-  it("refuses a committed transaction's handle used after its end", async () => {
+  it("refuses a transaction's handle used after its end, committed or rolled back", async () => {
     const client = postgres(fresh.url, { max: 1, onnotice: () => {} });
     try {
       const db = drizzle(preparing(client));
@@ -124,6 +124,16 @@ describe("a transaction whose connection is lost", () => {
       });
       await expect(kept.execute(sql`select 2`)).rejects.toMatchObject({
         cause: { code: "TRANSACTION_ENDED" },
+      });
+      // rolled back by its own error: ended too, and not mistaken for a lost database
+      await db
+        .transaction(async (tx) => {
+          kept = tx;
+          throw new Error("the callback's own failure");
+        })
+        .catch(() => {});
+      await expect(kept.execute(sql`select 3`)).rejects.toMatchObject({
+        cause: { code: "TRANSACTION_ENDED", message: expect.stringContaining("rolled back") },
       });
     } finally {
       await client.end();

@@ -4,6 +4,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { PGlite } from "@electric-sql/pglite";
 import type { Sql } from "postgres";
 import { env } from "@/lib/core/env";
+import { isDatabaseUnavailable } from "@/lib/core/errors";
 import { backupTo, lockDataDir, openPglite, prepareDataDir } from "./embedded";
 import { preparingPglite } from "./pglite-prepared";
 import * as schema from "./schema";
@@ -79,8 +80,8 @@ export function preparing(client: Sql, prepare = true, tx?: TxState): Sql {
           const result = call.apply(target, args) as Promise<unknown>;
           if (key === "begin")
             result.then(
-              () => (state.ended = transactionEnded("TRANSACTION_ENDED", "committed")),
-              () => (state.ended = transactionEnded("CONNECTION_CLOSED", "rolled back or lost")),
+              () => (state.ended ??= transactionEnded("TRANSACTION_ENDED", "committed")),
+              (error) => (state.ended ??= endedBy(error)),
             );
           return result;
         };
@@ -99,7 +100,16 @@ const transactionEnded = (code: string, how: string) =>
     { code },
   );
 
-type PendingQuery = { handler: (q: PendingQuery) => unknown; reject: (e: Error) => void };
+/** Lost with its connection (the database unavailable to the caller), or rolled back. */
+const endedBy = (error: unknown) =>
+  isDatabaseUnavailable(error)
+    ? transactionEnded("CONNECTION_CLOSED", "lost with its connection")
+    : transactionEnded("TRANSACTION_ENDED", "rolled back");
+
+type PendingQuery = {
+  handler: (q: PendingQuery) => unknown;
+  reject: (e: unknown) => void;
+};
 
 /**
  * A transaction's statement, refused once the transaction is over. postgres.js rejects
@@ -107,12 +117,21 @@ type PendingQuery = { handler: (q: PendingQuery) => unknown; reject: (e: Error) 
  * statement would be sent on the same connection once the pool reconnects it, outside any
  * transaction (committed alone, without the row locks it was written under, and at times
  * answered with another statement's result). The check runs when postgres.js hands the
- * statement to its connection, not when it was made.
+ * statement to its connection, not when it was made; and a statement of the transaction failing
+ * with its connection ends the transaction at once (postgres.js rejects `begin()` a few
+ * microtasks later). A statement postgres.js parked in the transaction's own queue when the
+ * connection closed is never rejected by it: the runner's watchdog frees a run waiting on one
+ * (lib/processing/runner.ts).
  */
 function fenced<Q>(query: Q, tx: TxState): Q {
   const q = query as unknown as PendingQuery;
   const send = q.handler;
+  const reject = q.reject;
   q.handler = (pending) => (tx.ended ? pending.reject(tx.ended) : send(pending));
+  q.reject = (error) => {
+    if (isDatabaseUnavailable(error)) tx.ended ??= endedBy(error);
+    reject(error);
+  };
   return query;
 }
 

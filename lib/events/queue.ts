@@ -9,6 +9,7 @@ import {
   type Trigger,
   type TriggerEvent,
 } from "@/db/schema";
+import { ApiError } from "@/lib/core/errors";
 import { newId } from "@/lib/core/ids";
 import { errorField, log } from "@/lib/observability/log";
 import { dispatchEvents } from "@/lib/jobs/dispatch";
@@ -96,6 +97,35 @@ export async function insertEvent(
   return row ?? null;
 }
 
+/** The event holding an idempotency key: live within the window, or expired (its key free again). */
+async function keyHolder(db: Db, triggerId: string, key: string) {
+  const [holder] = await db
+    .select({
+      id: triggerEvents.id,
+      status: triggerEvents.status,
+      expired: sql<boolean>`${triggerEvents.createdAt} < now() - ${IDEMPOTENCY_WINDOW_MS} * interval '1 millisecond'`,
+    })
+    .from(triggerEvents)
+    .where(and(eq(triggerEvents.triggerId, triggerId), eq(triggerEvents.idempotencyKey, key)));
+  if (!holder) return {};
+  return holder.expired
+    ? { expired: holder.id }
+    : { live: { id: holder.id, status: holder.status } };
+}
+
+/** A key older than the window is released (only then: a retry within it stays a repeat). */
+async function releaseKey(db: Db, eventId: string) {
+  await db
+    .update(triggerEvents)
+    .set({ idempotencyKey: null })
+    .where(
+      and(
+        eq(triggerEvents.id, eventId),
+        sql`${triggerEvents.createdAt} < now() - ${IDEMPOTENCY_WINDOW_MS} * interval '1 millisecond'`,
+      ),
+    );
+}
+
 /**
  * Stores the event (committed before anyone is told it was accepted), then
  * hands it to the job engine. A failed hand-off loses nothing: the row stays
@@ -107,31 +137,28 @@ export async function queueEvent(
 ): Promise<{ id: string; duplicate: boolean; status?: TriggerEvent["status"] }> {
   const db = await getDb();
   const key = input.idempotencyKey;
-  if (key) {
-    // A key older than the window is released so it can be used again.
-    await db
-      .update(triggerEvents)
-      .set({ idempotencyKey: null })
-      .where(
-        and(
-          eq(triggerEvents.triggerId, input.trigger.id),
-          eq(triggerEvents.idempotencyKey, key),
-          sql`${triggerEvents.createdAt} < now() - ${IDEMPOTENCY_WINDOW_MS} * interval '1 millisecond'`,
-        ),
-      );
-  }
   // Keyed or not, rows share the one-at-a-time multi-row insert: a session's events commit in
-  // their ids' order (a repeated key stores nothing and answers with the row that holds it).
-  const row = await insertEventBatched(plainEventRow(input), options);
+  // their ids' order. A keyed row takes its id as it joins the queue (not earlier, when another
+  // event of its session could take a later id and join first).
+  let row = await insertEventBatched(
+    plainEventRow(key ? { ...input, id: undefined } : input),
+    options,
+  );
   if (!row) {
     if (!key) throw new Error("Event insert conflicted without an idempotency key");
-    const [existing] = await db
-      .select({ id: triggerEvents.id, status: triggerEvents.status })
-      .from(triggerEvents)
-      .where(
-        and(eq(triggerEvents.triggerId, input.trigger.id), eq(triggerEvents.idempotencyKey, key)),
-      );
-    return { id: existing.id, duplicate: true, status: existing.status };
+    const held = await keyHolder(db, input.trigger.id, key);
+    if (held.live) return { ...held.live, duplicate: true };
+    // the key's holder is older than the window (the key is free again) or was deleted meanwhile:
+    // once more, with the key released
+    if (held.expired) await releaseKey(db, held.expired);
+    row = await insertEventBatched(plainEventRow({ ...input, id: undefined }), options);
+    if (!row) {
+      const again = await keyHolder(db, input.trigger.id, key);
+      if (again.live) return { ...again.live, duplicate: true };
+      throw new ApiError("UNAVAILABLE", "The event could not be stored; try again shortly", {
+        headers: { "Retry-After": "1" },
+      });
+    }
   }
   if (row.status === "queued" && input.hold)
     // the event is stored (the answer is 202 whatever happens here): should moving its batch's

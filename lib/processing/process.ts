@@ -129,6 +129,8 @@ export async function processClaimedEvent(
     control.finish();
   }
 
+  // a run stopped meanwhile (its claim lost, or given up by the runner) records nothing
+  if (control.stopped) throw control.signal.reason;
   if (reply.status === "waiting") {
     control.step = "suspending for approval";
     const suspended = await suspendEvent(db, {
@@ -238,6 +240,8 @@ export async function attemptEvent(
     parent,
   );
   const seconds = (performance.now() - started) / 1000;
+  // the runner gave it up and counted it then (lib/processing/runner.ts)
+  if (control.abandoned) return outcome;
   const m = metrics();
   m.processing.observe({ outcome }, seconds);
   if (outcome === "completed" || outcome === "failed")

@@ -45,6 +45,8 @@ export class RunControl {
   /** When the run began and, once stopped, when (performance.now()): the runner's watchdog reads them. */
   readonly startedAt = performance.now();
   stoppedAt: number | null = null;
+  /** Given up by the runner's watchdog: whatever the run does later is neither recorded nor counted. */
+  abandoned = false;
 
   constructor(private readonly event: Pick<TriggerEvent, "id" | "attempts">) {}
 

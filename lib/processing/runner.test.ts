@@ -5,6 +5,7 @@ import { triggerEvents } from "@/db/schema";
 import { newId } from "@/lib/core/ids";
 import { seedTrigger } from "@/test/seed";
 import { setEnv } from "@/test/env";
+import { claimBatch } from "./claim";
 import type { RunControl } from "./run-control";
 
 // The runs themselves are replaced: one that never ends (a statement whose answer never comes),
@@ -84,7 +85,7 @@ describe("the runner's watchdog", () => {
     }
   });
 
-  it("gives a stopped run one lease to end, then frees its worker; a server stopping hands its event back uncharged", async () => {
+  it("gives a stopped run one lease to end, then frees its worker; the event is left to its lease, never handed back", async () => {
     const trigger = await seedTrigger("echo", { maxTime: 300_000 });
     const stuck = await queued(trigger.id, trigger.ownerId);
     hang.add(stuck);
@@ -99,6 +100,12 @@ describe("the runner's watchdog", () => {
     expect(waited).toBeGreaterThan(1000);
     expect(waited).toBeLessThan(5000);
     expect(started[0].control.stopped).toBe("shutdown");
-    expect(await row(stuck)).toMatchObject({ status: "queued", attempts: 0, lockedUntil: null });
+    expect(started[0].control.abandoned).toBe(true);
+    // not handed back (the next claim would get the attempt number the run still holds): still
+    // processing under attempt 1, and no longer renewed, so the next claim takes it as attempt 2
+    expect(await row(stuck)).toMatchObject({ status: "processing", attempts: 1 });
+    await new Promise((r) => setTimeout(r, 1200));
+    const { claimed } = await claimBatch(10);
+    expect(claimed.map((e) => [e.id, e.attempts])).toEqual([[stuck, 2]]);
   });
 });

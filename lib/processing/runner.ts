@@ -147,9 +147,10 @@ export class InlineRunner {
    * after a database outage: eight runs never settled and the queue stood still). A stopped run
    * has a lease to end; any run has its trigger's maxTime (the model's and abilities' bound) and
    * two leases (the database work before and after). Given up, the worker goes back to the
-   * pool; the run can record nothing more (its writes are fenced on its claim, and its signal is
-   * aborted); its event is handed back uncharged when the database was away or the server is
-   * stopping, else left to its lease (stalled: taken again, charged, like a dead server's).
+   * pool and the run's signal is aborted. Its event is never handed back (that would give the
+   * next claim the attempt number the run still holds, and let a write of the run that wakes up
+   * later pass the claim's fence): its lease, no longer renewed, runs out and the next claim takes
+   * it with the next attempt, charged, like a dead server's event.
    */
   private async watch(
     run: Promise<AttemptOutcome>,
@@ -172,8 +173,8 @@ export class InlineRunner {
       run.catch(() => {}); // it may still end, with nothing to record
       control.stop("stalled"); // no effect when it was stopped already: that reason stands
       control.finish();
+      control.abandoned = true;
       const reason = control.stopped;
-      if (reason === "unreachable" || reason === "shutdown") this.orphans.push(event);
       metrics().processing.observe(
         { outcome: "abandoned" },
         (performance.now() - control.startedAt) / 1000,
