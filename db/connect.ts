@@ -4,7 +4,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { PGlite } from "@electric-sql/pglite";
 import type { Sql } from "postgres";
 import { env } from "@/lib/core/env";
-import { isDatabaseUnavailable } from "@/lib/core/errors";
+import { isDatabaseUnavailable } from "@/lib/core/db-unavailable";
 import { backupTo, lockDataDir, openPglite, prepareDataDir } from "./embedded";
 import { preparingPglite } from "./pglite-prepared";
 import * as schema from "./schema";

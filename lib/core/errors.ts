@@ -1,4 +1,5 @@
 import { errorField, log } from "@/lib/observability/log";
+import { isDatabaseUnavailable } from "./db-unavailable";
 import type { z } from "zod";
 
 export const ERROR_STATUS = {
@@ -98,36 +99,7 @@ export function uniqueViolation(error: unknown): string | null {
   return null;
 }
 
-/** Connection failures of postgres.js and the OS: the database is unreachable, not our bug. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  let e: unknown = error;
-  while (e && typeof e === "object" && !seen.has(e)) {
-    seen.add(e);
-    const code = (e as { code?: unknown }).code;
-    if (
-      typeof code === "string" &&
-      [
-        "ECONNREFUSED",
-        "ECONNRESET",
-        "ETIMEDOUT",
-        "EPIPE",
-        "ENOTFOUND",
-        "CONNECT_TIMEOUT",
-        "CONNECTION_CLOSED",
-        "CONNECTION_ENDED",
-        "CONNECTION_DESTROYED",
-        "57P01",
-        "57P03",
-        "53300",
-        "57014", // query_canceled: our statement_timeout ended it (db/connect.ts)
-      ].includes(code)
-    )
-      return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
+export { isDatabaseUnavailable };
 
 /** Maps anything thrown to the one error shape; unknown errors are logged, never leaked. */
 export function toApiError(error: unknown): ApiError {

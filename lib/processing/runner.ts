@@ -100,7 +100,7 @@ export class InlineRunner {
       for (const set of this.running.values()) for (const control of set) control.stop("shutdown");
       await allDone;
     }
-    // runs given up meanwhile (see `watch`) left their events here
+    // runs cut off by the database that ended meanwhile left their events here
     await handBack(this.orphans.splice(0)).catch((e) =>
       log().warn({ error: errorField(e) }, "hand-back failed"),
     );
