@@ -38,4 +38,38 @@ describe("a batch's due time", () => {
     for (const { lockedUntil } of held)
       expect(lockedUntil!.getTime() - Date.now()).toBeGreaterThan(50_000);
   });
+
+  it("is due at once with maxEvents waiting, and never later than maxWait after the oldest", async () => {
+    const db = await getDb();
+    const trigger = await seedTrigger();
+    const dueOf = async (key: string) =>
+      (
+        await db
+          .select({ lockedUntil: triggerEvents.lockedUntil })
+          .from(triggerEvents)
+          .where(and(eq(triggerEvents.triggerId, trigger.id), eq(triggerEvents.batchKey, key)))
+      ).map((r) => r.lockedUntil!.getTime() - Date.now());
+    const store = (key: string, n: number) =>
+      Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          insertEventBatched({
+            ...plainEventRow({ trigger, kind: "event", payload: { i }, hold: { key, policy } }),
+            holdMs: 30_000,
+          }),
+        ),
+      );
+
+    const full = { window: 60_000, maxWait: 120_000, maxEvents: 3 } as BatchPolicy;
+    await store("k:full", 3);
+    await extendBatch(db, trigger.id, "k:full", full);
+    for (const wait of await dueOf("k:full")) expect(wait).toBeLessThan(1000);
+
+    const capped = { window: 60_000, maxWait: 5_000, maxEvents: 100 } as BatchPolicy;
+    await store("k:capped", 2);
+    await extendBatch(db, trigger.id, "k:capped", capped);
+    for (const wait of await dueOf("k:capped")) {
+      expect(wait).toBeGreaterThan(2_000);
+      expect(wait).toBeLessThanOrEqual(5_000);
+    }
+  });
 });

@@ -44,8 +44,9 @@ export async function batchKeyOf(
 /**
  * After an event joined its key's batch: every queued event of the key waits until `window`
  * after now, but no longer than `maxWait` after the oldest; with `maxEvents` waiting, they are
- * due now. One statement; an event a claim took meanwhile is no longer `queued` and stays out.
- * The rows are locked in their ids' order first: two arrivals of one key moving the same rows at
+ * due now. One statement; an event a claim took meanwhile is no longer `queued` and stays out
+ * (of the count too: the oldest and the count are of the rows locked). The rows are locked in
+ * their ids' order first: two arrivals of one key moving the same rows at
  * once took their locks in different orders and one was ended as a deadlock (40P01).
  */
 export async function extendBatch(
@@ -55,16 +56,14 @@ export async function extendBatch(
   policy: BatchPolicy,
 ) {
   await db.execute(sql`
-    with g as (
-      select min(${e.createdAt}) as first, count(*)::int as n from ${e}
-      where ${e.triggerId} = ${triggerId} and ${e.batchKey} = ${key} and ${e.status} = 'queued'
-        and ${e.attempts} = 0
-    ), locked as (
-      select ${e.id} from ${e}
+    with locked as (
+      select ${e.id}, ${e.createdAt} from ${e}
       where ${e.triggerId} = ${triggerId} and ${e.batchKey} = ${key} and ${e.status} = 'queued'
         and ${e.attempts} = 0
       order by ${e.id}
       for update
+    ), g as (
+      select min(created_at) as first, count(*)::int as n from locked
     )
     update ${e} set locked_until = case
         when g.n >= ${policy.maxEvents} then now()

@@ -13,7 +13,12 @@ import { ApiError } from "@/lib/core/errors";
 import { newId } from "@/lib/core/ids";
 import { errorField, log } from "@/lib/observability/log";
 import { dispatchEvents } from "@/lib/jobs/dispatch";
-import { insertEventBatched, type EventRow, type WithdrawOptions } from "./batch-insert";
+import {
+  insertEventBatched,
+  type EventRow,
+  type StoredEvent,
+  type WithdrawOptions,
+} from "./batch-insert";
 import { extendBatch } from "./batching";
 import { TRIGGER_SESSION_KEY } from "./session-key";
 
@@ -139,27 +144,28 @@ export async function queueEvent(
   const key = input.idempotencyKey;
   // Keyed or not, rows share the one-at-a-time multi-row insert: a session's events commit in
   // their ids' order. A keyed row takes its id as it joins the queue (not earlier, when another
-  // event of its session could take a later id and join first).
-  let row = await insertEventBatched(
-    plainEventRow(key ? { ...input, id: undefined } : input),
-    options,
-  );
-  if (!row) {
+  // event of its session could take a later id and join first). A keyed row that conflicts is a
+  // repeat of the key's holder, or, when the holder is older than the window (the key is free
+  // again) or was deleted meanwhile, is tried once more with the key released.
+  for (let pass = 1; ; pass++) {
+    const row = await insertEventBatched(
+      plainEventRow(key ? { ...input, id: undefined } : input),
+      options,
+    );
+    if (row) return afterStored(db, input, row);
     if (!key) throw new Error("Event insert conflicted without an idempotency key");
     const held = await keyHolder(db, input.trigger.id, key);
     if (held.live) return { ...held.live, duplicate: true };
-    // the key's holder is older than the window (the key is free again) or was deleted meanwhile:
-    // once more, with the key released
-    if (held.expired) await releaseKey(db, held.expired);
-    row = await insertEventBatched(plainEventRow({ ...input, id: undefined }), options);
-    if (!row) {
-      const again = await keyHolder(db, input.trigger.id, key);
-      if (again.live) return { ...again.live, duplicate: true };
+    if (pass === 2)
       throw new ApiError("UNAVAILABLE", "The event could not be stored; try again shortly", {
         headers: { "Retry-After": "1" },
       });
-    }
+    if (held.expired) await releaseKey(db, held.expired);
   }
+}
+
+/** A stored event joins its batch, and a queued one goes to the job engine. */
+async function afterStored(db: Db, input: QueueEventInput, row: StoredEvent) {
   if (row.status === "queued" && input.hold)
     // the event is stored (the answer is 202 whatever happens here): should moving its batch's
     // due time fail, it keeps the window it was stored with and runs then
