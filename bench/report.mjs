@@ -1,5 +1,11 @@
 // The figures as a markdown table with their targets.
 
+const cpuLabels = {
+  embedded: "embedded",
+  postgres: "PostgreSQL",
+  postgresSplit: "PostgreSQL, runs in a second process",
+};
+
 /** The table's rows: [figure, measured, target, met (true, false or null: reported only)]. */
 export function reportRows(f) {
   return [
@@ -75,6 +81,24 @@ export function reportRows(f) {
       ">= 250 events/s embedded, >= 500 on PostgreSQL",
       (f.footprint.embedded?.completedPerSecond ?? 0) >= 250 &&
         (!f.footprint.postgres || f.footprint.postgres.completedPerSecond >= 500),
+    ],
+    f.footprint?.postgresSplit && [
+      "The same on PostgreSQL with the runs in a second process on the same machine (INLINE_RUNNER=false for the server taking the events)",
+      `${f.footprint.postgresSplit.completedPerSecond} events/s`,
+      "reported only",
+      null,
+    ],
+    f.footprint && [
+      "CPU per event in those runs, ms: our server(s), this machine's PostgreSQL backends, the load generator, the whole machine (and how busy it was)",
+      Object.entries(cpuLabels)
+        .filter(([k]) => f.footprint[k]?.cpuMsPerEvent)
+        .map(([k, label]) => {
+          const c = f.footprint[k].cpuMsPerEvent;
+          return `${label}: server ${c.server}, PostgreSQL ${c.postgres}, load ${c.load}, machine ${c.machine} (${Math.round(f.footprint[k].machineBusy * 100)}% busy)`;
+        })
+        .join("; "),
+      "reported only: the drain's ceiling is the machine's cores over the machine's CPU per event",
+      null,
     ],
     f.soak && [
       `Soak, ${f.soak.minutes} min: events at 50/s, API reads at 5/s, a schedule every minute`,

@@ -38,6 +38,50 @@ function dirBytes(dir) {
 const rssOf = (pid) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
 
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
+const cpuOf = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+};
+
+/**
+ * Where the machine's CPU goes: this machine's PostgreSQL backends (processes named postgres:
+ * none when the database is elsewhere), and the machine's busy and total core-seconds
+ * (/proc/stat). Read before and after a load; `since` gives the differences.
+ */
+export function cpuSnapshot() {
+  let postgresSeconds = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (stat.includes(" (postgres) ")) postgresSeconds += cpuOf(entry);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/);
+  const all = ticks.map(Number);
+  const total = all.reduce((a, b) => a + b, 0) / TICKS_PER_SECOND;
+  const idle = (all[3] + all[4]) / TICKS_PER_SECOND; // idle and iowait
+  const self = process.cpuUsage();
+  return {
+    postgresSeconds,
+    machineBusySeconds: total - idle,
+    machineSeconds: total,
+    loadSeconds: (self.user + self.system) / 1e6,
+    since(before) {
+      return {
+        postgresSeconds: this.postgresSeconds - before.postgresSeconds,
+        machineBusySeconds: this.machineBusySeconds - before.machineBusySeconds,
+        machineSeconds: this.machineSeconds - before.machineSeconds,
+        loadSeconds: this.loadSeconds - before.loadSeconds,
+      };
+    },
+  };
+}
+
 export async function waitHealthy(url, init) {
   for (let i = 0; i < 300; i++) {
     try {
@@ -87,14 +131,23 @@ export async function startBare({ nodeOptions = process.env.NODE_OPTIONS ?? "" }
   };
 }
 
+/**
+ * The product's server. With `databaseUrl`, on a fresh database made there (dropped at `stop`),
+ * or with `sharedDatabaseUrl` on that database as it is (a second server beside the first).
+ */
 export async function startServer({
   inlineRunner,
   databaseUrl = process.env.DATABASE_URL,
+  sharedDatabaseUrl,
   nodeOptions = process.env.NODE_OPTIONS ?? "",
 }) {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "trigdash-bench-"));
-  const db = databaseUrl ? await freshDatabase(databaseUrl, "trigdash_bench") : null;
+  const db = sharedDatabaseUrl
+    ? { url: sharedDatabaseUrl, drop: async () => {} }
+    : databaseUrl
+      ? await freshDatabase(databaseUrl, "trigdash_bench")
+      : null;
   const child = spawn(
     path.join(root, "node_modules", ".bin", "next"),
     ["start", "-p", String(port), "-H", "127.0.0.1"],
@@ -124,7 +177,9 @@ export async function startServer({
   return {
     base,
     pid: child.pid,
+    databaseUrl: db?.url,
     rssMb: () => rssOf(child.pid),
+    cpuSeconds: () => cpuOf(child.pid),
     /** Bytes the database holds, WAL left out (PostgreSQL's own size, or PGlite's files). */
     async diskBytes() {
       if (!db) return dirBytes(path.join(dataDir, "pglite"));

@@ -1,7 +1,9 @@
 // Footprint: RSS after start-up and after 10,000 events processed (echo model), and the
-// single-box rate, embedded and (with DATABASE_URL or BENCH_POSTGRES_URL) on PostgreSQL.
+// single-box rate, embedded and (with DATABASE_URL or BENCH_POSTGRES_URL) on PostgreSQL; with
+// where the machine's CPU went per event (the server, the PostgreSQL backends, the load), and on
+// PostgreSQL the same load once more with the runs in a second process on the same machine.
 import { cannon } from "../lib/load.mjs";
-import { setup, startBare, startServer } from "../lib/servers.mjs";
+import { cpuSnapshot, setup, startBare, startServer } from "../lib/servers.mjs";
 
 /** Fills `f.footprint`. */
 export async function footprint(f, opts) {
@@ -25,17 +27,31 @@ export async function footprint(f, opts) {
     await bare.stop();
   }
   const postgresUrl = process.env.DATABASE_URL ?? process.env.BENCH_POSTGRES_URL;
-  for (const [name, databaseUrl] of [
+  const runs = [
     ["embedded", ""],
     ["postgres", postgresUrl],
-  ]) {
+    ["postgresSplit", postgresUrl],
+  ];
+  for (const [name, databaseUrl] of runs) {
     if (databaseUrl === undefined) continue;
-    const server = await startServer({ inlineRunner: true, databaseUrl });
+    const split = name === "postgresSplit";
+    // split: this server only accepts events (INLINE_RUNNER=false), a second one runs them
+    const server = await startServer({ inlineRunner: !split, databaseUrl });
+    const runner = split
+      ? await startServer({ inlineRunner: true, sharedDatabaseUrl: server.databaseUrl }).catch(
+          async (error) => {
+            await server.stop();
+            throw error;
+          },
+        )
+      : null;
     try {
       await settle();
       const atStart = server.rssMb();
       const { trigger, api } = await setup(server.base);
       const diskBefore = await server.diskBytes();
+      const cpuBefore = cpuSnapshot();
+      const serversBefore = server.cpuSeconds() + (runner?.cpuSeconds() ?? 0);
       const started = Date.now();
       const sent = await send(trigger.eventUrl, {
         "content-type": "application/json",
@@ -48,17 +64,30 @@ export async function footprint(f, opts) {
       while ((await pending("queued")) + (await pending("processing")) > 0)
         await new Promise((r) => setTimeout(r, 500));
       const seconds = (Date.now() - started) / 1000;
+      const cpu = cpuSnapshot().since(cpuBefore);
+      const serverSeconds = server.cpuSeconds() + (runner?.cpuSeconds() ?? 0) - serversBefore;
+      const perEvent = (s) => +((s * 1000) / FOOTPRINT_EVENTS).toFixed(2);
       const diskAfter = await server.diskBytes();
       await settle();
       f.footprint[name] = {
-        atStart: Math.round(atStart),
-        after: Math.round(server.rssMb()),
+        ...(!split && { atStart: Math.round(atStart), after: Math.round(server.rssMb()) }),
         // accepted and completed as fast as 16 senders and the runner go: the single-box rate
         completedPerSecond: +(FOOTPRINT_EVENTS / seconds).toFixed(1),
         // the event (1 KiB payload) with its conversation's user and bot messages
         bytesPerEvent: Math.round((diskAfter - diskBefore) / FOOTPRINT_EVENTS),
+        // CPU milliseconds per event: our server process(es), this machine's PostgreSQL backends
+        // (0 when the database is elsewhere), the load generator (this process); and how busy
+        // the machine was (1 = every core all the time)
+        cpuMsPerEvent: {
+          server: perEvent(serverSeconds),
+          postgres: perEvent(cpu.postgresSeconds),
+          load: perEvent(cpu.loadSeconds),
+          machine: perEvent(cpu.machineBusySeconds),
+        },
+        machineBusy: +(cpu.machineBusySeconds / cpu.machineSeconds).toFixed(2),
       };
     } finally {
+      await runner?.stop();
       await server.stop();
     }
   }
