@@ -1,5 +1,5 @@
 import { InngestTestEngine } from "@inngest/test";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 
 // A model provider that refuses connections: a transient failure the engine must retry.
@@ -7,7 +7,7 @@ vi.hoisted(() => {
   process.env.OPENAI_BASE_URL = "http://127.0.0.1:9/v1";
 });
 
-import { getDb } from "@/db/client";
+import { getDb, rowsOf } from "@/db/client";
 import { messages, outbox, triggerEvents, triggers } from "@/db/schema";
 import { EVENT_RECEIVED, PROCESS_FUNCTION_ID } from "@/inngest/client";
 import { queueEvent } from "@/lib/events/queue";
@@ -219,6 +219,32 @@ describe("schedule-tick", () => {
     expect(row.nextTriggerAt!.getTime()).toBeGreaterThan(Date.now());
     const second = await new InngestTestEngine({ function: scheduleTick }).execute();
     expect(second.result).toMatchObject({ queued: 0 });
+  });
+});
+
+describe("schedule-tick's vacuum", () => {
+  it("vacuums the tables past autovacuum's thresholds where autovacuum does not run, and leaves them to it where it does", async () => {
+    const db = await getDb();
+    const trigger = await seedTrigger();
+    // dead row versions: 200 events, each updated twice (well past 50 plus a fifth of the table)
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i++)
+      ids.push((await queueEvent({ trigger, kind: "event", payload: { i } })).id);
+    for (const status of ["processing", "completed"] as const)
+      await db.update(triggerEvents).set({ status }).where(eq(triggerEvents.triggerId, trigger.id));
+    const [setting] = rowsOf<{ on: boolean }>(
+      await db.execute(
+        sql`select ${db.$dialect === "postgres"} and current_setting('autovacuum') = 'on' as on`,
+      ),
+    );
+    // the counters of changed rows reach pg_stat_user_tables a second after the change
+    await new Promise((r) => setTimeout(r, 1_200));
+    await db.execute(sql`select 1`);
+    const { result, ctx } = await new InngestTestEngine({ function: scheduleTick }).execute();
+    expect(ctx.step.run).toHaveBeenCalledWith("vacuum", expect.any(Function));
+    const { vacuumed } = result as { vacuumed: string[] | null };
+    if (setting.on) expect(vacuumed).toBeNull();
+    else expect(vacuumed).toContain("trigger_events");
   });
 });
 
