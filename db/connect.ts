@@ -29,6 +29,12 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema> & {
    * PGlite the same client.
    */
   $run: Db;
+  /**
+   * Calls `onNotify` on each NOTIFY on `channel`, resolving once the server listens. On PostgreSQL
+   * a connection of its own, which postgres.js opens again (and listens again) when it closes; on
+   * PGlite nothing (one process holds the database, so there is nobody else to hear from).
+   */
+  $listen: (channel: string, onNotify: () => void) => Promise<void>;
 };
 
 /** How long the server lets a `$boundedQuery` statement run before it cancels it (PostgreSQL). */
@@ -169,6 +175,8 @@ async function connectPostgres(url: string): Promise<Db> {
     $close: async () =>
       void (await Promise.all([client, runClient, bounded].map((c) => c.end({ timeout: 5 })))),
     $dialect: "postgres" as const,
+    $listen: async (channel: string, onNotify: () => void) =>
+      void (await client.listen(channel, () => onNotify())),
     // prepared (postgres.js's unsafe() is not by default, and then describes every statement
     // first, a second round trip): the callers' texts are fixed, so each connection keeps a few
     $boundedQuery: (text: string, params: unknown[]) =>
@@ -242,6 +250,7 @@ async function connectPglite(dir: string): Promise<Db> {
       await lock?.release();
     },
     $dialect: "pglite" as const,
+    $listen: async () => {},
     $boundedQuery: async (text: string, params: unknown[]) =>
       (await prepared.query(text, params)).rows,
   }) as unknown as Db;

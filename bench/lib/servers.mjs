@@ -39,10 +39,21 @@ const rssOf = (pid) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
-const cpuOf = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+/** /proc/<pid>/stat's fields from the third on (after the command name, which may hold ") "). */
+const statOf = (pid) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return {
+    name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
+    fields: stat.slice(stat.lastIndexOf(")") + 2).split(" "),
+  };
+};
+
+/** CPU seconds (user + system) a process has used; with `reaped`, its ended children's too. */
+const cpuOf = (pid, reaped = false) => {
+  const { fields } = statOf(pid);
+  const own = Number(fields[11]) + Number(fields[12]); // utime, stime
+  const children = reaped ? Number(fields[13]) + Number(fields[14]) : 0; // cutime, cstime
+  return (own + children) / TICKS_PER_SECOND;
 };
 
 /**
@@ -51,24 +62,26 @@ const cpuOf = (pid) => {
  * (/proc/stat). Read before and after a load; `since` gives the differences.
  */
 export function cpuSnapshot() {
+  // the backends that ended meanwhile (idle connections closed, autovacuum workers) count in
+  // their postmaster's reaped children's time
   let postgresSeconds = 0;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (stat.includes(" (postgres) ")) postgresSeconds += cpuOf(entry);
+      if (statOf(entry).name === "postgres") postgresSeconds += cpuOf(entry, true);
     } catch {
       // ended meanwhile
     }
   }
+  // user nice system idle iowait irq softirq steal (guest time is already within user and nice)
   const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/);
-  const all = ticks.map(Number);
-  const total = all.reduce((a, b) => a + b, 0) / TICKS_PER_SECOND;
-  const idle = (all[3] + all[4]) / TICKS_PER_SECOND; // idle and iowait
+  const [user, nice, system, , , irq, softirq] = ticks.slice(0, 8).map(Number);
+  const total = ticks.slice(0, 8).reduce((a, b) => a + Number(b), 0) / TICKS_PER_SECOND;
+  const busy = (user + nice + system + irq + softirq) / TICKS_PER_SECOND; // stolen time left out
   const self = process.cpuUsage();
   return {
     postgresSeconds,
-    machineBusySeconds: total - idle,
+    machineBusySeconds: busy,
     machineSeconds: total,
     loadSeconds: (self.user + self.system) / 1e6,
     since(before) {
@@ -173,7 +186,16 @@ export async function startServer({
     },
   );
   const base = `http://127.0.0.1:${port}`;
-  await waitHealthy(`${base}/api/health`);
+  const stop = async () => {
+    child.kill("SIGKILL");
+    await new Promise((r) => setTimeout(r, 300));
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  await waitHealthy(`${base}/api/health`).catch(async (error) => {
+    await stop();
+    throw error;
+  });
   return {
     base,
     pid: child.pid,
@@ -188,12 +210,7 @@ export async function startServer({
       await sql.end();
       return Number(size);
     },
-    async stop() {
-      child.kill("SIGKILL");
-      await new Promise((r) => setTimeout(r, 300));
-      await db?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 

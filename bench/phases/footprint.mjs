@@ -5,6 +5,8 @@
 import { cannon } from "../lib/load.mjs";
 import { cpuSnapshot, setup, startBare, startServer } from "../lib/servers.mjs";
 
+const DRAIN_DEADLINE_MS = 10 * 60_000;
+
 /** Fills `f.footprint`. */
 export async function footprint(f, opts) {
   const { quick } = opts;
@@ -26,7 +28,7 @@ export async function footprint(f, opts) {
   } finally {
     await bare.stop();
   }
-  const postgresUrl = process.env.DATABASE_URL ?? process.env.BENCH_POSTGRES_URL;
+  const postgresUrl = process.env.DATABASE_URL || process.env.BENCH_POSTGRES_URL || undefined;
   const runs = [
     ["embedded", ""],
     ["postgres", postgresUrl],
@@ -61,8 +63,11 @@ export async function footprint(f, opts) {
       const pending = async (status) =>
         (await api(`/api/v1/integration/trigger/${trigger.id}/event/list?status=${status}&take=1`))
           .items.length;
-      while ((await pending("queued")) + (await pending("processing")) > 0)
+      while ((await pending("queued")) + (await pending("processing")) > 0) {
+        if (Date.now() - started > DRAIN_DEADLINE_MS)
+          throw new Error(`footprint (${name}): events still pending after 10 minutes`);
         await new Promise((r) => setTimeout(r, 500));
+      }
       const seconds = (Date.now() - started) / 1000;
       const cpu = cpuSnapshot().since(cpuBefore);
       const serverSeconds = server.cpuSeconds() + (runner?.cpuSeconds() ?? 0) - serversBefore;
@@ -87,8 +92,11 @@ export async function footprint(f, opts) {
         machineBusy: +(cpu.machineBusySeconds / cpu.machineSeconds).toFixed(2),
       };
     } finally {
-      await runner?.stop();
-      await server.stop();
+      try {
+        await runner?.stop();
+      } finally {
+        await server.stop();
+      }
     }
   }
 }

@@ -46,6 +46,34 @@ export async function dispatchOutbox(): Promise<void> {
   }
 }
 
+/** The channel on which a server without a runner wakes the other servers' runners (PostgreSQL). */
+export const RUNNER_CHANNEL = "trigger_dashboard_events";
+/** At most one NOTIFY per this many ms: under load the runners are busy and need no waking. */
+const NOTIFY_EVERY_MS = 100;
+const notifying = { last: 0, timer: null as ReturnType<typeof setTimeout> | null };
+
+/** A NOTIFY on RUNNER_CHANNEL soon (at most one per NOTIFY_EVERY_MS); never throws. */
+function notifyRunners() {
+  if (notifying.timer) return;
+  const wait = Math.max(0, notifying.last + NOTIFY_EVERY_MS - Date.now());
+  notifying.timer = setTimeout(async () => {
+    // cleared first: events stored while this NOTIFY is on its way get one of their own
+    notifying.timer = null;
+    notifying.last = Date.now();
+    try {
+      const db = await getDb();
+      if (db.$dialect === "postgres")
+        await db.execute(sql`select pg_notify(${RUNNER_CHANNEL}, '')`);
+    } catch (error) {
+      log().warn(
+        { error: errorField(error) },
+        "could not wake the other servers' runners; they find the events within a second",
+      );
+    }
+  }, wait);
+  notifying.timer.unref?.();
+}
+
 type Dispatchable = Pick<TriggerEvent, "id" | "triggerId" | "ownerId" | "sessionKey">;
 
 /** One conversation at a time: Inngest runs one event per key, in order. */
@@ -59,8 +87,10 @@ export const concurrencyKey = (e: Dispatchable) => `${e.triggerId}:${e.sessionKe
 export async function dispatchEvents(events: Dispatchable[]): Promise<void> {
   if (!events.length) return;
   if (!usesInngest()) {
-    // no runner in this process (INLINE_RUNNER=false, a CLI): another one claims them by polling
-    g.__wakeRunner?.(events.map((e) => e.ownerId));
+    if (g.__wakeRunner) g.__wakeRunner(events.map((e) => e.ownerId));
+    // no runner in this process (INLINE_RUNNER=false, a CLI): the runners of the other servers
+    // on the same PostgreSQL are told; should that fail, they find the events by polling
+    else notifyRunners();
     return;
   }
   try {

@@ -9,7 +9,7 @@ import { errorField, log } from "@/lib/observability/log";
 import { setScrapeSources } from "@/lib/observability/metrics";
 import { queueState } from "@/lib/events/queue-state";
 import { rollUpStats } from "@/lib/stats/rollup";
-import { registerOutbox, registerRunner } from "@/lib/jobs/dispatch";
+import { registerOutbox, registerRunner, RUNNER_CHANNEL } from "@/lib/jobs/dispatch";
 import { outboxWorker } from "@/lib/outbox/deliver";
 import { inlineRunner } from "@/lib/processing/runner";
 import { deleteExpired } from "./maintenance";
@@ -60,6 +60,17 @@ async function startJobs() {
   const runner = inlineRunner();
   runner.start();
   registerRunner((owners) => runner.wake(owners));
+  // woken too by servers without a runner of their own (lib/jobs/dispatch.ts); polling stays
+  await (
+    await getDb()
+  )
+    .$listen(RUNNER_CHANNEL, () => runner.wake())
+    .catch((error) =>
+      log().warn(
+        { error: errorField(error) },
+        "could not listen for events other servers store; polling finds them within a second",
+      ),
+    );
   registerOutbox(outboxWorker().wake);
   every(TICK_MS, "schedule tick", () => runScheduleTick());
   every(MAINTENANCE_MS, "retention", () => deleteExpired());
