@@ -234,7 +234,8 @@ describe("schedule-tick's vacuum", () => {
       await db.update(triggerEvents).set({ status }).where(eq(triggerEvents.triggerId, trigger.id));
     const [setting] = rowsOf<{ on: boolean }>(
       await db.execute(
-        sql`select ${db.$dialect === "postgres"} and current_setting('autovacuum') = 'on' as on`,
+        sql`select ${db.$dialect === "postgres"} and current_setting('autovacuum') = 'on'
+          and current_setting('track_counts') = 'on' as on`,
       ),
     );
     // the counters of changed rows reach pg_stat_user_tables a second after the change
