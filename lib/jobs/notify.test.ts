@@ -16,9 +16,9 @@ describe.skipIf(!process.env.DATABASE_URL)("waking other servers' runners", () =
       Array.from({ length: 20 }, (_, i) => queueEvent({ trigger, kind: "event", payload: { i } })),
     );
     await vi.waitFor(() => expect(woken).toBeGreaterThan(0), { timeout: 3_000 });
-    // a later burst, after the throttle's interval, is announced again
     await new Promise((r) => setTimeout(r, 300));
     expect(woken).toBeLessThanOrEqual(2);
+    // a later event, after the throttle's interval, is announced again
     const before = woken;
     await queueEvent({ trigger, kind: "event", payload: { later: true } });
     await vi.waitFor(() => expect(woken).toBe(before + 1), { timeout: 3_000 });

@@ -61,9 +61,8 @@ async function startJobs() {
   runner.start();
   registerRunner((owners) => runner.wake(owners));
   // woken too by servers without a runner of their own (lib/jobs/dispatch.ts); polling stays
-  await (
-    await getDb()
-  )
+  const db = await getDb();
+  await db
     .$listen(RUNNER_CHANNEL, () => runner.wake())
     .catch((error) =>
       log().warn(
