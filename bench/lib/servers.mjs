@@ -74,9 +74,10 @@ export function cpuSnapshot() {
     }
   }
   // user nice system idle iowait irq softirq steal (guest time is already within user and nice)
-  const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/);
-  const [user, nice, system, , , irq, softirq] = ticks.slice(0, 8).map(Number);
-  const total = ticks.slice(0, 8).reduce((a, b) => a + Number(b), 0) / TICKS_PER_SECOND;
+  const [, ...fields] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/);
+  const ticks = fields.slice(0, 8).map(Number);
+  const [user, nice, system, , , irq, softirq] = ticks;
+  const total = ticks.reduce((a, b) => a + b, 0) / TICKS_PER_SECOND;
   const busy = (user + nice + system + irq + softirq) / TICKS_PER_SECOND; // stolen time left out
   const self = process.cpuUsage();
   return {
