@@ -1,7 +1,10 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
+import { createDb } from "@/db/connect";
 import { queueEvent } from "@/lib/events/queue";
 import { seedTrigger } from "@/test/seed";
+import { startTcpProxy } from "@/test/tcp-proxy";
 import { RUNNER_CHANNEL } from "./dispatch";
 
 // No runner in this process (as on a server with INLINE_RUNNER=false): stored events are announced
@@ -23,4 +26,36 @@ describe.skipIf(!process.env.DATABASE_URL)("waking other servers' runners", () =
     await queueEvent({ trigger, kind: "event", payload: { later: true } });
     await vi.waitFor(() => expect(woken).toBe(before + 1), { timeout: 3_000 });
   });
+
+  it("a listener whose connection was lost hears again once the database answers (postgres.js listens again)", async () => {
+    const db = await getDb();
+    // this test file's own database (test/setup.ts): a NOTIFY reaches listeners of the same one
+    const target = new URL(process.env.TEST_DATABASE_URL!);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const through = new URL(target);
+    through.host = `127.0.0.1:${proxy.port}`;
+    const listening = await createDb({ databaseUrl: through.toString() });
+    const channel = "notify_test_relisten";
+    let heard = 0;
+    try {
+      await listening.$listen(channel, () => heard++);
+      await db.execute(sql`select pg_notify(${channel}, '')`);
+      await vi.waitFor(() => expect(heard).toBe(1), { timeout: 3_000 });
+      // every connection dropped and new ones refused for longer than connect_timeout (3 s), so
+      // the first tries to listen again fail
+      await proxy.cut();
+      await new Promise((r) => setTimeout(r, 4_500));
+      await proxy.restore();
+      await vi.waitFor(
+        async () => {
+          await db.execute(sql`select pg_notify(${channel}, '')`);
+          expect(heard).toBeGreaterThan(1);
+        },
+        { timeout: 20_000, interval: 500 },
+      );
+    } finally {
+      await listening.$close().catch(() => {});
+      await proxy.close();
+    }
+  }, 40_000);
 });
