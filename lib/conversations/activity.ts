@@ -1,6 +1,8 @@
 import "server-only";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { messages } from "@/db/schema";
+import { tsParam } from "@/db/sql-values";
+import { conversations, messages } from "@/db/schema";
 import { newId } from "@/lib/core/ids";
 
 /** What an activity message records; `step` names it within its event (unique per event). */
@@ -17,20 +19,29 @@ export type Activity = {
  * The one way an activity message (a tool call, a failure, a cancellation, a
  * note about the prompt) is written to a conversation. A run is retried, so
  * the same step of the same event is recorded once: a second write of it is
- * dropped (messages_event_step_uq). `db` may be a transaction.
+ * dropped (messages_event_step_uq). A conversation deleted meanwhile (by its
+ * owner, or by retention while its event waited for an approval) gets nothing
+ * and fails nobody: the write selects the conversation it goes into, so it
+ * cannot break the foreign key (and the decision, expiry or cancellation that
+ * writes it goes on). `db` may be a transaction.
  */
 export async function recordActivity(db: Pick<Db, "insert">, a: Activity) {
   await db
     .insert(messages)
-    .values({
-      id: newId("message"),
-      ownerId: a.ownerId,
-      conversationId: a.conversationId,
-      eventId: a.eventId,
-      type: "activity",
-      text: a.text,
-      meta: a.meta,
-      ...(a.createdAt && { createdAt: a.createdAt }),
-    })
+    .select((qb) =>
+      qb
+        .select({
+          id: sql<string>`${newId("message")}`.as("id"),
+          ownerId: sql<string>`${a.ownerId}`.as("owner_id"),
+          conversationId: conversations.id,
+          eventId: sql<string | null>`${a.eventId}::text`.as("event_id"),
+          type: sql<"activity">`'activity'`.as("type"),
+          text: sql<string>`${a.text}`.as("text"),
+          meta: sql<Record<string, unknown>>`${JSON.stringify(a.meta)}::jsonb`.as("meta"),
+          createdAt: (a.createdAt ? tsParam(a.createdAt) : sql`now()`).as("created_at"),
+        })
+        .from(conversations)
+        .where(eq(conversations.id, a.conversationId)),
+    )
     .onConflictDoNothing();
 }

@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { approvals, bots, messages, triggerEvents, triggers } from "@/db/schema";
+import { approvals, bots, conversations, messages, triggerEvents, triggers } from "@/db/schema";
 import { decideApproval, expireApprovals, listApprovals } from "@/lib/approvals/service";
 import { setClockOffset } from "@/lib/core/clock";
+import { deleteConversation } from "@/lib/conversations/service";
 import { cancelEvent } from "@/lib/events/service";
 import { withLlmStub } from "@/test/llm";
 import { startReceiver } from "@/test/http";
@@ -166,6 +167,75 @@ describe("approvals", () => {
     const [call] = await db.select().from(approvals).where(eq(approvals.eventId, second));
     expect(call.status).toBe("cancelled");
     expect(receiver.requests).toHaveLength(0);
+    await receiver.close();
+  });
+
+  it("a waiting event whose conversation was deleted is still decided, expired and cancelled, and never holds up another owner's expiry", async () => {
+    const receiver = await startReceiver();
+    const scenario = `deleted-${Date.now()}`;
+    const db = await getDb();
+    const waitingOn = async () => {
+      const trigger = await heldTrigger(scenario, receiver.url);
+      await db.update(triggers).set({ approvalTimeout: 60_000 }).where(eq(triggers.id, trigger.id));
+      await script(scenario, [{ tool: "refund", args: { id: "1" } }, { text: "Done." }]);
+      const eventId = await seedEvent(trigger, { payload: { text: "refund 1" } });
+      expect(await runOnce(eventId)).toBe("waiting");
+      const { conversationId } = await eventRow(eventId);
+      return { trigger, eventId, conversationId: conversationId! };
+    };
+    const gone = async (w: Awaited<ReturnType<typeof waitingOn>>) =>
+      deleteConversation({ ownerId: w.trigger.ownerId, id: w.conversationId });
+
+    // expiry: the deleted conversation's event (of one owner) and another owner's, in one tick
+    const deleted = await waitingOn();
+    const other = await waitingOn();
+    await gone(deleted);
+    setClockOffset(61_000);
+    try {
+      expect((await expireApprovals()).expired).toBe(2);
+    } finally {
+      setClockOffset(0);
+    }
+    expect(await eventRow(deleted.eventId)).toMatchObject({ status: "queued" });
+    expect(await eventRow(other.eventId)).toMatchObject({ status: "queued" });
+    const kept = await db.select().from(messages).where(eq(messages.eventId, other.eventId));
+    expect(kept.find((m) => String(m.meta.step).startsWith("decision:"))?.meta).toMatchObject({
+      decision: "expired",
+    });
+    // the run goes on in a conversation of its own
+    expect(await runOnce(deleted.eventId)).toBe("completed");
+    const rerun = await eventRow(deleted.eventId);
+    expect(rerun.conversationId).not.toBe(deleted.conversationId);
+    expect(
+      await db.select().from(conversations).where(eq(conversations.id, rerun.conversationId!)),
+    ).toHaveLength(1);
+
+    // a decision
+    const decided = await waitingOn();
+    await gone(decided);
+    await expect(
+      decideApproval({
+        ownerId: decided.trigger.ownerId,
+        userId: decided.trigger.ownerId,
+        triggerId: decided.trigger.id,
+        eventId: decided.eventId,
+        input: { decision: "deny" },
+      }),
+    ).resolves.toMatchObject({ status: "denied" });
+    expect(await eventRow(decided.eventId)).toMatchObject({ status: "queued" });
+
+    // a cancellation
+    const cancelled = await waitingOn();
+    await gone(cancelled);
+    await cancelEvent({
+      ownerId: cancelled.trigger.ownerId,
+      triggerId: cancelled.trigger.id,
+      eventId: cancelled.eventId,
+    });
+    expect(await eventRow(cancelled.eventId)).toMatchObject({ status: "cancelled" });
+    expect(
+      await db.select().from(messages).where(eq(messages.conversationId, cancelled.conversationId)),
+    ).toHaveLength(0);
     await receiver.close();
   });
 });
