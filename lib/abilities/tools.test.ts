@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { McpTool } from "@/db/schema";
+import { approvalNeeded } from "@/lib/processing/tools";
 import { abilityTools, mcpToolName, mcpToolViews, offeredTools, type ToolAbility } from "./tools";
 
 const tool = (name: string, readOnly?: boolean): McpTool => ({
@@ -49,6 +50,25 @@ describe("the tools a bot is offered", () => {
       ["bad", false, "write"],
     ]);
     expect(abilityTools([server]).map((t) => t.name)).toEqual(["shop_lookup", "shop_cancel"]);
+  });
+
+  it("a tool named like an object's own property (constructor, toString, __proto__) keeps the server's effect", () => {
+    const names = ["constructor", "toString", "valueOf", "__proto__", "hasOwnProperty"];
+    const server = ability({
+      tools: names.map((n) => tool(n, false)),
+      config: { url: "https://mcp.example.com/mcp", effects: { valueOf: "read" } },
+    });
+    expect(mcpToolViews(server).map((t) => [t.name, t.effect])).toEqual([
+      ["constructor", "write"],
+      ["toString", "write"],
+      ["valueOf", "read"],
+      ["__proto__", "write"],
+      ["hasOwnProperty", "write"],
+    ]);
+    expect(approvalNeeded("write", "write")).toBe(true);
+    expect(approvalNeeded("write", "read")).toBe(false);
+    // an effect that is neither (it cannot be typed, but data can hold it) needs approval
+    expect(approvalNeeded("write", undefined as unknown as "write")).toBe(true);
   });
 
   it("a trigger's 'read' offers read tools of every kind; a list offers the chosen abilities' tools", () => {

@@ -45,7 +45,8 @@ export function mcpToolViews(ability: Pick<Ability, "config" | "tools">): McpToo
   const effects = (config.success && config.data.effects) || {};
   return (ability.tools ?? []).map((t) => ({
     ...t,
-    effect: effects[t.name] ?? annotatedEffect(t),
+    // own keys only: a tool named `constructor` or `toString` must not read Object.prototype's
+    effect: (Object.hasOwn(effects, t.name) ? effects[t.name] : undefined) ?? annotatedEffect(t),
     enabled: !t.problem && (chosen ? chosen.includes(t.name) : true),
   }));
 }

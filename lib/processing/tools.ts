@@ -194,6 +194,6 @@ export function buildTools(offered: AbilityTool[], ctx: ExecutorContext): ToolSe
   return tools;
 }
 
-/** The effect a trigger's policy holds for a decision. */
+/** The effect a trigger's policy holds for a decision: anything not known to be a read is a write. */
 export const approvalNeeded = (policy: "none" | "write" | "all", effect: AbilityEffect) =>
-  policy === "all" || (policy === "write" && effect === "write");
+  policy === "all" || (policy === "write" && effect !== "read");
