@@ -7,6 +7,7 @@ import {
 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { Ability, McpTool } from "@/db/schema";
+import { storableJson, storableText } from "@/lib/core/body";
 import { env } from "@/lib/core/env";
 import { mcpConfig, type McpConfig } from "./config";
 import { runtimeConfig } from "./credentials";
@@ -94,16 +95,19 @@ export async function discoverTools(config: McpConfig): Promise<McpTool[]> {
       });
       for (const t of page.tools) {
         if (tools.length >= MAX_MCP_TOOLS) break;
-        const schema: Record<string, unknown> = { ...(t.inputSchema as Record<string, unknown>) };
+        // a server's words are kept as text the database can store (a NUL, half an emoji)
+        const schema = { ...(storableJson(t.inputSchema) as Record<string, unknown>) };
         delete schema.$schema; // a draft this engine does not name; the keywords are checked
         const issues = inputSchemaIssues(schema, "inputSchema", 64);
         tools.push({
-          name: t.name,
-          description: t.description?.slice(0, MAX_DESCRIPTION) ?? null,
+          name: storableText(t.name),
+          description: t.description ? storableText(t.description, MAX_DESCRIPTION) : null,
           inputSchema: schema,
           annotations: t.annotations
             ? {
-                ...(typeof t.annotations.title === "string" && { title: t.annotations.title }),
+                ...(typeof t.annotations.title === "string" && {
+                  title: storableText(t.annotations.title, MAX_DESCRIPTION),
+                }),
                 ...(typeof t.annotations.readOnlyHint === "boolean" && {
                   readOnlyHint: t.annotations.readOnlyHint,
                 }),

@@ -63,6 +63,30 @@ export function isStorableText(s: string): boolean {
   return !s.includes("\u0000") && s.isWellFormed();
 }
 
+/**
+ * Text from outside that is kept (an answer's body, an MCP server's description, a tool's
+ * output) made storable: NUL and unpaired surrogates (a cut emoji) become U+FFFD, and at most
+ * `max` UTF-16 units are kept, never half a character. PostgreSQL refuses both in text and jsonb.
+ */
+export function storableText(s: string, max = Infinity): string {
+  const cut = s.length > max ? s.slice(0, max) : s;
+  return cut.includes("\u0000") || !cut.isWellFormed()
+    ? cut.replaceAll("\u0000", "\uFFFD").toWellFormed()
+    : cut;
+}
+
+/** A JSON value with every string (keys included) made storable; deeper than 64 levels, null. */
+export function storableJson(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return storableText(value);
+  if (depth >= 64) return null;
+  if (Array.isArray(value)) return value.map((v) => storableJson(v, depth + 1));
+  if (value && typeof value === "object" && !(value instanceof Date))
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [storableText(k), storableJson(v, depth + 1)]),
+    );
+  return value;
+}
+
 /** Every string in a parsed JSON value (keys included) is storable. */
 export function isStorableJson(value: unknown, depth = 0): boolean {
   if (depth > 64) return false;

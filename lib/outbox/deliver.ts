@@ -10,6 +10,7 @@ import {
 } from "@/db/schema";
 import { safeFetch } from "@/lib/abilities/safe-fetch";
 import { recordActivity } from "@/lib/conversations/activity";
+import { storableText } from "@/lib/core/body";
 import { env } from "@/lib/core/env";
 import { errorField, log } from "@/lib/observability/log";
 import { notificationRequest, replyRequest, Undeliverable, type Outgoing } from "./targets";
@@ -85,6 +86,8 @@ async function deliver(db: Db, row: OutboxRow) {
         ? { ok: false, status: null, error: error.message, retry: false }
         : { ok: false, status: null, error: errorMessage(error), retry: true };
   }
+  // the receiver's words are kept: a NUL in them must not make the row unrecordable
+  if (!outcome.ok) outcome.error = storableText(outcome.error);
   try {
     await settle(db, row, outcome);
   } catch (error) {

@@ -1,3 +1,4 @@
+import http from "node:http";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
@@ -11,7 +12,7 @@ import { completeEvent } from "./complete";
 import { attemptEvent } from "./process";
 import { RunControl } from "./run-control";
 
-const { script, callsOf } = withLlmStub();
+const { script, callsOf, requestsOf } = withLlmStub();
 
 const eventRow = async (id: string) => {
   const db = await getDb();
@@ -250,5 +251,36 @@ describe("completing a run", () => {
     // a repeat changes nothing
     expect(await completeEvent(db, second, conversation.id, reply)).toBe(false);
     expect(await messagesOf(id)).toHaveLength(2);
+  });
+});
+
+describe("what an ability answers", () => {
+  it("an answer holding a NUL is stored readably: the run completes and the model reads what was recorded", async () => {
+    // a NUL byte in the body (PostgreSQL stores no NUL in text or jsonb)
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.end("a\u0000b");
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const scenario = `nul-${Date.now()}`;
+      await script(scenario, [{ tool: "ship", args: { n: 1 } }, { text: "noted" }]);
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const trigger = await triggerWithTool(scenario, url);
+      const eventId = await seedEvent(trigger, { payload: { text: "go" } });
+      const { event } = await claimEvent(eventId);
+      expect(await attemptEvent(event!)).toBe("completed");
+      const stored = { status: 200, body: "a\uFFFDb", truncated: false };
+      const tool = (await messagesOf(eventId)).find((m) => m.meta.step === "tool:0");
+      expect(tool?.meta.output).toEqual(stored);
+      const sent = await requestsOf(scenario);
+      const toolMessage = sent[1].messages.find((m) => m.role === "tool");
+      expect(JSON.parse(String(toolMessage?.content))).toEqual(stored);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

@@ -6,6 +6,7 @@ import { inputProblem } from "@/lib/abilities/input-schema";
 import type { McpSessions } from "@/lib/abilities/mcp";
 import { runAbility } from "@/lib/abilities/run";
 import type { AbilityTool } from "@/lib/abilities/tools";
+import { storableJson, storableText } from "@/lib/core/body";
 import { metrics } from "@/lib/observability/metrics";
 import { inSpan } from "@/lib/observability/trace";
 
@@ -180,11 +181,13 @@ export function buildTools(offered: AbilityTool[], ctx: ExecutorContext): ToolSe
             },
             ctx.spanContext,
           );
-          await record({ output });
-          return output;
+          // what the model reads is what is recorded: a NUL or half an emoji cannot be stored
+          const storable = storableJson(output);
+          await record({ output: storable });
+          return storable;
         } catch (error) {
           if (ctx.signal.aborted) throw ctx.signal.reason; // a stopped run records nothing
-          const message = error instanceof Error ? error.message : String(error);
+          const message = storableText(error instanceof Error ? error.message : String(error));
           await record({ error: message });
           return { error: message };
         }
