@@ -13,13 +13,13 @@ import { recordEventMessage } from "./conversation";
 /** Events one run takes in when its session gets more while it goes on. */
 const MAX_JOINED = 20;
 
-/** The other events of a run, in arrival order. */
+/** The other events of a run still in it, in arrival order (a cancelled one has left it). */
 export async function runMembers(db: Db, lead: Pick<TriggerEvent, "id" | "batchId">) {
   if (lead.batchId !== lead.id) return [];
   return db
     .select()
     .from(e)
-    .where(and(eq(e.batchId, lead.id), ne(e.id, lead.id)))
+    .where(and(eq(e.batchId, lead.id), ne(e.id, lead.id), eq(e.status, "batched")))
     .orderBy(asc(e.id));
 }
 

@@ -5,6 +5,7 @@ import { getDb } from "@/db/client";
 import { bots, conversations, messages, triggerEvents, triggers } from "@/db/schema";
 import { withLlmStub } from "@/test/llm";
 import { startReceiver } from "@/test/http";
+import { cancelEvent } from "@/lib/events/service";
 import { seedEvent, seedSkillset, seedTrigger } from "@/test/seed";
 import { claimBatch, claimEvent, handBack, MAX_ATTEMPTS } from "./claim";
 import { resolveConversation } from "./conversation";
@@ -282,5 +283,32 @@ describe("what an ability answers", () => {
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+});
+
+describe("a batch's run", () => {
+  it("leaves out an event cancelled after the claim gathered it: the model never reads it and it stays cancelled", async () => {
+    const scenario = `batch-cancel-${Date.now()}`;
+    const trigger = await seedTrigger(
+      "openai/gpt-4o-mini",
+      { batch: { window: 1000, maxWait: 1000, maxEvents: 10, key: null } },
+      { backstory: `[scenario:${scenario}]` },
+    );
+    await script(scenario, [{ text: "handled" }]);
+    const ids: string[] = [];
+    for (const text of ["first", "second", "third"])
+      ids.push(await seedEvent(trigger, { payload: { text }, batchKey: "k" }));
+    const { event: lead } = await claimEvent(ids[0]);
+    expect(lead?.batchId).toBe(ids[0]);
+    expect(await eventRow(ids[1])).toMatchObject({ status: "batched", batchId: ids[0] });
+    await cancelEvent({ ownerId: trigger.ownerId, triggerId: trigger.id, eventId: ids[1] });
+    expect(await attemptEvent(lead!)).toBe("completed");
+    const [sent] = await requestsOf(scenario);
+    const prompt = JSON.stringify(sent.messages);
+    expect(prompt).toContain("first");
+    expect(prompt).toContain("third");
+    expect(prompt).not.toContain("second");
+    expect(await eventRow(ids[1])).toMatchObject({ status: "cancelled" });
+    expect(await eventRow(ids[2])).toMatchObject({ status: "completed" });
   });
 });
