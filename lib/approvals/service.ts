@@ -259,6 +259,9 @@ export async function expireApprovals(at = now()) {
         },
       });
   await resumeIfDecided([...new Set(expired.map((a) => a.eventId))]);
+  // and any event decided whose resume was cut off (a crash or a lost connection between the
+  // decision and the resume): nothing else would ever send it back to the queue
+  await resumeIfDecided("all");
   return { expired: expired.length };
 }
 
@@ -270,8 +273,12 @@ export async function cancelApprovals(db: Pick<Db, "update">, eventId: string) {
     .where(and(eq(approvals.eventId, eventId), eq(approvals.status, "pending")));
 }
 
-/** Events whose every call is decided go back to `queued` and to the job engine. */
-async function resumeIfDecided(eventIds: string[]) {
+/**
+ * Events whose every call is decided go back to `queued` and to the job engine: these, or
+ * "all" waiting ones (a waiting event gets its calls in the transaction that makes it wait, so
+ * one with none pending is decided).
+ */
+async function resumeIfDecided(eventIds: string[] | "all") {
   if (!eventIds.length) return;
   const db = await getDb();
   const ready = await db
@@ -279,7 +286,7 @@ async function resumeIfDecided(eventIds: string[]) {
     .set({ status: "queued", lockedUntil: null })
     .where(
       and(
-        inArray(triggerEvents.id, eventIds),
+        eventIds === "all" ? undefined : inArray(triggerEvents.id, eventIds),
         eq(triggerEvents.status, "waiting"),
         sql`not exists (select 1 from ${approvals} a
           where a.event_id = ${triggerEvents.id} and a.status = 'pending')`,

@@ -238,6 +238,27 @@ describe("approvals", () => {
     ).toHaveLength(0);
     await receiver.close();
   });
+
+  it("an event decided whose resume was cut off (a crash after the decision) goes back to the queue at the next tick", async () => {
+    const receiver = await startReceiver();
+    const scenario = `stranded-${Date.now()}`;
+    await script(scenario, [{ tool: "refund", args: { id: "5" } }, { text: "Refunded." }]);
+    const trigger = await heldTrigger(scenario, receiver.url);
+    const eventId = await seedEvent(trigger, { payload: { text: "refund 5" } });
+    expect(await runOnce(eventId)).toBe("waiting");
+    // the decision committed, and the process died before it sent the event back
+    const db = await getDb();
+    await db
+      .update(approvals)
+      .set({ status: "approved", decidedAt: new Date() })
+      .where(eq(approvals.eventId, eventId));
+    expect(await eventRow(eventId)).toMatchObject({ status: "waiting" });
+    expect((await expireApprovals()).expired).toBe(0);
+    expect(await eventRow(eventId)).toMatchObject({ status: "queued" });
+    expect(await runOnce(eventId)).toBe("completed");
+    expect(receiver.requests).toHaveLength(1);
+    await receiver.close();
+  });
 });
 
 const listQuery = (status: "pending") => ({ status, take: 20, order: "desc" as const });
