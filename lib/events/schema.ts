@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isoTimeField } from "@/lib/core/fields";
 import { listWithoutMetaQuerySchema } from "@/lib/core/list-query";
 
 /** Payload search text, in characters. */
@@ -22,8 +23,8 @@ export const listEventsQuerySchema = listWithoutMetaQuerySchema.extend({
   /** Text anywhere in the payload (case-insensitive). */
   search: z.string().trim().min(1).max(MAX_EVENT_SEARCH_LENGTH).optional(),
   /** Received at or after / before these times. */
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: isoTimeField.optional(),
+  to: isoTimeField.optional(),
 });
 
 export const MAX_BULK_REPLAY = 1000;
@@ -31,7 +32,7 @@ export const MAX_BULK_REPLAY = 1000;
 /** Replay every event of a trigger with this status (received since `since`), up to 1,000. */
 export const bulkReplaySchema = z.object({
   status: z.enum(["failed", "completed", "cancelled", "filtered"]).default("failed"),
-  since: z.iso.datetime({ offset: true }).optional(),
+  since: isoTimeField.optional(),
 });
 
 export const filterPreviewSchema = z.object({ filter: z.string().max(2000) });

@@ -1,13 +1,14 @@
 import { z } from "zod";
+import { dateField } from "@/lib/core/fields";
 
 const DAY = 24 * 3_600_000;
 
 export const usageQuerySchema = z
   .object({
     /** ISO date (a time counts from the start of its UTC day); default: the start of the current month (UTC). */
-    from: z.coerce.date({ error: "must be an ISO date such as 2026-11-01" }).optional(),
+    from: dateField("must be an ISO date such as 2026-11-01").optional(),
     /** ISO date, exclusive (a time inside a day includes that day); default: now (today included). */
-    to: z.coerce.date({ error: "must be an ISO date such as 2026-12-01" }).optional(),
+    to: dateField("must be an ISO date such as 2026-12-01").optional(),
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, {
     message: "from must be before to",
