@@ -171,6 +171,34 @@ describe("claims in Inngest mode", () => {
     expect(await eventRow(id)).toMatchObject({ status: "processing", attempts: 1 });
   });
 
+  it("a later event of a session waits while an earlier one is in its back-off: retried, never run before it", async () => {
+    const trigger = await seedTrigger();
+    const queue = (text: string) =>
+      queueEvent({ trigger, kind: "event", payload: { text }, sessionKey: "s-1" });
+    const { id: first } = await queue("first");
+    const { id: second } = await queue("second");
+    const db = await getDb();
+    // the first failed once and waits out its back-off (as recordFailure leaves it)
+    await db
+      .update(triggerEvents)
+      .set({ attempts: 1, lockedUntil: new Date(Date.now() + 60_000) })
+      .where(eq(triggerEvents.id, first));
+    const run = (id: string) =>
+      new InngestTestEngine({
+        function: processEvent,
+        events: [{ name: EVENT_RECEIVED, data: { eventId: id } }],
+      }).execute();
+    const blocked = await run(second);
+    expect(blocked.result).toBeUndefined();
+    expect(String((blocked.error as Error)?.message ?? blocked.error)).toContain(
+      "an earlier event of its session",
+    );
+    expect(await eventRow(second)).toMatchObject({ status: "queued", attempts: 0 });
+    await db.update(triggerEvents).set({ lockedUntil: null }).where(eq(triggerEvents.id, first));
+    expect((await run(first)).result).toEqual({ status: "completed" });
+    expect((await run(second)).result).toEqual({ status: "completed" });
+  });
+
   it("the tick re-queues and re-sends events whose run died with its lease; one out of attempts fails", async () => {
     const trigger = await seedTrigger();
     const db = await getDb();

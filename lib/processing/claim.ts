@@ -203,8 +203,9 @@ export async function failPoisoned(db: Db, where?: SQL): Promise<TriggerEvent[]>
 
 /**
  * Claims one event by id (the Inngest path, where Inngest decides when it
- * runs). Null when it is not runnable: finished, held by a live claim, or a
- * poison event (then failed here and returned as `poisoned`).
+ * runs). Null when it is not runnable: finished, held by a live claim, behind
+ * an earlier event of its session, or a poison event (then failed here and
+ * returned as `poisoned`).
  */
 export async function claimEvent(
   id: string,
@@ -216,7 +217,9 @@ export async function claimEvent(
     const [claimed] = await tx
       .update(e)
       .set(claimSet())
-      .where(and(eq(e.id, id), runnable, triggerRuns))
+      // in its session's order, as the inline claim: Inngest's concurrency key counts running
+      // steps only, so a later event could run while an earlier one waits out its back-off
+      .where(and(eq(e.id, id), runnable, triggerRuns, sessionFree))
       .returning();
     if (claimed) await gatherBatch(tx, claimed);
     return claimed;

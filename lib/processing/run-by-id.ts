@@ -10,7 +10,7 @@ import { RunControl } from "./run-control";
 /** Thrown to make the job engine retry. */
 export class RetryableEventError extends Error {}
 
-const HELD_ELSEWHERE = "is held by another run";
+const HELD_ELSEWHERE = "is held by another run or waits for an earlier event of its session";
 
 /**
  * The Inngest path: claim this event and process it. A failed attempt either
@@ -33,6 +33,7 @@ export async function runEventById(eventId: string): Promise<{ status: string }>
       .where(eq(triggerEvents.id, eventId));
     // held by a paused trigger: its resume sends the event again
     if (row?.status === "queued" && row.pausedAt) return { status: "paused" };
+    // held by a live claim, or behind an earlier event of its session (or its back-off)
     if (row?.status === "queued" || row?.status === "processing")
       throw new RetryableEventError(`Event ${eventId} ${HELD_ELSEWHERE}; trying again later`);
     return { status: "skipped" }; // finished already, cancelled, filtered or deleted
