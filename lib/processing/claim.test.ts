@@ -48,4 +48,30 @@ describe("claims and leases", () => {
     await db.update(triggerEvents).set({ status: "completed" }).where(eq(triggerEvents.id, id));
     expect(await renewLease(second!)).toBe("lost");
   });
+
+  it("a long backlog of one session does not keep the owner's other sessions waiting", async () => {
+    const db = await getDb();
+    const trigger = await seedTrigger();
+    const row = (session: string, status: "queued" | "processing" = "queued") => ({
+      id: newId("event"),
+      ownerId: trigger.ownerId,
+      triggerId: trigger.id,
+      kind: "event" as const,
+      status,
+      sessionKey: session,
+      payload: { text: session },
+      ...(status === "processing" && {
+        attempts: 1,
+        lockedUntil: new Date(Date.now() + 60_000),
+      }),
+    });
+    // session A: its head runs under a live claim, 150 more wait behind it (one at a time)
+    const busy = [row("A", "processing"), ...Array.from({ length: 150 }, () => row("A"))];
+    await db.insert(triggerEvents).values(busy);
+    const other = row("B");
+    await db.insert(triggerEvents).values(other);
+    const { claimed } = await claimBatch(10);
+    const ours = claimed.filter((e) => e.ownerId === trigger.ownerId);
+    expect(ours.map((e) => e.id)).toEqual([other.id]);
+  });
 });

@@ -108,9 +108,8 @@ export async function claimBatch(
 }
 
 /**
- * How many of an owner's oldest pending events a claim looks at: a backlog of
- * one session (only its first event is runnable) costs a bounded scan, and the
- * rest wait their turn.
+ * How many session heads of an owner (its oldest pending events that are first
+ * in their session) a claim looks at; the rest wait their turn.
  */
 const SCAN_PER_OWNER = 100;
 
@@ -156,6 +155,13 @@ async function fairCandidates(
                 and not (t.batch_key is not null and t.attempts = 0 and t.locked_until > now())
                 -- a paused trigger's events wait for its resume without taking the owner's turn
                 and not exists (select 1 from triggers tr where tr.id = t.trigger_id and tr.paused_at is not null)
+                -- only a session's head is looked at: a long backlog of one session (which runs
+                -- one event at a time) must not fill the window and keep the owner's other
+                -- sessions waiting (one probe of the session index per event that has a session)
+                and (t.session_key is null or not exists (
+                  select 1 from trigger_events p
+                  where p.trigger_id = t.trigger_id and p.session_key = t.session_key
+                    and p.status in ('queued', 'processing') and p.id < t.id))
               order by t.id limit ${SCAN_PER_OWNER}) as ${e}
         where true ${skip}
         order by ${e.triggerId}, coalesce(${e.sessionKey}, ${e.id}), ${e.id}
