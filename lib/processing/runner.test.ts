@@ -108,4 +108,32 @@ describe("the runner's watchdog", () => {
     const { claimed } = await claimBatch(10);
     expect(claimed.map((e) => [e.id, e.attempts])).toEqual([[stuck, 2]]);
   });
+
+  it("keeps renewing the claims waiting in its buffer while every worker is busy: another server cannot take them", async () => {
+    const a = await seedTrigger("echo", { maxTime: 300_000 });
+    const b = await seedTrigger("echo", { maxTime: 300_000 });
+    const a1 = await queued(a.id, a.ownerId);
+    const a2 = await queued(a.id, a.ownerId);
+    const b1 = await queued(b.id, b.ownerId);
+    hang.add(a1);
+    hang.add(b1);
+    // two workers, one each for owners a and b; a's second event waits in the buffer
+    const runner = new InlineRunner(2, 1);
+    runner.start();
+    runner.wake();
+    try {
+      await expect
+        .poll(() => started.map((s) => s.id).sort(), { timeout: 5000 })
+        .toEqual([a1, b1].sort());
+      expect(await row(a2)).toMatchObject({ status: "processing", attempts: 1 });
+      // three leases later, a claim (as another server's) finds nothing of it to take
+      await new Promise((r) => setTimeout(r, 3000));
+      const { claimed } = await claimBatch(10);
+      expect(claimed.map((e) => e.id)).not.toContain(a2);
+      expect(await row(a2)).toMatchObject({ status: "processing", attempts: 1 });
+    } finally {
+      hang.clear();
+      await runner.drain(0);
+    }
+  });
 });

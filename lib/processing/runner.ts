@@ -44,6 +44,8 @@ export class InlineRunner {
   private orphans: TriggerEvent[] = [];
   private idle: { promise: Promise<void>; release: () => void } | null = null;
   private workers: Promise<void>[] = [];
+  /** Renews the buffer's claims while every worker is busy (no claim comes to do it). */
+  private renewer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly concurrency = env().RUNNER_CONCURRENCY,
@@ -55,6 +57,14 @@ export class InlineRunner {
     if (this.started) return;
     this.started = true;
     this.workers = Array.from({ length: this.concurrency }, () => this.work());
+    this.renewer = setInterval(
+      () =>
+        void this.renewBuffered().catch((error) =>
+          log().warn({ error: errorField(error) }, "could not renew the buffered claims"),
+        ),
+      Math.max(250, leaseMs() / 3),
+    );
+    this.renewer.unref();
   }
 
   /**
@@ -88,6 +98,7 @@ export class InlineRunner {
    */
   async drain(graceMs: number) {
     this.stopping = true;
+    if (this.renewer) clearInterval(this.renewer);
     this.idle?.release();
     const waiting = [...this.buffer.values()].flat().map((b) => b.event);
     this.buffer.clear();
@@ -291,7 +302,8 @@ export class InlineRunner {
   /**
    * Claims waiting in the buffer are renewed before they run out (a claim that
    * lapsed while waiting would be taken again, and charged again); one that
-   * was lost meanwhile is dropped.
+   * was lost meanwhile is dropped. Called by each claim and by a timer (when
+   * every worker is busy, no claim is made).
    */
   private async renewBuffered() {
     const due = [...this.buffer.values()].flat().filter((b) => Date.now() - b.at > leaseMs() / 3);
