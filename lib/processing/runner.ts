@@ -275,7 +275,6 @@ export class InlineRunner {
         owners: full,
         ids: held,
       });
-      if (poisoned.length) await notePoisoned(poisoned);
       // every claimed event's trigger and bot in one read, not one per run (if that read
       // fails, each run reads its own)
       const contexts = await loadRunContexts(
@@ -291,6 +290,11 @@ export class InlineRunner {
         const entry = { event, at, read: at, context: contexts.get(event.triggerId) };
         this.buffer.set(event.ownerId, [...(this.buffer.get(event.ownerId) ?? []), entry]);
       }
+      // after the claimed events are safe in the buffer: a failure here must not strand them
+      if (poisoned.length)
+        await notePoisoned(poisoned).catch((error) =>
+          log().error({ error: errorField(error) }, "could not record the poison events' failure"),
+        );
       return claimed.length > 0;
     } catch (error) {
       log().warn({ error: errorField(error) }, "could not claim events");
