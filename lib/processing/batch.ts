@@ -49,6 +49,15 @@ export async function joinRun(
 ): Promise<TriggerEvent[]> {
   if (!lead.sessionKey) return [];
   const joined = await db.transaction(async (tx) => {
+    // only into a run that still holds its lead (locked: a cancellation of the lead waits for
+    // this join and then cancels the joined events with it; one that came first leaves no run)
+    const held = rowsOf<{ id: string }>(
+      await tx.execute(sql`
+        select id from ${e}
+        where id = ${lead.id} and status = 'processing' and attempts = ${lead.attempts}
+        for update`),
+    );
+    if (!held.length) return [];
     const rows = rowsOf<{ id: string }>(
       await tx.execute(sql`
         update ${e} set status = 'batched', batch_id = ${lead.id}, locked_until = null,

@@ -7,6 +7,7 @@ import { withLlmStub } from "@/test/llm";
 import { startReceiver } from "@/test/http";
 import { cancelEvent } from "@/lib/events/service";
 import { seedEvent, seedSkillset, seedTrigger } from "@/test/seed";
+import { joinRun } from "./batch";
 import { claimBatch, claimEvent, handBack, MAX_ATTEMPTS } from "./claim";
 import { resolveConversation } from "./conversation";
 import { completeEvent } from "./complete";
@@ -310,5 +311,29 @@ describe("a batch's run", () => {
     expect(prompt).not.toContain("second");
     expect(await eventRow(ids[1])).toMatchObject({ status: "cancelled" });
     expect(await eventRow(ids[2])).toMatchObject({ status: "completed" });
+  });
+});
+
+describe("events joining a run (onBusy merge)", () => {
+  it("join nothing once the run's lead was cancelled or taken over: the newer event stays queued", async () => {
+    const trigger = await seedTrigger("echo", { onBusy: "merge" });
+    const db = await getDb();
+    const lead = await seedEvent(trigger, { payload: { text: "first" }, sessionKey: "s" });
+    const { event } = await claimEvent(lead);
+    const [t] = await db.select().from(triggers).where(eq(triggers.id, trigger.id));
+    const conversation = await resolveConversation(db, event!, t, trigger.botId);
+    const newer = await seedEvent(trigger, { payload: { text: "second" }, sessionKey: "s" });
+    await cancelEvent({ ownerId: trigger.ownerId, triggerId: trigger.id, eventId: lead });
+    expect(await joinRun(db, event!, t, conversation.id)).toEqual([]);
+    expect(await eventRow(newer)).toMatchObject({ status: "queued", batchId: null });
+    // a run that still holds its lead takes it in
+    const other = await seedTrigger("echo", { onBusy: "merge" });
+    const [o] = await db.select().from(triggers).where(eq(triggers.id, other.id));
+    const held = await seedEvent(other, { payload: { text: "a" }, sessionKey: "s" });
+    const { event: running } = await claimEvent(held);
+    const later = await seedEvent(other, { payload: { text: "b" }, sessionKey: "s" });
+    const own = await resolveConversation(db, running!, o, other.botId);
+    expect((await joinRun(db, running!, o, own.id)).map((m) => m.id)).toEqual([later]);
+    expect(await eventRow(later)).toMatchObject({ status: "batched", batchId: held });
   });
 });
