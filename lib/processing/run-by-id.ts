@@ -1,8 +1,8 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { getDb, rowsOf } from "@/db/client";
-import { triggerEvents, triggers } from "@/db/schema";
-import { claimEvent } from "./claim";
+import { triggerEvents, triggers, type TriggerEvent } from "@/db/schema";
+import { claimEvent, handBack } from "./claim";
 import { notePoisoned, recordFailure } from "./failure";
 import { processClaimedEvent } from "./process";
 import { RunControl } from "./run-control";
@@ -11,6 +11,7 @@ import { RunControl } from "./run-control";
 export class RetryableEventError extends Error {}
 
 const HELD_ELSEWHERE = "is held by another run or waits for an earlier event of its session";
+const HANDED_BACK = "was handed back uncharged: the database stopped answering its run";
 
 /**
  * The Inngest path: claim this event and process it. A failed attempt either
@@ -41,8 +42,11 @@ export async function runEventById(eventId: string): Promise<{ status: string }>
   const control = new RunControl(event);
   try {
     const outcome = await processClaimedEvent(event, control);
+    if (outcome === "completed" || outcome === "waiting") return { status: outcome };
+    if (control.stopped === "unreachable") return await handedBack(event);
     return { status: control.stopped ?? outcome };
   } catch (error) {
+    if (control.stopped === "unreachable") return await handedBack(event);
     if (control.stopped) return { status: control.stopped };
     const outcome = await recordFailure(event, error, { backoff: false });
     if (outcome === "retry")
@@ -51,6 +55,17 @@ export async function runEventById(eventId: string): Promise<{ status: string }>
   } finally {
     control.finish();
   }
+}
+
+/**
+ * A run cut off by the database (a renewal it did not answer): not the event's fault, so the
+ * event goes back uncharged, as the inline runner hands its orphans back, and Inngest tries again.
+ * Should the hand-back fail too (the database still away), the lease runs out and the next claim
+ * takes it over.
+ */
+async function handedBack(event: TriggerEvent): Promise<never> {
+  await handBack([event]).catch(() => {});
+  throw new RetryableEventError(`Event ${event.id} ${HANDED_BACK}; trying again later`);
 }
 
 /**
@@ -73,7 +88,8 @@ export async function markEventFailed(eventId: string, error: string) {
   const [event] = await db.select().from(triggerEvents).where(eq(triggerEvents.id, eventId));
   if (!event || !["queued", "processing"].includes(event.status))
     return { status: event?.status ?? "gone" };
-  // this function gave up only because another run holds the event: that run finishes it
-  if (error.includes(HELD_ELSEWHERE)) return { status: "held" };
+  // this function gave up only because another run holds the event (that run finishes it) or
+  // because the database was away (the event is queued again, and the sweep sends it again)
+  if (error.includes(HELD_ELSEWHERE) || error.includes(HANDED_BACK)) return { status: "held" };
   return { status: await recordFailure(event, new Error(error), { final: true }) };
 }
