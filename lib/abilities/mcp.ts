@@ -99,8 +99,12 @@ export async function discoverTools(config: McpConfig): Promise<McpTool[]> {
         const schema = { ...(storableJson(t.inputSchema) as Record<string, unknown>) };
         delete schema.$schema; // a draft this engine does not name; the keywords are checked
         const issues = inputSchemaIssues(schema, "inputSchema", 64);
+        // a name that cannot be stored as sent could not be called back by it: shown, not offered
+        const name = storableText(t.name);
+        if (name !== t.name)
+          issues.unshift({ path: "name", message: "holds characters that cannot be stored" });
         tools.push({
-          name: storableText(t.name),
+          name,
           description: t.description ? storableText(t.description, MAX_DESCRIPTION) : null,
           inputSchema: schema,
           annotations: t.annotations

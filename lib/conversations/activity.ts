@@ -41,7 +41,9 @@ export async function recordActivity(db: Pick<Db, "insert">, a: Activity) {
           createdAt: (a.createdAt ? tsParam(a.createdAt) : sql`now()`).as("created_at"),
         })
         .from(conversations)
-        .where(eq(conversations.id, a.conversationId)),
+        .where(eq(conversations.id, a.conversationId))
+        // a delete committing meanwhile: the row drops out (no foreign-key error)
+        .for("key share"),
     )
     .onConflictDoNothing();
 }

@@ -70,7 +70,6 @@ export const metaFilter = z
   )
   .refine((m) => Object.keys(m).length <= 10, "at most 10 meta filters");
 
-/** Whether an update body changes anything (an empty one is a no-op, not an empty UPDATE). */
 /** A time the database can hold: the years 1 to 9999 (PostgreSQL has no year 0; JavaScript's reach far wider). */
 const storableYear = (d: Date) => {
   const year = d.getUTCFullYear();
@@ -86,6 +85,7 @@ export const isoTimeField = z.iso
 /** A date or date-time, read as a Date (the usage range). */
 export const dateField = (error: string) => z.coerce.date({ error }).refine(storableYear, YEARS);
 
+/** Whether an update body changes anything (an empty one is a no-op, not an empty UPDATE). */
 export const hasChanges = (input: object) => Object.values(input).some((v) => v !== undefined);
 
 /** A timestamp as the API writes it; a required date stays a string in the serializers' types. */

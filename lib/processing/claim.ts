@@ -109,16 +109,22 @@ export async function claimBatch(
 
 /**
  * How many session heads of an owner (its oldest pending events that are first
- * in their session) a claim looks at; the rest wait their turn.
+ * in their session) a claim looks at; the rest wait their turn. They are found
+ * among the owner's oldest SCAN_ROWS_PER_OWNER pending events, so a claim's
+ * cost stays bounded: one session's backlog longer than that still holds the
+ * owner's later sessions back until it is shorter.
  */
 const SCAN_PER_OWNER = 100;
+const SCAN_ROWS_PER_OWNER = 5000;
 
 /**
  * Up to `perOwner` runnable event ids of each owner with pending events,
  * interleaved round-robin. Owners are walked with a skip scan of the pending
- * index, so the cost follows the number of owners, not the backlog; within an
- * owner, only each session's head is a candidate (no per-row subquery). The
- * claim itself checks the full conditions again under the row locks.
+ * index, so the cost follows the number of owners and, within an owner, at
+ * most SCAN_ROWS_PER_OWNER events (each with a session probed once in the
+ * session index), whatever the backlog; only each session's head is a
+ * candidate. The claim itself checks the full conditions again under the row
+ * locks.
  */
 async function fairCandidates(
   db: Db,
@@ -148,21 +154,22 @@ async function fairCandidates(
         select distinct on (${e.triggerId}, coalesce(${e.sessionKey}, ${e.id})) ${e.id} as id,
           ${e.ownerId} as owner_id, ${e.status} as status, ${e.lockedUntil} as locked_until,
           ${e.attempts} as attempts
-        from (select * from trigger_events t
+        from (select * from (select * from trigger_events t
               where t.owner_id = o.owner_id and t.status in ('queued', 'processing')
                 -- events held for a batch window are not looked at until it ends: a long window
                 -- must not keep the owner's other events out of the scan
                 and not (t.batch_key is not null and t.attempts = 0 and t.locked_until > now())
                 -- a paused trigger's events wait for its resume without taking the owner's turn
                 and not exists (select 1 from triggers tr where tr.id = t.trigger_id and tr.paused_at is not null)
-                -- only a session's head is looked at: a long backlog of one session (which runs
-                -- one event at a time) must not fill the window and keep the owner's other
-                -- sessions waiting (one probe of the session index per event that has a session)
-                and (t.session_key is null or not exists (
-                  select 1 from trigger_events p
-                  where p.trigger_id = t.trigger_id and p.session_key = t.session_key
-                    and p.status in ('queued', 'processing') and p.id < t.id))
-              order by t.id limit ${SCAN_PER_OWNER}) as ${e}
+              order by t.id limit ${SCAN_ROWS_PER_OWNER}) as w
+              -- only a session's head is looked at: a long backlog of one session (which runs
+              -- one event at a time) must not fill the window and keep the owner's other
+              -- sessions waiting (one probe of the session index per event that has a session)
+              where w.session_key is null or not exists (
+                select 1 from trigger_events p
+                where p.trigger_id = w.trigger_id and p.session_key = w.session_key
+                  and p.status in ('queued', 'processing') and p.id < w.id)
+              order by w.id limit ${SCAN_PER_OWNER}) as ${e}
         where true ${skip}
         order by ${e.triggerId}, coalesce(${e.sessionKey}, ${e.id}), ${e.id}
       ) heads

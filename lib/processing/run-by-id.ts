@@ -10,7 +10,8 @@ import { RunControl } from "./run-control";
 /** Thrown to make the job engine retry. */
 export class RetryableEventError extends Error {}
 
-const HELD_ELSEWHERE = "is held by another run or waits for an earlier event of its session";
+// matched by markEventFailed in the errors of runs of earlier versions too: keep the text
+const HELD_ELSEWHERE = "is held by another run";
 const HANDED_BACK = "was handed back uncharged: the database stopped answering its run";
 
 /**
@@ -36,7 +37,9 @@ export async function runEventById(eventId: string): Promise<{ status: string }>
     if (row?.status === "queued" && row.pausedAt) return { status: "paused" };
     // held by a live claim, or behind an earlier event of its session (or its back-off)
     if (row?.status === "queued" || row?.status === "processing")
-      throw new RetryableEventError(`Event ${eventId} ${HELD_ELSEWHERE}; trying again later`);
+      throw new RetryableEventError(
+        `Event ${eventId} ${HELD_ELSEWHERE} or waits for an earlier event of its session; trying again later`,
+      );
     return { status: "skipped" }; // finished already, cancelled, filtered or deleted
   }
   const control = new RunControl(event);
@@ -46,6 +49,7 @@ export async function runEventById(eventId: string): Promise<{ status: string }>
     if (control.stopped === "unreachable") return await handedBack(event);
     return { status: control.stopped ?? outcome };
   } catch (error) {
+    if (error instanceof RetryableEventError) throw error; // handed back above
     if (control.stopped === "unreachable") return await handedBack(event);
     if (control.stopped) return { status: control.stopped };
     const outcome = await recordFailure(event, error, { backoff: false });

@@ -10,11 +10,16 @@ describe("the Inngest sweep's stale events", () => {
     const db = await getDb();
     const running = await seedTrigger();
     const paused = await seedTrigger("echo", { pausedAt: new Date() });
-    const neverSent = await seedEvent(running, { createdAt: ago(60_000) });
+    // stored in this order, so that the order found is by sending, not by id
     const sentLongAgo = await seedEvent(running, {
       createdAt: ago(20 * 60_000),
       dispatchedAt: ago(10 * 60_000),
     });
+    const sentLonger = await seedEvent(running, {
+      createdAt: ago(20 * 60_000),
+      dispatchedAt: ago(15 * 60_000),
+    });
+    const neverSent = await seedEvent(running, { createdAt: ago(60_000) });
     const sentLately = await seedEvent(running, {
       createdAt: ago(20 * 60_000),
       dispatchedAt: ago(60_000),
@@ -23,8 +28,8 @@ describe("the Inngest sweep's stale events", () => {
     const held = await seedEvent(paused, { createdAt: ago(60_000) });
     const found = (await staleQueued(db, 5 * 60_000, 1000)).map((r) => r.id);
     const ours = found.filter((id) =>
-      [neverSent, sentLongAgo, sentLately, justStored, held].includes(id),
+      [sentLongAgo, sentLonger, neverSent, sentLately, justStored, held].includes(id),
     );
-    expect(ours).toEqual([neverSent, sentLongAgo]);
+    expect(ours).toEqual([neverSent, sentLonger, sentLongAgo]);
   });
 });
