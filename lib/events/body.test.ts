@@ -45,6 +45,14 @@ describe("event bodies", () => {
     });
   });
 
+  it("a form repeating one field many times is read in one pass (it was quadratic)", () => {
+    const text = Array.from({ length: 200_000 }, (_, i) => `a=${i}`).join("&");
+    const { payload } = parseEventBody(bytes(text), "application/x-www-form-urlencoded");
+    const a = (payload as { a: string[] }).a;
+    expect(a).toHaveLength(200_000);
+    expect([a[0], a[199_999]]).toEqual(["0", "199999"]);
+  });
+
   it("text and XML stay text; what PostgreSQL cannot hold (NUL, broken UTF-8) is kept as base64", () => {
     expect(parseEventBody(bytes("<a>1</a>"), "application/xml")).toEqual({
       payload: "<a>1</a>",

@@ -74,6 +74,59 @@ describe("CloudEvents on the event URL", () => {
     ).toMatchObject({ status: 413 });
   });
 
+  it("what the database cannot store in the attributes, a time the SDK cannot write and a batch of thousands are 400s and a 413, before any entry is built", () => {
+    const structured = (body: Record<string, unknown>) =>
+      problem(() =>
+        read({
+          headers: { "content-type": "application/cloudevents+json" },
+          body: JSON.stringify({ specversion: "1.0", id: "1", source: "/s", type: "t", ...body }),
+        }),
+      );
+    expect(structured({ subject: "a\u0000b" })).toMatchObject({
+      status: 400,
+      message: expect.stringContaining("attributes hold characters that cannot be stored"),
+    });
+    expect(structured({ x: { y: "\ud800" } })).toMatchObject({ status: 400 });
+    // a leap second passes the SDK's check but not its writer
+    expect(
+      problem(() =>
+        read({
+          headers: { "content-type": "application/cloudevents-batch+json" },
+          body: JSON.stringify([
+            { specversion: "1.0", id: "1", source: "s", type: "t", time: "2016-12-31T23:59:60Z" },
+          ]),
+        }),
+      ),
+    ).toMatchObject({ status: 400 });
+    // 20,000 tiny entries are counted, not each read
+    const many = Array.from({ length: 20_000 }, () => ({
+      specversion: "1.0",
+      source: "s",
+      type: "t",
+    }));
+    expect(
+      problem(() =>
+        read({
+          headers: { "content-type": "application/cloudevents-batch+json" },
+          body: JSON.stringify(many),
+        }),
+      ),
+    ).toMatchObject({ status: 413, message: expect.stringContaining("this one has 20000") });
+  });
+
+  it("a charset or capitals in the media type are read as the same type", () => {
+    for (const type of [
+      "application/cloudevents+json; charset=UTF-8",
+      "Application/CloudEvents+JSON",
+    ]) {
+      const delivery = read({
+        headers: { ...HTTP.structured(event("a")).headers, "content-type": type },
+        body: HTTP.structured(event("a")).body,
+      });
+      expect(delivery?.entries[0]).toMatchObject({ payload: { n: 1 }, dedupeKey: "ce:/shop#a" });
+    }
+  });
+
   it("other deliveries are not looked at twice", () => {
     expect(looksLikeCloudEvent(new Headers({ "content-type": "application/json" }))).toBe(false);
     expect(read({ headers: { "content-type": "application/json" }, body: "{}" })).toBeNull();

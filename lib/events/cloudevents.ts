@@ -51,6 +51,7 @@ export function readCloudEvents(
   const body = new TextDecoder().decode(raw);
   let events: CloudEventV1<unknown>[];
   let mode: CloudEventDelivery["mode"];
+  let entries: { e: CloudEventV1<unknown>; json: Record<string, unknown> }[];
   try {
     const type = plain["content-type"]?.toLowerCase() ?? "";
     mode = type.startsWith("application/cloudevents-batch")
@@ -58,12 +59,29 @@ export function readCloudEvents(
       : type.startsWith("application/cloudevents")
         ? "structured"
         : "binary";
-    if (mode === "batch" && !body.trim().startsWith("["))
-      throw new ValidationError("a batch must be a JSON array of events");
+    if (mode === "batch") {
+      if (!body.trim().startsWith("["))
+        throw new ValidationError("a batch must be a JSON array of events");
+      // counted before the SDK builds and checks each entry: 1 MiB holds some 20,000 tiny ones
+      const list = Array.isArray(parsed.payload) ? parsed.payload : JSON.parse(body);
+      if (Array.isArray(list) && list.length > MAX_CLOUDEVENTS_PER_BATCH)
+        throw new ApiError(
+          "CONTENT_TOO_LARGE",
+          `A CloudEvents batch may carry at most ${MAX_CLOUDEVENTS_PER_BATCH} events; this one has ${list.length}`,
+        );
+    }
+    // the SDK looks the media type up as sent: a charset or capitals would make it refuse one
+    if (mode !== "binary")
+      plain["content-type"] =
+        mode === "batch" ? "application/cloudevents-batch+json" : "application/cloudevents+json";
     const read = HTTP.toEvent({ headers: plain, body: mode === "binary" ? "" : body });
     events = Array.isArray(read) ? read : [read];
     for (const e of events) (e as unknown as { validate: () => boolean }).validate();
+    // each as JSON (a time the SDK cannot write, such as a leap second, or a nesting too deep
+    // to write, is the sender's mistake, not ours)
+    entries = events.map((e) => ({ e, json: JSON.parse(JSON.stringify(e)) }));
   } catch (error) {
+    if (error instanceof ApiError) throw error;
     throw new ApiError("BAD_REQUEST", `Not a valid CloudEvent: ${cloudEventProblem(error)}`);
   }
   if (mode === "batch" && events.length > MAX_CLOUDEVENTS_PER_BATCH)
@@ -75,15 +93,22 @@ export function readCloudEvents(
     throw new ApiError("BAD_REQUEST", "Not a valid CloudEvent: the batch is empty");
   return {
     mode,
-    entries: events.map((e) => {
+    entries: entries.map(({ e, json }) => {
       const {
         data,
         data_base64: base64,
         ...attributes
-      } = JSON.parse(JSON.stringify(e)) as {
+      } = json as {
         data?: unknown;
         data_base64?: string;
       } & Record<string, unknown>;
+      // stored with the event (and its id as its key): what PostgreSQL cannot hold is refused
+      // here, never failing the insert that other triggers' events share
+      if (!isStorableJson(attributes))
+        throw new ApiError(
+          "BAD_REQUEST",
+          "Not a valid CloudEvent: its attributes hold characters that cannot be stored (NUL or broken UTF-16) or nest deeper than 64 levels",
+        );
       const dedupeKey = `ce:${e.source}#${e.id}`;
       if (dedupeKey.length > MAX_KEY_LENGTH)
         throw new ApiError(
