@@ -1,5 +1,5 @@
-import { createHmac } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { createHmac, randomUUID } from "node:crypto";
+import { type APIRequestContext, expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
 import Stripe from "stripe";
 import { PASSWORD, signedInContext, uniqueEmail, userWithToken } from "./fixtures/accounts";
@@ -17,19 +17,25 @@ const now = () => Math.floor(Date.now() / 1000);
 const hmacHex = (secret: string, body: string) =>
   createHmac("sha256", secret).update(body).digest("hex");
 
+/** A Stripe trigger and one delivery to it, signed as Stripe signs (captured, to be re-sent). */
+async function stripeDelivery(api: APIRequestContext) {
+  const trigger = await createTrigger(api, {
+    verification: { type: "stripe", secret: STRIPE_SECRET },
+  });
+  const body = JSON.stringify({ id: `evt_${randomUUID()}`, type: "charge.refunded" });
+  const signature = new Stripe("sk_test_unused").webhooks.generateTestHeaderString({
+    payload: body,
+    secret: STRIPE_SECRET,
+  });
+  return { trigger, body, signature };
+}
+
 test.describe("replays of signed deliveries", () => {
   test("a captured Stripe or Standard Webhooks delivery re-sent with a new Idempotency-Key is not stored twice", async ({
     request,
   }) => {
     const { api } = await userWithToken();
-    const stripe = await createTrigger(api, {
-      verification: { type: "stripe", secret: STRIPE_SECRET },
-    });
-    const body = JSON.stringify({ id: `evt_${Date.now()}`, type: "charge.refunded" });
-    const signature = new Stripe("sk_test_unused").webhooks.generateTestHeaderString({
-      payload: body,
-      secret: STRIPE_SECRET,
-    });
+    const { trigger: stripe, body, signature } = await stripeDelivery(api);
     const first = await deliver(request, stripe.id, body, {
       "stripe-signature": signature,
       "idempotency-key": "first",
@@ -62,6 +68,63 @@ test.describe("replays of signed deliveries", () => {
     });
     expect(again).toMatchObject({ status: 200, body: { duplicate: true } });
     expect(await listEvents(api, sw.id)).toHaveLength(1);
+  });
+
+  test("a captured delivery re-sent under another Content-Type is the same delivery: Stripe as text/plain, a signed CloudEvent as plain JSON", async ({
+    request,
+  }) => {
+    const { api } = await userWithToken();
+    const { trigger: stripe, body, signature } = await stripeDelivery(api);
+    const first = await deliver(request, stripe.id, body, { "stripe-signature": signature });
+    expect(first.status).toBe(202);
+    for (const contentType of ["text/plain", "application/octet-stream", "text/x-anything"]) {
+      const replay = await deliver(request, stripe.id, body, {
+        "stripe-signature": signature,
+        "content-type": contentType,
+      });
+      expect(replay, contentType).toEqual({
+        status: 200,
+        body: { id: first.body.id, status: expect.any(String), duplicate: true },
+      });
+    }
+    expect(await listEvents(api, stripe.id)).toHaveLength(1);
+
+    // a structured CloudEvent (and a batch) signed with the trigger's HMAC, re-sent as JSON
+    const custom = await createTrigger(api, {
+      verification: { type: "hmac", header: "X-Acme-Proof", secret: "acme-secret-0002" },
+    });
+    const ce = { specversion: "1.0", id: `o-${Date.now()}`, source: "/orders", type: "created" };
+    const sent = async (doc: unknown, contentType: string) => {
+      const text = JSON.stringify(doc);
+      const proof = { "x-acme-proof": hmacHex("acme-secret-0002", text) };
+      return deliver(request, custom.id, text, { ...proof, "content-type": contentType });
+    };
+    const structured = await sent(ce, "application/cloudevents+json");
+    expect(structured.status).toBe(202);
+    expect(await sent(ce, "application/json")).toEqual({
+      status: 200,
+      body: { id: structured.body.id, status: expect.any(String), duplicate: true },
+    });
+    const batch = [
+      { ...ce, id: `${ce.id}-b1` },
+      { ...ce, id: `${ce.id}-b2` },
+    ];
+    const stored = await sent(batch, "application/cloudevents-batch+json");
+    expect(stored.status).toBe(202);
+    expect(stored.body.events).toHaveLength(2);
+    expect(await sent(batch, "application/json")).toEqual({
+      status: 200,
+      body: { id: stored.body.events[0].id, status: expect.any(String), duplicate: true },
+    });
+    // and the other way round: first as JSON, then as a structured CloudEvent
+    const later = { ...ce, id: `${ce.id}-later` };
+    const asJson = await sent(later, "application/json");
+    expect(asJson.status).toBe(202);
+    expect(await sent(later, "application/cloudevents+json")).toMatchObject({
+      status: 200,
+      body: { id: asJson.body.id, duplicate: true },
+    });
+    expect(await listEvents(api, custom.id)).toHaveLength(4);
   });
 
   test("a GitHub delivery re-sent with a new X-GitHub-Delivery answers duplicate; the custom HMAC header is never stored", async ({

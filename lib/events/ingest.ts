@@ -121,21 +121,22 @@ async function ingest({
   const parsed = parseEventBody(raw, req.headers.get("content-type"));
   const headers = keptHeaders(req.headers, trigger.verification.header);
   const arrival: Arrival = { trigger, headers, url, sessionKey, contact };
+  // what the signature covers keys the delivery, whatever the unsigned Content-Type says it is
+  const signedKey = trigger.authenticate
+    ? signedDeliveryKey(trigger.verification, req.headers, raw)
+    : null;
   const cloud = readCloudEvents(req.headers, raw, parsed);
   if (cloud) {
     // each entry of a batch is an event: it takes its own token
     if (cloud.entries.length > 1) rateLimit(trigger, cloud.entries.length - 1);
-    const signedKey =
-      cloud.mode === "binary" && trigger.authenticate
-        ? signedDeliveryKey(trigger.verification, req.headers, parsed.payload, raw)
-        : null;
     const results = await Promise.all(
       cloud.entries.map((entry) =>
         storeArrival(arrival, {
           payload: entry.payload,
           contentType: entry.contentType ?? parsed.contentType,
           cloudEvent: entry.attributes,
-          idempotencyKey: signedKey || entry.dedupeKey,
+          // a structured entry's signed key is its own (`ce:source#id`, see signedDeliveryKey)
+          idempotencyKey: (cloud.mode === "binary" && signedKey) || entry.dedupeKey,
         }),
       ),
     );
@@ -155,9 +156,7 @@ async function ingest({
   const { payload, contentType } = parsed;
   const challenge = slackChallenge(payload);
   if (challenge !== null) return { response: Response.json({ challenge }), outcome: "handshake" };
-  const idempotencyKey =
-    (trigger.authenticate && signedDeliveryKey(trigger.verification, req.headers, payload, raw)) ||
-    idempotencyKeyOf(req.headers, payload);
+  const idempotencyKey = signedKey || idempotencyKeyOf(req.headers, payload);
   const result = await storeArrival(arrival, { payload, contentType, idempotencyKey }, () =>
     requestFingerprint(trigger.id, url.search, req.headers.get("content-type"), raw),
   );

@@ -70,25 +70,38 @@ describe("the dedupe key of a signed delivery", () => {
   const sha = createHmac("sha256", "").update("").digest("hex").length; // 64
   it("is the signed id where the preset has one, whatever unsigned key was sent", () => {
     const h = new Headers({ "idempotency-key": "k", "webhook-id": "msg_1" });
-    expect(signedDeliveryKey({ type: "stripe" }, h, payload, body)).toBe("stripe:evt_9");
-    expect(signedDeliveryKey({ type: "slack" }, h, payload, body)).toBe("slack:Ev9");
-    expect(signedDeliveryKey({ type: "standard-webhooks" }, h, payload, body)).toBe(
-      "webhook:msg_1",
-    );
+    expect(signedDeliveryKey({ type: "stripe" }, h, body)).toBe("stripe:evt_9");
+    expect(signedDeliveryKey({ type: "slack" }, h, body)).toBe("slack:Ev9");
+    expect(signedDeliveryKey({ type: "standard-webhooks" }, h, body)).toBe("webhook:msg_1");
   });
   it("is the signed body for presets that sign no timestamp; null for bearer", () => {
     const h = new Headers({ "x-github-delivery": "d-1" });
-    const key = signedDeliveryKey({ type: "github" }, h, payload, body)!;
+    const key = signedDeliveryKey({ type: "github" }, h, body)!;
     expect(key).toMatch(new RegExp(`^body:[0-9a-f]{${sha}}$`));
     expect(
-      signedDeliveryKey(
-        { type: "github" },
-        new Headers({ "x-github-delivery": "d-2" }),
-        payload,
-        body,
-      ),
+      signedDeliveryKey({ type: "github" }, new Headers({ "x-github-delivery": "d-2" }), body),
     ).toBe(key);
-    expect(signedDeliveryKey({ type: "bearer" }, h, payload, body)).toBeNull();
+    expect(signedDeliveryKey({ type: "bearer" }, h, body)).toBeNull();
     expect(deliveryId(h, payload)).toBe("github:d-1");
+  });
+  it("is read from the signed bytes, so a form or text body that is JSON keeps its id", () => {
+    // what a form parser would make of these bytes holds another `id` (after the `&`)
+    const tricky = bytes('{"id":"evt_1","url":"https://x.test/?a=1&id=evt_2"}');
+    expect(signedDeliveryKey({ type: "stripe" }, new Headers(), tricky)).toBe("stripe:evt_1");
+    expect(signedDeliveryKey({ type: "stripe" }, new Headers(), bytes("not json"))).toMatch(
+      /^body:/,
+    );
+  });
+  it("is a structured CloudEvent's own key (the first entry's for a batch), for every signing preset", () => {
+    const ce = { specversion: "1.0", id: "a-1", source: "/orders", type: "t" };
+    for (const type of ["hmac", "github", "standard-webhooks", "stripe"] as const) {
+      const v = { type } as Trigger["verification"];
+      const h = new Headers({ "webhook-id": "msg_1" });
+      expect(signedDeliveryKey(v, h, bytes(JSON.stringify(ce)))).toBe("ce:/orders#a-1");
+      const batch = bytes(JSON.stringify([ce, { ...ce, id: "a-2" }]));
+      expect(signedDeliveryKey(v, h, batch)).toBe("ce:/orders#a-1");
+    }
+    const notQuite = bytes(JSON.stringify({ ...ce, specversion: 1 }));
+    expect(signedDeliveryKey({ type: "hmac" }, new Headers(), notQuite)).toMatch(/^body:/);
   });
 });

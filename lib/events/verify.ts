@@ -184,9 +184,9 @@ export function verifyDelivery(trigger: Trigger, headers: Headers, raw: Uint8Arr
   }
 }
 
-function parseJson(body: Buffer): unknown {
+function parseJson(body: Uint8Array): unknown {
   try {
-    return JSON.parse(body.toString("utf8"));
+    return JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8"));
   } catch {
     return null;
   }
@@ -205,21 +205,28 @@ const keyOf = (prefix: string, id: string) => `${prefix}:${id.length <= 200 ? id
  * same body). An unsigned Idempotency-Key or X-GitHub-Delivery cannot replace
  * it, so a replay with a new one is still the same delivery. Null for presets
  * that sign nothing (bearer).
+ *
+ * Read from the signed bytes, never from how the unsigned Content-Type had them
+ * parsed: a captured delivery re-sent as text/plain or as a form is the same
+ * delivery. A structured CloudEvent (or a batch of them) keeps the key its
+ * attributes give it (`ce:source#id`, the first entry's for a batch), so the
+ * same bytes re-sent as plain JSON are the same delivery too.
  */
 export function signedDeliveryKey(
   v: Verification,
   headers: Headers,
-  payload: unknown,
   raw: Uint8Array,
 ): string | null {
+  if (v.type === "bearer") return null;
+  const doc = parseJson(raw);
+  const cloudEvent = structuredCloudEventKey(Array.isArray(doc) ? doc[0] : doc);
+  if (cloudEvent) return cloudEvent;
   const field = (name: string) =>
-    payload && typeof payload === "object" && !Array.isArray(payload)
-      ? (payload as Record<string, unknown>)[name]
+    doc && typeof doc === "object" && !Array.isArray(doc)
+      ? (doc as Record<string, unknown>)[name]
       : undefined;
   const body = () => `body:${hashed(raw)}`;
   switch (v.type) {
-    case "bearer":
-      return null;
     case "stripe": {
       const id = field("id");
       return typeof id === "string" && id ? keyOf("stripe", id) : body();
@@ -236,6 +243,14 @@ export function signedDeliveryKey(
     case "graph":
       return body();
   }
+}
+
+/** The key a structured CloudEvent is stored under (lib/events/cloudevents.ts), or null for anything else. */
+function structuredCloudEventKey(doc: unknown): string | null {
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) return null;
+  const { specversion, id, source } = doc as Record<string, unknown>;
+  const text = (value: unknown) => typeof value === "string" && value !== "";
+  return text(specversion) && text(id) && text(source) ? `ce:${source}#${id}` : null;
 }
 
 /** Where a delivery's own id is (a provider's retry carries the same one): the idempotency key when none was sent. */
