@@ -5,6 +5,7 @@ import { bodyLimitFor } from "@/lib/core/body";
 import { ApiError, hasCode, notFound, toApiError, withDeadline } from "@/lib/core/errors";
 import { env } from "@/lib/core/env";
 import { looksLikeId, newId } from "@/lib/core/ids";
+import { log } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
 import { eventTrace, inSpan, spanContextOf } from "@/lib/observability/trace";
 import { parseEventBody } from "./body";
@@ -12,7 +13,7 @@ import { batchKeyOf } from "./batching";
 import { readCloudEvents, webhookHandshake } from "./cloudevents";
 import { runFilter, type FilterDecision } from "./filter";
 import { keptHeaders } from "./headers";
-import { queueEvent, type QueueEventInput } from "./queue";
+import { handOffStored, storeQueuedEvent, type QueueEventInput } from "./queue";
 import { release, requestFingerprint, reserve, reservedId } from "./reservations";
 import { takeToken } from "./rate-limit";
 import { sessionKeyFor, type EventContact } from "./session-key";
@@ -22,6 +23,25 @@ import { deliveryId, signedDeliveryKey, verifyDelivery } from "./verify";
 export const MAX_EVENT_BYTES = bodyLimitFor("/api/v1/integration/trigger/");
 const MAX_KEY_LENGTH = 255;
 const DB_DEADLINE_MS = 4000;
+/**
+ * How long a stored event's answer waits for its hand-off (Inngest's send): some back-pressure
+ * while Inngest is slow, never a 503 for what is stored. The send goes on after the answer.
+ */
+const HAND_OFF_WAIT_MS = 2000;
+
+async function handOffWithin(handOff: Promise<void>, ms: number, eventId: string) {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<"late">((resolve) => (timer = setTimeout(resolve, ms, "late")));
+  try {
+    if ((await Promise.race([handOff, waited])) === "late")
+      log().warn(
+        { event: eventId, waitedMs: ms },
+        "the job engine is slow to take a stored event; answered 202, the hand-off goes on",
+      );
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function sessionFrom(url: URL): { sessionKey: string | null; contact: EventContact | null } {
   const q = url.searchParams;
@@ -279,6 +299,8 @@ function idempotencyKeyOf(headers: Headers, payload: unknown): string | null {
  * Stores the event within the deadline, or answers 503 meaning "not stored":
  * a row not yet sent to the database is withdrawn, and the id of one whose
  * fate is unknown is reserved for the sender's retry (./reservations.ts).
+ * The hand-off to the job engine comes after the deadline: a stored event is
+ * answered 202 even when Inngest is slow to take it (the sweep sends it again).
  */
 async function storeEvent(input: QueueEventInput, fingerprint: () => string) {
   const keyed = Boolean(input.idempotencyKey); // a repeat is found by its key anyway
@@ -286,8 +308,8 @@ async function storeEvent(input: QueueEventInput, fingerprint: () => string) {
   const withdraw = new AbortController();
   let withdrawn = false;
   try {
-    const result = await withDeadline(
-      queueEvent(
+    const { answer, row } = await withDeadline(
+      storeQueuedEvent(
         { ...input, id },
         { signal: withdraw.signal, onWithdrawn: () => (withdrawn = true) },
       ),
@@ -295,7 +317,8 @@ async function storeEvent(input: QueueEventInput, fingerprint: () => string) {
       () => withdraw.abort(),
     );
     if (!keyed) release(fingerprint);
-    return result;
+    if (row) await handOffWithin(handOffStored(input, row), HAND_OFF_WAIT_MS, row.id);
+    return answer;
   } catch (error) {
     // deleted a moment ago on another server (this one's cache had not expired yet)
     if (hasCode(error, "23503")) {

@@ -131,6 +131,8 @@ async function releaseKey(db: Db, eventId: string) {
     );
 }
 
+type Queued = { id: string; duplicate: boolean; status?: TriggerEvent["status"] };
+
 /**
  * Stores the event (committed before anyone is told it was accepted), then
  * hands it to the job engine. A failed hand-off loses nothing: the row stays
@@ -139,7 +141,22 @@ async function releaseKey(db: Db, eventId: string) {
 export async function queueEvent(
   input: QueueEventInput,
   options: WithdrawOptions = {},
-): Promise<{ id: string; duplicate: boolean; status?: TriggerEvent["status"] }> {
+): Promise<Queued> {
+  const stored = await storeQueuedEvent(input, options);
+  if (stored.row) await handOffStored(input, stored.row);
+  return stored.answer;
+}
+
+/**
+ * The storing half of queueEvent: the event committed (or found as a repeat of
+ * its key), and the row still to be handed off (handOffStored) when it is new.
+ * The event endpoint bounds this half by its deadline, not the hand-off: an
+ * event that is stored is never answered 503 (DESIGN: 503 means not stored).
+ */
+export async function storeQueuedEvent(
+  input: QueueEventInput,
+  options: WithdrawOptions = {},
+): Promise<{ answer: Queued; row: StoredEvent | null }> {
   const db = await getDb();
   const key = input.idempotencyKey;
   // Keyed or not, rows share the one-at-a-time multi-row insert: a session's events commit in
@@ -152,10 +169,10 @@ export async function queueEvent(
       plainEventRow(key ? { ...input, id: undefined } : input),
       options,
     );
-    if (row) return afterStored(db, input, row);
+    if (row) return { answer: { id: row.id, duplicate: false, status: row.status }, row };
     if (!key) throw new Error("Event insert conflicted without an idempotency key");
     const held = await keyHolder(db, input.trigger.id, key);
-    if (held.live) return { ...held.live, duplicate: true };
+    if (held.live) return { answer: { ...held.live, duplicate: true }, row: null };
     if (pass === 2)
       throw new ApiError("UNAVAILABLE", "The event could not be stored; try again shortly", {
         headers: { "Retry-After": "1" },
@@ -164,17 +181,17 @@ export async function queueEvent(
   }
 }
 
-/** A stored event joins its batch, and a queued one goes to the job engine. */
-async function afterStored(db: Db, input: QueueEventInput, row: StoredEvent) {
+/** A stored event joins its batch, and a queued one goes to the job engine. Never throws. */
+export async function handOffStored(input: QueueEventInput, row: StoredEvent) {
   if (row.status === "queued" && input.hold)
     // the event is stored (the answer is 202 whatever happens here): should moving its batch's
     // due time fail, it keeps the window it was stored with and runs then
-    await extendBatch(db, input.trigger.id, input.hold.key, input.hold.policy).catch((error) =>
-      log().warn(
-        { event: row.id, error: errorField(error) },
-        "could not move the batch's due time",
-      ),
+    await extendBatch(await getDb(), input.trigger.id, input.hold.key, input.hold.policy).catch(
+      (error) =>
+        log().warn(
+          { event: row.id, error: errorField(error) },
+          "could not move the batch's due time",
+        ),
     );
   if (row.status === "queued") await dispatchEvents([row]);
-  return { id: row.id, duplicate: false, status: row.status };
 }
