@@ -46,17 +46,50 @@ async function runOnce(eventId: string) {
   return attemptEvent(event);
 }
 
+let waitingCount = 0;
+/**
+ * An event of a new held trigger (calling `receiverUrl`) whose model's turns are `turns`, run
+ * once: the first turn's write call holds it `waiting`.
+ */
+async function waitingEvent(
+  receiverUrl: string,
+  turns: unknown[],
+  { approvalTimeout, text = "refund" }: { approvalTimeout?: number; text?: string } = {},
+) {
+  const scenario = `approvals-${Date.now()}-${++waitingCount}`;
+  await script(scenario, turns);
+  const trigger = await heldTrigger(scenario, receiverUrl);
+  if (approvalTimeout) {
+    const db = await getDb();
+    await db.update(triggers).set({ approvalTimeout }).where(eq(triggers.id, trigger.id));
+  }
+  const eventId = await seedEvent(trigger, { payload: { text } });
+  expect(await runOnce(eventId)).toBe("waiting");
+  return { trigger, eventId, scenario };
+}
+
+/** The owner decides the waiting event's call. */
+const decide = (
+  { trigger, eventId }: { trigger: { id: string; ownerId: string }; eventId: string },
+  input: { decision: "approve" | "deny"; note?: string },
+) =>
+  decideApproval({
+    ownerId: trigger.ownerId,
+    userId: trigger.ownerId,
+    triggerId: trigger.id,
+    eventId,
+    input,
+  });
+
 describe("approvals", () => {
   it("a held write call sends nothing, the event waits; approval runs it once with its approval's id as Idempotency-Key, and the run completes", async () => {
     const receiver = await startReceiver();
-    const scenario = `approve-${Date.now()}`;
-    await script(scenario, [
-      { text: "Refunding order 42.", tool: "refund", args: { id: "42" } },
-      { text: "Refunded." },
-    ]);
-    const trigger = await heldTrigger(scenario, receiver.url);
-    const eventId = await seedEvent(trigger, { payload: { text: "refund 42" } });
-    expect(await runOnce(eventId)).toBe("waiting");
+    const held = await waitingEvent(
+      receiver.url,
+      [{ text: "Refunding order 42.", tool: "refund", args: { id: "42" } }, { text: "Refunded." }],
+      { text: "refund 42" },
+    );
+    const { trigger, eventId } = held;
     expect(receiver.requests).toHaveLength(0);
     const waiting = await eventRow(eventId);
     expect(waiting).toMatchObject({ status: "waiting", lockedUntil: null, attempts: 0 });
@@ -72,25 +105,11 @@ describe("approvals", () => {
     // nobody can claim it meanwhile
     expect((await claimEvent(eventId)).event).toBeNull();
 
-    const decided = await decideApproval({
-      ownerId: trigger.ownerId,
-      userId: trigger.ownerId,
-      triggerId: trigger.id,
-      eventId,
-      input: { decision: "approve", note: "ok" },
-    });
+    const decided = await decide(held, { decision: "approve", note: "ok" });
     expect(decided).toMatchObject({ status: "approved", note: "ok" });
     expect(await eventRow(eventId)).toMatchObject({ status: "queued" });
     // a second decision on the same call is a conflict
-    await expect(
-      decideApproval({
-        ownerId: trigger.ownerId,
-        userId: trigger.ownerId,
-        triggerId: trigger.id,
-        eventId,
-        input: { decision: "deny" },
-      }),
-    ).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(decide(held, { decision: "deny" })).rejects.toMatchObject({ code: "CONFLICT" });
 
     expect(await runOnce(eventId)).toBe("completed");
     expect(receiver.requests).toHaveLength(1);
@@ -116,18 +135,12 @@ describe("approvals", () => {
 
   it("a denial reaches the model as the tool's result and the run completes without the call", async () => {
     const receiver = await startReceiver();
-    const scenario = `deny-${Date.now()}`;
-    await script(scenario, [{ tool: "refund", args: { id: "7" } }, { text: "I did not refund." }]);
-    const trigger = await heldTrigger(scenario, receiver.url);
-    const eventId = await seedEvent(trigger, { payload: { text: "refund 7" } });
-    expect(await runOnce(eventId)).toBe("waiting");
-    await decideApproval({
-      ownerId: trigger.ownerId,
-      userId: trigger.ownerId,
-      triggerId: trigger.id,
-      eventId,
-      input: { decision: "deny", note: "not without a ticket" },
-    });
+    const held = await waitingEvent(receiver.url, [
+      { tool: "refund", args: { id: "7" } },
+      { text: "I did not refund." },
+    ]);
+    const { eventId, scenario } = held;
+    await decide(held, { decision: "deny", note: "not without a ticket" });
     expect(await runOnce(eventId)).toBe("completed");
     expect(receiver.requests).toHaveLength(0);
     const sent = await requestsOf(scenario);
@@ -139,13 +152,12 @@ describe("approvals", () => {
 
   it("an undecided call expires after approvalTimeout and reads as denied; a cancelled waiting event runs nothing", async () => {
     const receiver = await startReceiver();
-    const scenario = `expire-${Date.now()}`;
-    await script(scenario, [{ tool: "refund", args: { id: "9" } }, { text: "Nobody answered." }]);
-    const trigger = await heldTrigger(scenario, receiver.url);
+    const { trigger, eventId, scenario } = await waitingEvent(
+      receiver.url,
+      [{ tool: "refund", args: { id: "9" } }, { text: "Nobody answered." }],
+      { approvalTimeout: 60_000 },
+    );
     const db = await getDb();
-    await db.update(triggers).set({ approvalTimeout: 60_000 }).where(eq(triggers.id, trigger.id));
-    const eventId = await seedEvent(trigger, { payload: { text: "refund 9" } });
-    expect(await runOnce(eventId)).toBe("waiting");
     expect((await expireApprovals()).expired).toBe(0);
     setClockOffset(61_000);
     try {
@@ -172,16 +184,15 @@ describe("approvals", () => {
 
   it("a waiting event whose conversation was deleted is still decided, expired and cancelled, and never holds up another owner's expiry", async () => {
     const receiver = await startReceiver();
-    const scenario = `deleted-${Date.now()}`;
     const db = await getDb();
     const waitingOn = async () => {
-      const trigger = await heldTrigger(scenario, receiver.url);
-      await db.update(triggers).set({ approvalTimeout: 60_000 }).where(eq(triggers.id, trigger.id));
-      await script(scenario, [{ tool: "refund", args: { id: "1" } }, { text: "Done." }]);
-      const eventId = await seedEvent(trigger, { payload: { text: "refund 1" } });
-      expect(await runOnce(eventId)).toBe("waiting");
-      const { conversationId } = await eventRow(eventId);
-      return { trigger, eventId, conversationId: conversationId! };
+      const held = await waitingEvent(
+        receiver.url,
+        [{ tool: "refund", args: { id: "1" } }, { text: "Done." }],
+        { approvalTimeout: 60_000 },
+      );
+      const { conversationId } = await eventRow(held.eventId);
+      return { ...held, conversationId: conversationId! };
     };
     const gone = async (w: Awaited<ReturnType<typeof waitingOn>>) =>
       deleteConversation({ ownerId: w.trigger.ownerId, id: w.conversationId });
@@ -213,15 +224,9 @@ describe("approvals", () => {
     // a decision
     const decided = await waitingOn();
     await gone(decided);
-    await expect(
-      decideApproval({
-        ownerId: decided.trigger.ownerId,
-        userId: decided.trigger.ownerId,
-        triggerId: decided.trigger.id,
-        eventId: decided.eventId,
-        input: { decision: "deny" },
-      }),
-    ).resolves.toMatchObject({ status: "denied" });
+    await expect(decide(decided, { decision: "deny" })).resolves.toMatchObject({
+      status: "denied",
+    });
     expect(await eventRow(decided.eventId)).toMatchObject({ status: "queued" });
 
     // a cancellation
@@ -241,11 +246,10 @@ describe("approvals", () => {
 
   it("an event decided whose resume was cut off (a crash after the decision) goes back to the queue at the next tick", async () => {
     const receiver = await startReceiver();
-    const scenario = `stranded-${Date.now()}`;
-    await script(scenario, [{ tool: "refund", args: { id: "5" } }, { text: "Refunded." }]);
-    const trigger = await heldTrigger(scenario, receiver.url);
-    const eventId = await seedEvent(trigger, { payload: { text: "refund 5" } });
-    expect(await runOnce(eventId)).toBe("waiting");
+    const { eventId } = await waitingEvent(receiver.url, [
+      { tool: "refund", args: { id: "5" } },
+      { text: "Refunded." },
+    ]);
     // the decision committed, and the process died before it sent the event back
     const db = await getDb();
     await db
