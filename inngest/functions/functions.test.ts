@@ -9,7 +9,8 @@ vi.hoisted(() => {
 
 import { getDb, rowsOf } from "@/db/client";
 import { messages, outbox, triggerEvents, triggers } from "@/db/schema";
-import { EVENT_RECEIVED, PROCESS_FUNCTION_ID } from "@/inngest/client";
+import { EVENT_RECEIVED, inngest, PROCESS_FUNCTION_ID } from "@/inngest/client";
+import { cancelEvent } from "@/lib/events/service";
 import { queueEvent } from "@/lib/events/queue";
 import { seedTrigger } from "@/test/seed";
 import { notify } from "@/lib/outbox/enqueue";
@@ -197,6 +198,58 @@ describe("claims in Inngest mode", () => {
     await db.update(triggerEvents).set({ lockedUntil: null }).where(eq(triggerEvents.id, first));
     expect((await run(first)).result).toEqual({ status: "completed" });
     expect((await run(second)).result).toEqual({ status: "completed" });
+  });
+
+  it("an event that ends sends the next event of its session at once, when Inngest may have given up on it", async () => {
+    const trigger = await seedTrigger();
+    const queue = (text: string) =>
+      queueEvent({ trigger, kind: "event", payload: { text }, sessionKey: "s-2" });
+    const { id: first } = await queue("first");
+    const { id: second } = await queue("second");
+    const { id: third } = await queue("third");
+    const db = await getDb();
+    // the second's run was blocked until Inngest gave up on it, ten minutes ago; the third's
+    // was sent a moment ago and is still being retried
+    await db
+      .update(triggerEvents)
+      .set({ dispatchedAt: new Date(Date.now() - 10 * 60_000) })
+      .where(eq(triggerEvents.id, second));
+    await db
+      .update(triggerEvents)
+      .set({ dispatchedAt: new Date() })
+      .where(eq(triggerEvents.id, third));
+    setEnv({ INNGEST_DEV: "1" });
+    const send = vi.spyOn(inngest, "send").mockResolvedValue({ ids: ["sent"] });
+    try {
+      const run = (id: string) =>
+        new InngestTestEngine({
+          function: processEvent,
+          events: [{ name: EVENT_RECEIVED, data: { eventId: id } }],
+        }).execute();
+      expect((await run(first)).result).toEqual({ status: "completed" });
+      const sentIds = () =>
+        send.mock.calls.map(([e]) =>
+          (e as { data: { eventId: string } }[]).map((x) => x.data.eventId),
+        );
+      expect(sentIds()).toEqual([[second]]);
+      expect((await eventRow(second)).dispatchedAt!.getTime()).toBeGreaterThan(Date.now() - 60_000);
+      // the second ends: the third was sent lately (its run is still retrying), so it is left be
+      expect((await run(second)).result).toEqual({ status: "completed" });
+      expect(sentIds()).toEqual([[second]]);
+      // cancelling a session's event sends its next one on too
+      const { id: fourth } = await queue("fourth");
+      const { id: fifth } = await queue("fifth");
+      await db.update(triggerEvents).set({ dispatchedAt: null }).where(eq(triggerEvents.id, fifth));
+      send.mockClear();
+      await cancelEvent({ ownerId: trigger.ownerId, triggerId: trigger.id, eventId: fourth });
+      expect(sentIds()).toEqual([]); // the third is still ahead of the fifth, and sent lately
+      await db.update(triggerEvents).set({ dispatchedAt: null }).where(eq(triggerEvents.id, third));
+      await cancelEvent({ ownerId: trigger.ownerId, triggerId: trigger.id, eventId: fifth });
+      expect(sentIds()).toEqual([[third]]);
+    } finally {
+      send.mockRestore();
+      setEnv({ INNGEST_DEV: undefined });
+    }
   });
 
   it("the tick re-queues and re-sends events whose run died with its lease; one out of attempts fails", async () => {

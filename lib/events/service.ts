@@ -11,7 +11,7 @@ import { containsPattern, cursorClauses, toPage } from "@/db/pages";
 import { getTriggerOrThrow } from "@/db/owned";
 import { eventRow, queueEvent } from "./queue";
 import { idBefore } from "@/lib/core/ids";
-import { dispatchEvents } from "@/lib/jobs/dispatch";
+import { dispatchEvents, dispatchSessionNext } from "@/lib/jobs/dispatch";
 import { MAX_BULK_REPLAY, type bulkReplaySchema, type listEventsQuerySchema } from "./schema";
 
 export const serializeEvent = (e: TriggerEvent) => ({
@@ -273,6 +273,8 @@ export async function cancelEvent({
       meta: { step: "cancel" },
     });
   }
+  // the session it held goes on (Inngest may have given up on the next event meanwhile)
+  await dispatchSessionNext(cancelled);
   return { id: triggerId, eventId, status: "cancelled" as const };
 }
 

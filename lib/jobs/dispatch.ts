@@ -1,6 +1,6 @@
 import "server-only";
 import { errorField, log } from "@/lib/observability/log";
-import { inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { triggerEvents, type TriggerEvent } from "@/db/schema";
 import { EVENT_RECEIVED, inngest, OUTBOX_READY } from "@/inngest/client";
@@ -119,6 +119,51 @@ export async function dispatchEvents(events: Dispatchable[]): Promise<void> {
     log().warn(
       { events: events.length, error: errorField(error) },
       "could not send events to Inngest; they stay queued and will be re-sent",
+    );
+  }
+}
+
+/** An event sent this long ago may still have its Inngest run retrying: not sent again yet. */
+const RESEND_AFTER_MS = 30_000;
+
+/**
+ * Inngest mode: an event of a session left a state that held its session (it completed, failed,
+ * was cancelled). The next queued event of the session may have waited behind it longer than
+ * Inngest's retries last (an approval can take hours; a blocked run throws to be retried, and is
+ * then given up on, the event staying `queued` for the sweep's pass every 5 minutes): it is sent
+ * again now. One sent in the last 30 s still has its run retrying, and is left to it. Never throws.
+ */
+export async function dispatchSessionNext(
+  event: Pick<TriggerEvent, "id" | "triggerId" | "sessionKey">,
+): Promise<void> {
+  if (!event.sessionKey || !usesInngest()) return;
+  try {
+    const db = await getDb();
+    const next = await db
+      .select({
+        id: triggerEvents.id,
+        triggerId: triggerEvents.triggerId,
+        ownerId: triggerEvents.ownerId,
+        sessionKey: triggerEvents.sessionKey,
+        // on the database's clock, as dispatchedAt was written
+        sentLately: sql<boolean>`coalesce(${triggerEvents.dispatchedAt} > now() - make_interval(secs => ${RESEND_AFTER_MS / 1000}), false)`,
+      })
+      .from(triggerEvents)
+      .where(
+        and(
+          eq(triggerEvents.triggerId, event.triggerId),
+          eq(triggerEvents.sessionKey, event.sessionKey),
+          eq(triggerEvents.status, "queued"),
+        ),
+      )
+      .orderBy(asc(triggerEvents.id))
+      .limit(1);
+    const [head] = next;
+    if (head && head.id !== event.id && !head.sentLately) await dispatchEvents([head]);
+  } catch (error) {
+    log().warn(
+      { event: event.id, error: errorField(error) },
+      "could not send the next event of its session; the sweep sends it within 5 minutes",
     );
   }
 }

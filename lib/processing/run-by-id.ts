@@ -2,6 +2,7 @@ import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { getDb, rowsOf } from "@/db/client";
 import { triggerEvents, triggers, type TriggerEvent } from "@/db/schema";
+import { dispatchSessionNext } from "@/lib/jobs/dispatch";
 import { claimEvent, handBack } from "./claim";
 import { notePoisoned, recordFailure } from "./failure";
 import { processClaimedEvent } from "./process";
@@ -45,7 +46,8 @@ export async function runEventById(eventId: string): Promise<{ status: string }>
   const control = new RunControl(event);
   try {
     const outcome = await processClaimedEvent(event, control);
-    if (outcome === "completed" || outcome === "waiting") return { status: outcome };
+    if (outcome === "completed") return await ended(event, "completed");
+    if (outcome === "waiting") return { status: outcome };
     if (control.stopped === "unreachable") return await handedBack(event);
     return { status: control.stopped ?? outcome };
   } catch (error) {
@@ -55,10 +57,16 @@ export async function runEventById(eventId: string): Promise<{ status: string }>
     const outcome = await recordFailure(event, error, { backoff: false });
     if (outcome === "retry")
       throw new RetryableEventError(error instanceof Error ? error.message : String(error));
-    return { status: "failed" };
+    return await ended(event, "failed");
   } finally {
     control.finish();
   }
+}
+
+/** An event that ended frees its session: the session's next event is sent on at once. */
+async function ended(event: TriggerEvent, status: "completed" | "failed") {
+  await dispatchSessionNext(event);
+  return { status };
 }
 
 /**
