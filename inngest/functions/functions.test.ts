@@ -28,6 +28,13 @@ async function eventRow(id: string) {
   return row;
 }
 
+/** One Inngest run of the processing function for the event. */
+const run = (eventId: string) =>
+  new InngestTestEngine({
+    function: processEvent,
+    events: [{ name: EVENT_RECEIVED, data: { eventId } }],
+  }).execute();
+
 async function messagesFor(eventId: string) {
   const db = await getDb();
   return db.select().from(messages).where(eq(messages.eventId, eventId)).orderBy(messages.id);
@@ -184,11 +191,6 @@ describe("claims in Inngest mode", () => {
       .update(triggerEvents)
       .set({ attempts: 1, lockedUntil: new Date(Date.now() + 60_000) })
       .where(eq(triggerEvents.id, first));
-    const run = (id: string) =>
-      new InngestTestEngine({
-        function: processEvent,
-        events: [{ name: EVENT_RECEIVED, data: { eventId: id } }],
-      }).execute();
     const blocked = await run(second);
     expect(blocked.result).toBeUndefined();
     expect(String((blocked.error as Error)?.message ?? blocked.error)).toContain(
@@ -221,11 +223,6 @@ describe("claims in Inngest mode", () => {
     setEnv({ INNGEST_DEV: "1" });
     const send = vi.spyOn(inngest, "send").mockResolvedValue({ ids: ["sent"] });
     try {
-      const run = (id: string) =>
-        new InngestTestEngine({
-          function: processEvent,
-          events: [{ name: EVENT_RECEIVED, data: { eventId: id } }],
-        }).execute();
       expect((await run(first)).result).toEqual({ status: "completed" });
       const sentIds = () =>
         send.mock.calls.map(([e]) =>
