@@ -50,8 +50,20 @@ async function connect(config: McpConfig, signal?: AbortSignal): Promise<Session
   const requestInit: RequestInit = { headers: config.headers ?? {} };
   const attempt = async (transport: Transport) => {
     const client = new Client(CLIENT_INFO, { jsonSchemaValidator: linearJsonSchemaValidator });
-    await client.connect(transport, { signal, timeout: config.timeoutMs });
-    return client;
+    try {
+      // the SDK bounds only `initialize`: an SSE transport's start() waits for the server's
+      // `endpoint` event with no deadline, and keep-alive comments keep the idle timeout away
+      await bounded(
+        client.connect(transport, { signal, timeout: config.timeoutMs }),
+        config.timeoutMs,
+        signal,
+      );
+      return client;
+    } catch (error) {
+      // closed, or its EventSource would reconnect for ever (at whatever `retry:` the server says)
+      await transport.close().catch(() => undefined);
+      throw error;
+    }
   };
   const session = (client: Client): Session => ({
     client,
@@ -75,6 +87,27 @@ async function connect(config: McpConfig, signal?: AbortSignal): Promise<Session
       fetch.close();
       throw fallbackError;
     }
+  }
+}
+
+/** `work`, or a rejection once `signal` aborts or `ms` pass, whichever comes first. */
+async function bounded<T>(work: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const cut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`The MCP server did not finish connecting within ${ms} ms`)),
+      ms,
+    );
+    onAbort = () => reject(signal?.reason ?? new Error("The connection was aborted"));
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, cut]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
 }
 
