@@ -299,9 +299,10 @@ export const triggers = pgTable(
     uniqueIndex("triggers_owner_alias_uq").on(t.ownerId, t.alias),
     index("triggers_owner_blueprint_idx").on(t.ownerId, t.blueprintId, t.id),
     index("triggers_bot_idx").on(t.botId),
+    // paused triggers are left out: their next run stays where it was and would head every walk
     index("triggers_due_idx")
       .on(t.nextTriggerAt)
-      .where(sql`${t.nextTriggerAt} is not null`),
+      .where(sql`${t.nextTriggerAt} is not null and ${t.pausedAt} is null`),
   ],
 );
 
@@ -561,6 +562,10 @@ export const outbox = pgTable(
     uniqueIndex("outbox_dedupe_uq").on(t.dedupeKey),
     index("outbox_due_idx")
       .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    // the fair claim walks owners with pending rows (a skip scan), then each one's due rows
+    index("outbox_owner_due_idx")
+      .on(t.ownerId, t.nextAttemptAt)
       .where(sql`${t.status} = 'pending'`),
     index("outbox_endpoint_idx").on(t.endpointId, t.id),
     index("outbox_event_idx").on(t.eventId),

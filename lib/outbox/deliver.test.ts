@@ -1,24 +1,40 @@
 import http from "node:http";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { outbox } from "@/db/schema";
 import { setEnv } from "@/test/env";
 import { seedTrigger } from "@/test/seed";
 import { deliverDue } from "./deliver";
-import { createEndpoint } from "./endpoints";
+import { createEndpoint, MAX_PENDING_PER_ENDPOINT, resendDelivery } from "./endpoints";
 import { notify } from "./enqueue";
 
 // Delivery through the real outbound client to a loopback receiver, on the real database.
 
 let server: http.Server;
 let url = "";
+let slowArrived = 0;
+let slowReleased = false;
+const held: (() => void)[] = [];
+/** For each request to /fast, how many /slow requests had arrived (and hung) by then. */
+const fastArrived: number[] = [];
 beforeAll(async () => {
   setEnv({ ABILITY_HTTP_ALLOW_HOSTS: "127.0.0.1" });
-  // answers what a broken receiver might: a 500 whose body holds a NUL and half an emoji
   server = http.createServer((req, res) => {
     req.resume();
     req.on("end", () => {
+      if (req.url === "/slow") {
+        // a receiver that answers only when the test lets it
+        slowArrived++;
+        if (slowReleased) res.end("ok");
+        else held.push(() => res.end("ok"));
+        return;
+      }
+      if (req.url === "/fast") {
+        fastArrived.push(slowArrived);
+        return res.end("ok");
+      }
+      // answers what a broken receiver might: a 500 whose body holds a NUL and half an emoji
       res.writeHead(500, { "content-type": "text/plain" });
       res.end(Buffer.concat([Buffer.from("bad\u0000gateway "), Buffer.from("😀").subarray(0, 2)]));
     });
@@ -31,13 +47,19 @@ afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
+/** A new owner with an endpoint at `path` of the test receiver, for `event.failed`. */
+async function ownerWithEndpoint(path = "/hook") {
+  const { ownerId } = await seedTrigger();
+  const { id: endpointId } = await createEndpoint({
+    ownerId,
+    input: { url: url.replace(/\/hook$/, path), events: ["event.failed"] },
+  });
+  return { ownerId, endpointId };
+}
+
 describe("outbox delivery", () => {
   it("a receiver's answer that the database cannot store as is is recorded readably, and the row waits for its next attempt", async () => {
-    const { ownerId } = await seedTrigger();
-    const { id: endpointId } = await createEndpoint({
-      ownerId,
-      input: { url, events: ["event.failed"] },
-    });
+    const { ownerId, endpointId } = await ownerWithEndpoint();
     const db = await getDb();
     await notify(db, ownerId, "event.failed", `nul-${Date.now()}`, { eventId: "event_x" });
     const before = Date.now();
@@ -53,5 +75,53 @@ describe("outbox delivery", () => {
     // retried after its back-off, not again at once (nor never)
     expect(row.nextAttemptAt.getTime()).toBeGreaterThan(before);
     expect(await deliverDue()).toBe(0);
+  });
+
+  it("one owner's slow receiver holds a few delivery slots, never another owner's deliveries", async () => {
+    const db = await getDb();
+    const slow = await ownerWithEndpoint("/slow");
+    const fast = await ownerWithEndpoint("/fast");
+    for (let i = 0; i < 30; i++)
+      await notify(db, slow.ownerId, "event.failed", `slow-${Date.now()}-${i}`, { i });
+    // the slow owner's rows came due a minute earlier: oldest first alone would take them all
+    await db
+      .update(outbox)
+      .set({ nextAttemptAt: new Date(Date.now() - 60_000) })
+      .where(eq(outbox.ownerId, slow.ownerId));
+    await notify(db, fast.ownerId, "event.failed", `fast-${Date.now()}`, { i: 0 });
+    const pass = deliverDue(20);
+    for (let waited = 0; !fastArrived.length && waited < 8000; waited += 50)
+      await new Promise((r) => setTimeout(r, 50));
+    // delivered while the slow owner's first requests still hang, and those were at most five
+    expect(fastArrived).toHaveLength(1);
+    expect(fastArrived[0]).toBeLessThanOrEqual(5);
+    expect(slowArrived).toBeLessThanOrEqual(5);
+    slowReleased = true;
+    for (const answer of held.splice(0)) answer();
+    expect(await pass).toBe(31);
+    const rows = await db.select().from(outbox).where(eq(outbox.ownerId, slow.ownerId));
+    expect(rows.filter((r) => r.status === "delivered")).toHaveLength(30);
+    expect(slowArrived).toBe(30);
+  });
+
+  it("a resend is a new delivery of the same body; an endpoint with 100 waiting refuses more (429)", async () => {
+    const { ownerId, endpointId } = await ownerWithEndpoint();
+    const db = await getDb();
+    await notify(db, ownerId, "event.failed", `resend-${Date.now()}`, { eventId: "event_r" });
+    const [first] = await db.select().from(outbox).where(eq(outbox.endpointId, endpointId));
+    const again = await resendDelivery({ ownerId, id: endpointId, deliveryId: first.id });
+    const [copy] = await db.select().from(outbox).where(eq(outbox.id, again.deliveryId));
+    expect(copy).toMatchObject({ status: "pending", attempts: 0, body: first.body });
+    expect(copy.id).not.toBe(first.id);
+    for (let i = 2; i < MAX_PENDING_PER_ENDPOINT; i++)
+      await resendDelivery({ ownerId, id: endpointId, deliveryId: first.id });
+    await expect(
+      resendDelivery({ ownerId, id: endpointId, deliveryId: first.id }),
+    ).rejects.toMatchObject({ code: "RATE_LIMITED", status: 429 });
+    const waiting = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.endpointId, endpointId), eq(outbox.status, "pending")));
+    expect(waiting).toHaveLength(MAX_PENDING_PER_ENDPOINT);
   });
 });

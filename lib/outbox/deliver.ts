@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
-import { getDb, type Db } from "@/db/client";
+import { getDb, rowsOf, type Db } from "@/db/client";
 import {
   notificationEndpoints,
   outbox,
@@ -31,22 +31,46 @@ const LEASE_MS = 60_000;
 const TIMEOUT_MS = 10_000;
 const MAX_ANSWER_BYTES = 4096;
 
-/** Claims up to `limit` due rows, oldest due first; each attempt counts as it starts. */
-async function claimDue(db: Db, limit: number): Promise<OutboxRow[]> {
+/** Rows one owner may have in one claim, and in flight in one delivery pass. */
+const PER_OWNER = 5;
+
+/**
+ * Claims up to `limit` due rows, each owner's oldest due first and the owners taken in turn (at
+ * most PER_OWNER each, none of `busyOwners`): one owner's backlog of slow deliveries cannot
+ * hold up another's replies. Owners are walked with a skip scan of the pending index, so the
+ * cost follows the number of owners with pending rows. Each attempt counts as it starts.
+ */
+async function claimDue(db: Db, limit: number, busyOwners: string[] = []): Promise<OutboxRow[]> {
+  const busy = busyOwners.length
+    ? sql`and o.owner_id not in (${sql.join(
+        busyOwners.map((id) => sql`${id}`),
+        sql`, `,
+      )})`
+    : sql``;
   return db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(
-        and(
-          eq(outbox.status, "pending"),
-          sql`${outbox.nextAttemptAt} <= now()`,
-          sql`(${outbox.lockedUntil} is null or ${outbox.lockedUntil} <= now())`,
-        ),
-      )
-      .orderBy(outbox.nextAttemptAt)
-      .limit(limit)
-      .for("update", { skipLocked: true });
+    const due = rowsOf<{ id: string }>(
+      await tx.execute(sql`
+        with recursive owners as (
+          (select owner_id from outbox where status = 'pending' order by owner_id limit 1)
+          union all
+          select (select t.owner_id from outbox t
+                  where t.status = 'pending' and t.owner_id > o.owner_id
+                  order by t.owner_id limit 1)
+          from owners o where o.owner_id is not null
+        ), candidates as (
+          select c.id, c.next_attempt_at, c.turn from owners o cross join lateral (
+            select t.id, t.next_attempt_at, row_number() over (order by t.next_attempt_at) as turn
+            from outbox t
+            where t.owner_id = o.owner_id and t.status = 'pending' and t.next_attempt_at <= now()
+              and (t.locked_until is null or t.locked_until <= now())
+            order by t.next_attempt_at limit ${PER_OWNER}
+          ) c where o.owner_id is not null ${busy}
+        )
+        select r.id from outbox r join candidates c on c.id = r.id
+        where r.status = 'pending' and (r.locked_until is null or r.locked_until <= now())
+        order by c.turn, c.next_attempt_at limit ${limit}
+        for update of r skip locked`),
+    );
     if (!due.length) return [];
     return tx
       .update(outbox)
@@ -64,12 +88,40 @@ async function claimDue(db: Db, limit: number): Promise<OutboxRow[]> {
   });
 }
 
-/** Delivers what is due now; returns how many rows it tried. */
-export async function deliverDue(limit = 20): Promise<number> {
+/**
+ * Delivers what is due now, up to `slots` at a time, each settled on its own: a slot that frees
+ * claims again, so a slow receiver holds one slot, not a batch. An owner has at most PER_OWNER
+ * rows in flight. Ends when nothing more is due (or `maxRows` were tried); returns how many
+ * rows it tried.
+ */
+export async function deliverDue(slots = 20, maxRows = slots * 10): Promise<number> {
   const db = await getDb();
-  const rows = await claimDue(db, limit);
-  await Promise.all(rows.map((row) => deliver(db, row)));
-  return rows.length;
+  const inFlight = new Map<string, number>();
+  const running = new Set<Promise<void>>();
+  let tried = 0;
+  let drained = false;
+  const busyOwners = () => [...inFlight].filter(([, n]) => n >= PER_OWNER).map(([id]) => id);
+  for (;;) {
+    const free = Math.min(slots - running.size, maxRows - tried);
+    if (!drained && free > 0) {
+      const rows = await claimDue(db, free, busyOwners());
+      drained = rows.length === 0;
+      tried += rows.length;
+      for (const row of rows) {
+        inFlight.set(row.ownerId, (inFlight.get(row.ownerId) ?? 0) + 1);
+        const job: Promise<void> = deliver(db, row).finally(() => {
+          running.delete(job);
+          const left = (inFlight.get(row.ownerId) ?? 1) - 1;
+          if (left) inFlight.set(row.ownerId, left);
+          else inFlight.delete(row.ownerId);
+          drained = false; // a freed owner's next rows may be claimable now
+        });
+        running.add(job);
+      }
+    }
+    if (!running.size) return tried;
+    if (drained || running.size >= slots || tried >= maxRows) await Promise.race(running);
+  }
 }
 
 type Outcome =

@@ -163,6 +163,9 @@ export async function listDeliveries({
   return toPage(rows.map(serializeDelivery), query.take);
 }
 
+/** Deliveries waiting for one endpoint beyond which a resend is refused. */
+export const MAX_PENDING_PER_ENDPOINT = 100;
+
 /** Sends a delivery again as a new one (its own attempts and horizon), signed afresh. */
 export async function resendDelivery({
   ownerId,
@@ -176,6 +179,20 @@ export async function resendDelivery({
     .from(outbox)
     .where(and(eq(outbox.id, deliveryId), eq(outbox.endpointId, id), eq(outbox.ownerId, ownerId)));
   if (!row) throw notFound("Delivery");
+  // resends are by hand: a loop of them must not pile up a backlog in front of the endpoint
+  const pending = (
+    await db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.endpointId, id), eq(outbox.status, "pending")))
+      .limit(MAX_PENDING_PER_ENDPOINT)
+  ).length;
+  if (pending >= MAX_PENDING_PER_ENDPOINT)
+    throw new ApiError(
+      "RATE_LIMITED",
+      `This endpoint has ${pending} deliveries waiting already; resend once they have gone out`,
+      { headers: { "Retry-After": "60" } },
+    );
   const key = `resend:${newId("outbox")}`;
   const [copy] = rowsOf<{ id: string }>(
     await db.execute(sql`

@@ -1,0 +1,55 @@
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { triggerEvents, triggers } from "@/db/schema";
+import { newId } from "@/lib/core/ids";
+import { seedTrigger } from "@/test/seed";
+import { runScheduleTick } from "./tick";
+
+describe("the schedule tick", () => {
+  it("one owner's hundreds of due schedules do not leave another owner's for later ticks; paused ones wait", async () => {
+    const db = await getDb();
+    const at = new Date(Date.now() + 3_600_000); // every schedule below is due by then
+    const earlier = new Date(at.getTime() - 120_000);
+    const many = await seedTrigger("echo", { schedule: "* * * * *", nextTriggerAt: earlier });
+    await db.insert(triggers).values(
+      Array.from({ length: 449 }, (_, i) => ({
+        id: newId("trigger"),
+        ownerId: many.ownerId,
+        botId: many.botId,
+        name: `every minute ${i}`,
+        secretEnc: "unused",
+        schedule: "* * * * *",
+        nextTriggerAt: earlier,
+      })),
+    );
+    const other = await seedTrigger("echo", {
+      schedule: "* * * * *",
+      nextTriggerAt: new Date(at.getTime() - 60_000),
+    });
+    const paused = await seedTrigger("echo", {
+      schedule: "* * * * *",
+      nextTriggerAt: earlier,
+      pausedAt: new Date(),
+    });
+
+    const tick = await runScheduleTick(at, 200);
+    expect(tick.queued).toBe(451);
+    expect(tick.rounds).toBe(3);
+    const runs = (triggerId: string) =>
+      db
+        .select()
+        .from(triggerEvents)
+        .where(and(eq(triggerEvents.triggerId, triggerId), eq(triggerEvents.kind, "schedule")));
+    expect(await runs(other.id)).toHaveLength(1);
+    expect(await runs(paused.id)).toHaveLength(0);
+    const [left] = await db
+      .select({ next: triggers.nextTriggerAt })
+      .from(triggers)
+      .where(eq(triggers.id, other.id));
+    expect(left.next!.getTime()).toBeGreaterThan(at.getTime());
+    // nothing of the first owner's is left due either
+    const due = await db.select().from(triggers).where(eq(triggers.ownerId, many.ownerId));
+    expect(due.filter((t) => t.nextTriggerAt! <= at)).toHaveLength(0);
+  });
+});
