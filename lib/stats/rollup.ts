@@ -90,6 +90,17 @@ export async function rollUpStats(at = now()): Promise<{ hours: number; minutes:
   });
 }
 
+/**
+ * Events from `at` on may change their status again (a paused trigger resumed): the next hourly
+ * rollup rolls again from that hour, as it does from its oldest unfinished event.
+ */
+export async function rollAgainFrom(db: Db, at: Date) {
+  const hour = floorTo(at, HOUR).toISOString();
+  await db.execute(sql`
+    insert into rollup_watermarks (name, through) values (${HOURS_PENDING}, ${hour})
+    on conflict (name) do update set through = least(rollup_watermarks.through, excluded.through)`);
+}
+
 async function setMark(tx: Tx, name: string, value: Date) {
   await tx.execute(sql`
     insert into rollup_watermarks (name, through) values (${name}, ${value.toISOString()})
@@ -130,11 +141,15 @@ async function rollHours(tx: Tx, mark: (name: string) => Date | null, through: D
     group by 1, 2, 3, 4`);
   // the minutes of those hours are in the hourly rows now
   await tx.execute(sql`delete from event_stats_minutely where minute < ${through.toISOString()}`);
-  // unfinished events (queued, running, or waiting for a decision) may still change their hour
+  // unfinished events (queued, running, or waiting for a decision) may still change their hour;
+  // a paused trigger's do not until it resumes (which marks their hours, rollAgainFrom): one held
+  // event must not make every hourly rollup re-roll the whole history of every owner
   const [pending] = rowsOf<{ at: Date | string | null }>(
     await tx.execute(
       sql`select least(
-        (select created_at from trigger_events where status in ('queued', 'processing') order by id limit 1),
+        (select e.created_at from trigger_events e where e.status in ('queued', 'processing')
+          and not exists (select 1 from triggers t where t.id = e.trigger_id and t.paused_at is not null)
+          order by e.id limit 1),
         (select created_at from trigger_events where status = 'waiting' order by id limit 1)) as at`,
     ),
   );

@@ -1,10 +1,11 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { getDb } from "@/db/client";
+import { getDb, rowsOf } from "@/db/client";
 import { eventStatsHourly, eventStatsMinutely, triggerEvents } from "@/db/schema";
 import { idBefore, newId } from "@/lib/core/ids";
 import { claimBatch } from "@/lib/processing/claim";
 import { attemptEvent } from "@/lib/processing/process";
+import { resumeTrigger } from "@/lib/triggers/pause";
 import { seedEvent, seedTrigger } from "@/test/seed";
 import { quantile } from "./latency";
 import { rollUpStats } from "./rollup";
@@ -302,5 +303,47 @@ describe("quantile", () => {
     expect(quantile([], 0.5)).toBeNull();
     expect(quantile([0, 2], 0.5)).toBe(175); // half-way through 100-250 ms
     expect(quantile([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3], 0.95)).toBe(300_000);
+  });
+});
+
+describe("a paused trigger's held events and the hourly rollup", () => {
+  beforeEach(async () => {
+    const db = await getDb();
+    await db.execute(sql`delete from trigger_events`);
+    await db.execute(sql`delete from rollup_watermarks`);
+    await db.execute(sql`delete from event_stats_hourly`);
+  });
+  const pendingMark = async () => {
+    const db = await getDb();
+    const rows = await db.execute(
+      sql`select through from rollup_watermarks where name = 'event_stats_hourly:pending'`,
+    );
+    const [row] = rowsOf<{ through: Date | string }>(rows);
+    return new Date(row.through).getTime();
+  };
+
+  it("do not hold every rollup back to their hour; resumed, their hour is counted again", async () => {
+    const trigger = await seedTrigger("echo", { pausedAt: new Date() });
+    const at = hourStart(-30) + 120_000;
+    const id = await seedAt(trigger, at);
+    await rollUpStats(new Date(hourStart(2)));
+    // before: the held event pinned the mark 30 hours back, and each rollup rolled from there
+    expect(await pendingMark()).toBe(hourStart(2));
+
+    await resumeTrigger({ ownerId: trigger.ownerId, id: trigger.id });
+    expect(await pendingMark()).toBe(hourStart(-30));
+    const db = await getDb();
+    await db
+      .update(triggerEvents)
+      .set(finished(at, "completed", 1_000))
+      .where(eq(triggerEvents.id, id));
+    await rollUpStats(new Date(hourStart(3)));
+    const rows = await db
+      .select()
+      .from(eventStatsHourly)
+      .where(eq(eventStatsHourly.triggerId, trigger.id));
+    expect(rows.map((r) => [r.hour.getTime(), r.status, r.events])).toEqual([
+      [hourStart(-30), "completed", 1],
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import { idBefore } from "@/lib/core/ids";
 import { dispatchEvents } from "@/lib/jobs/dispatch";
 import { notify, sendOutbox } from "@/lib/outbox/enqueue";
 import { forgetTrigger } from "@/lib/events/trigger-cache";
+import { rollAgainFrom } from "@/lib/stats/rollup";
 
 // Pause and resume: a paused trigger still stores what senders send (202: nothing is lost) but
 // runs none of it, schedules included (lib/processing/claim.ts and lib/schedules leave it out).
@@ -55,11 +56,14 @@ export async function resumeTrigger({ ownerId, id }: { ownerId: string; id: stri
       triggerId: triggerEvents.triggerId,
       ownerId: triggerEvents.ownerId,
       sessionKey: triggerEvents.sessionKey,
+      createdAt: triggerEvents.createdAt,
     })
     .from(triggerEvents)
     .where(and(eq(triggerEvents.triggerId, id), eq(triggerEvents.status, "queued")))
     .orderBy(triggerEvents.id)
     .limit(10_000);
+  // the hours they arrived in change as they run: the charts' rollup counts them again
+  if (held.length) await rollAgainFrom(db, held[0].createdAt);
   await dispatchEvents(held);
   return { id, paused: false, held: held.length };
 }
