@@ -2,10 +2,10 @@ import http from "node:http";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { outbox } from "@/db/schema";
+import { notificationEndpoints, outbox } from "@/db/schema";
 import { setEnv } from "@/test/env";
 import { seedTrigger } from "@/test/seed";
-import { deliverDue } from "./deliver";
+import { DISABLE_AFTER_MS, deliverDue } from "./deliver";
 import { createEndpoint, MAX_PENDING_PER_ENDPOINT, resendDelivery } from "./endpoints";
 import { notify } from "./enqueue";
 
@@ -75,6 +75,29 @@ describe("outbox delivery", () => {
     // retried after its back-off, not again at once (nor never)
     expect(row.nextAttemptAt.getTime()).toBeGreaterThan(before);
     expect(await deliverDue()).toBe(0);
+    // the endpoint counts as failing from this first failed attempt, not from a final one
+    const endpoint = async () =>
+      (
+        await db
+          .select()
+          .from(notificationEndpoints)
+          .where(eq(notificationEndpoints.id, endpointId))
+      )[0];
+    expect((await endpoint()).failingSince).not.toBeNull();
+    expect((await endpoint()).enabled).toBe(true);
+    // failing for over 24 hours: the next failed attempt turns it off, saying why
+    await db
+      .update(notificationEndpoints)
+      .set({ failingSince: new Date(Date.now() - DISABLE_AFTER_MS - 60_000) })
+      .where(eq(notificationEndpoints.id, endpointId));
+    await db.update(outbox).set({ nextAttemptAt: new Date() }).where(eq(outbox.id, row.id));
+    expect(await deliverDue()).toBe(1);
+    expect(await endpoint()).toMatchObject({
+      enabled: false,
+      disabledReason: expect.stringContaining("Every delivery failed for 24 hours"),
+    });
+    // nothing of this test comes due during the next ones
+    await db.delete(outbox).where(eq(outbox.id, row.id));
   });
 
   it("one owner's slow receiver holds a few delivery slots, never another owner's deliveries", async () => {

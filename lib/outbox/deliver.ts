@@ -29,6 +29,8 @@ const HORIZON_MS = { reply: 3_600_000, notification: 24 * 3_600_000 } as const;
 export const DISABLE_AFTER_MS = 24 * 3_600_000;
 const LEASE_MS = 60_000;
 const TIMEOUT_MS = 10_000;
+/** One delivery, every redirect hop included (each has TIMEOUT_MS), ends within this. */
+const DELIVERY_DEADLINE_MS = 30_000;
 const MAX_ANSWER_BYTES = 4096;
 
 /** Rows one owner may have in one claim, and in flight in one delivery pass. */
@@ -176,6 +178,8 @@ async function send(out: Outgoing): Promise<Outcome> {
     privateHeaders: out.privateHeaders,
     body: out.body,
     timeoutMs: TIMEOUT_MS,
+    // redirects included, a delivery ends well inside its lease: another pass never sends it too
+    signal: AbortSignal.timeout(DELIVERY_DEADLINE_MS),
     maxResponseBytes: MAX_ANSWER_BYTES,
     allowHosts: env().ABILITY_HTTP_ALLOW_HOSTS,
   });
@@ -229,7 +233,11 @@ async function settle(db: Db, row: OutboxRow, outcome: Outcome) {
         lastError: outcome.error,
       })
       .where(fence);
-    if (again) return;
+    if (again) {
+      // an endpoint's failing time counts from its first failed attempt, retried or not
+      if (row.kind === "notification") await noteEndpoint(db, row, outcome);
+      return;
+    }
   }
   if (row.kind === "reply") await noteReply(db, row, outcome);
   else await noteEndpoint(db, row, outcome);
