@@ -121,7 +121,7 @@ test("a GitHub issues.opened event's reply becomes one comment at the issue's co
   expect(missing.status()).toBe(422);
 });
 
-test("a callback to the event's response_url is signed with the trigger's reply secret (Standard Webhooks)", async ({
+test("a callback to the event's response_url is signed with the trigger's reply secret (Standard Webhooks); an unauthenticated sender's response_url elsewhere than Slack is not believed", async ({
   request,
 }) => {
   const receiver = await scriptedReceiver([200]);
@@ -130,14 +130,16 @@ test("a callback to the event's response_url is signed with the trigger's reply 
     const { botId } = await scriptedBot(api, "callback", [{ text: "Done: order 9 refunded." }]);
     const created = await json(
       await api.post("/api/v1/integration/trigger/create", {
-        data: { botId, authenticate: false, reply: { type: "callback" } },
+        data: { botId, reply: { type: "callback" } },
       }),
     );
     expect(created.replySecret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
-    // a Slack slash command: a form post with response_url
-    await request.post(`/v1/integration/trigger/${created.id}/event`, {
+    // a slash command from an authenticated sender: a form post with response_url
+    const sent = await request.post(`/v1/integration/trigger/${created.id}/event`, {
+      headers: { authorization: `Bearer ${created.secret}` },
       form: { command: "/refund", text: "order 9", channel_id: "C1", response_url: receiver.url },
     });
+    expect(sent.status()).toBe(202);
     const [event] = await waitForEvents(api, created.id, 1);
     await expect.poll(() => receiver.requests.length).toBe(1);
     const { headers, body } = receiver.requests[0];
@@ -157,6 +159,26 @@ test("a callback to the event's response_url is signed with the trigger's reply 
       await api.post(`/api/v1/integration/trigger/${created.id}/reply/secret/rotate`, { data: {} }),
     );
     expect(rotated.replySecret).not.toBe(created.replySecret);
+
+    // anyone may post to a trigger that does not authenticate: its reply is not sent where they say
+    const open = await json(
+      await api.post("/api/v1/integration/trigger/create", {
+        data: { botId, authenticate: false, reply: { type: "callback" } },
+      }),
+    );
+    await request.post(`/v1/integration/trigger/${open.id}/event`, {
+      form: { command: "/refund", text: "order 9", response_url: receiver.url },
+    });
+    const [stranger] = await waitForEvents(api, open.id, 1);
+    await expect
+      .poll(async () => {
+        const list = await json(
+          await api.get(`/api/v1/conversation/${stranger.conversationId}/message/list?take=20`),
+        );
+        return list.items.map((m: { text: string }) => m.text).join("\n");
+      })
+      .toContain("Reply to the callback failed after 1 attempt: No response_url");
+    expect(receiver.requests).toHaveLength(1);
   } finally {
     await receiver.close();
   }

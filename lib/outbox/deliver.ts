@@ -159,7 +159,11 @@ async function requestFor(db: Db, row: OutboxRow): Promise<Outgoing> {
     return notificationRequest(row, endpoint);
   }
   const [trigger] = await db
-    .select({ reply: triggers.reply, replySecretsEnc: triggers.replySecretsEnc })
+    .select({
+      reply: triggers.reply,
+      replySecretsEnc: triggers.replySecretsEnc,
+      authenticate: triggers.authenticate,
+    })
     .from(triggers)
     .where(eq(triggers.id, row.triggerId ?? ""));
   if (!trigger) throw new Undeliverable("The trigger was deleted");

@@ -36,7 +36,7 @@ const text = (v: unknown) =>
 /** A reply for the trigger's target, from the event it answers. */
 export function replyRequest(
   row: OutboxRow,
-  trigger: Pick<Trigger, "reply" | "replySecretsEnc">,
+  trigger: Pick<Trigger, "reply" | "replySecretsEnc" | "authenticate">,
   payload: unknown,
 ): Outgoing {
   const reply = String(row.body.reply ?? "");
@@ -94,9 +94,15 @@ export function replyRequest(
       privateHeaders: ["authorization"],
     };
   }
-  // callback: Slack's response_url when the payload has one (slash commands, interactivity)
+  // callback: Slack's response_url when the payload has one (slash commands, interactivity).
+  // Whoever sends the event names it: from a sender the trigger does not authenticate, only
+  // Slack's own host is believed, or anyone knowing the event URL could have the bot's reply
+  // (and what its tools found) posted to an address of their choosing.
   const responseUrl = text(get(payload, "response_url"));
-  const url = responseUrl && /^https?:\/\//.test(responseUrl) ? responseUrl : target.url;
+  const believed =
+    responseUrl &&
+    (trigger.authenticate ? /^https?:\/\//.test(responseUrl) : isSlackResponseUrl(responseUrl));
+  const url = believed ? responseUrl : target.url;
   if (!url) throw new Undeliverable("No response_url in the event and no callback URL set");
   if (!secrets.signingSecret) throw new Undeliverable("The callback has no signing secret");
   const body = JSON.stringify({
@@ -117,6 +123,16 @@ export function replyRequest(
     body,
     privateHeaders: [],
   };
+}
+
+/** Slack's response_url: https, on hooks.slack.com. */
+function isSlackResponseUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" && url.hostname === "hooks.slack.com" && !url.port;
+  } catch {
+    return false;
+  }
 }
 
 /** A notification to an endpoint, signed with its secret. */
