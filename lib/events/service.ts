@@ -7,6 +7,7 @@ import { recordActivity } from "@/lib/conversations/activity";
 import { messages, triggerEvents, type Trigger, type TriggerEvent } from "@/db/schema";
 import { ApiError, notFound } from "@/lib/core/errors";
 import { iso } from "@/lib/core/fields";
+import { rollAgainFrom } from "@/lib/stats/rollup";
 import { containsPattern, cursorClauses, toPage } from "@/db/pages";
 import { getTriggerOrThrow } from "@/db/owned";
 import { eventRow, queueEvent } from "./queue";
@@ -223,7 +224,7 @@ export async function cancelEvent({
   triggerId,
   eventId,
 }: Owner & { triggerId: string; eventId: string }) {
-  await getTriggerOrThrow({ ownerId, id: triggerId });
+  const trigger = await getTriggerOrThrow({ ownerId, id: triggerId });
   const db = await getDb();
   const where = and(
     eq(triggerEvents.id, eventId),
@@ -253,6 +254,8 @@ export async function cancelEvent({
   }
   // a waiting event's calls are cancelled with it: nothing of them runs
   await cancelApprovals(db, eventId);
+  // a paused trigger's held event is not in the charts' pending mark: its hour is marked instead
+  if (trigger.pausedAt) await rollAgainFrom(db, cancelled.createdAt);
   if (cancelled.batchId === cancelled.id)
     await db
       .update(triggerEvents)

@@ -103,5 +103,14 @@ describe("the dedupe key of a signed delivery", () => {
     }
     const notQuite = bytes(JSON.stringify({ ...ce, specversion: 1 }));
     expect(signedDeliveryKey({ type: "hmac" }, new Headers(), notQuite)).toMatch(/^body:/);
+    // one that could not be stored as a key (too long, a NUL) is keyed by the signed body
+    for (const source of ["/".repeat(300), "/a\u0000b"])
+      expect(
+        signedDeliveryKey(
+          { type: "hmac" },
+          new Headers(),
+          bytes(JSON.stringify({ ...ce, source })),
+        ),
+      ).toMatch(/^body:/);
   });
 });

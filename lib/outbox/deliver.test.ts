@@ -15,6 +15,7 @@ let server: http.Server;
 let url = "";
 let slowArrived = 0;
 let slowReleased = false;
+let mostHeld = 0;
 const held: (() => void)[] = [];
 /** For each request to /fast, how many /slow requests had arrived (and hung) by then. */
 const fastArrived: number[] = [];
@@ -27,7 +28,10 @@ beforeAll(async () => {
         // a receiver that answers only when the test lets it
         slowArrived++;
         if (slowReleased) res.end("ok");
-        else held.push(() => res.end("ok"));
+        else {
+          held.push(() => res.end("ok"));
+          mostHeld = Math.max(mostHeld, held.length);
+        }
         return;
       }
       if (req.url === "/fast") {
@@ -119,6 +123,14 @@ describe("outbox delivery", () => {
     expect(fastArrived).toHaveLength(1);
     expect(fastArrived[0]).toBeLessThanOrEqual(5);
     expect(slowArrived).toBeLessThanOrEqual(5);
+    // one of them answers: its slot is filled with the owner's next row, never with five more
+    const before = slowArrived;
+    held.shift()!();
+    for (let waited = 0; slowArrived === before && waited < 8000; waited += 50)
+      await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(slowArrived).toBe(before + 1);
+    expect(mostHeld).toBeLessThanOrEqual(5);
     slowReleased = true;
     for (const answer of held.splice(0)) answer();
     expect(await pass).toBe(31);

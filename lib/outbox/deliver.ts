@@ -37,18 +37,23 @@ const MAX_ANSWER_BYTES = 4096;
 const PER_OWNER = 5;
 
 /**
- * Claims up to `limit` due rows, each owner's oldest due first and the owners taken in turn (at
- * most PER_OWNER each, none of `busyOwners`): one owner's backlog of slow deliveries cannot
- * hold up another's replies. Owners are walked with a skip scan of the pending index, so the
- * cost follows the number of owners with pending rows. Each attempt counts as it starts.
+ * Claims up to `limit` due rows, each owner's oldest due first and the owners taken in turn: an
+ * owner gets at most PER_OWNER less what it has `inFlight` already, so one owner's backlog of
+ * slow deliveries cannot hold up another's replies. Owners are walked with a skip scan of the
+ * pending index, so the cost follows the number of owners with pending rows. Each attempt counts
+ * as it starts.
  */
-async function claimDue(db: Db, limit: number, busyOwners: string[] = []): Promise<OutboxRow[]> {
-  const busy = busyOwners.length
-    ? sql`and o.owner_id not in (${sql.join(
-        busyOwners.map((id) => sql`${id}`),
+async function claimDue(
+  db: Db,
+  limit: number,
+  inFlight: ReadonlyMap<string, number> = new Map(),
+): Promise<OutboxRow[]> {
+  const busy = inFlight.size
+    ? sql`coalesce((select f.n from (values ${sql.join(
+        [...inFlight].map(([owner, n]) => sql`(${owner}::text, ${n}::int)`),
         sql`, `,
-      )})`
-    : sql``;
+      )}) as f(owner_id, n) where f.owner_id = o.owner_id), 0)`
+    : sql`0`;
   return db.transaction(async (tx) => {
     const due = rowsOf<{ id: string }>(
       await tx.execute(sql`
@@ -66,7 +71,7 @@ async function claimDue(db: Db, limit: number, busyOwners: string[] = []): Promi
             where t.owner_id = o.owner_id and t.status = 'pending' and t.next_attempt_at <= now()
               and (t.locked_until is null or t.locked_until <= now())
             order by t.next_attempt_at limit ${PER_OWNER}
-          ) c where o.owner_id is not null ${busy}
+          ) c where o.owner_id is not null and c.turn <= ${PER_OWNER} - ${busy}
         )
         select r.id from outbox r join candidates c on c.id = r.id
         where r.status = 'pending' and (r.locked_until is null or r.locked_until <= now())
@@ -90,10 +95,14 @@ async function claimDue(db: Db, limit: number, busyOwners: string[] = []): Promi
   });
 }
 
+/** How often a pass with deliveries in flight looks again for rows that came due meanwhile. */
+const RECHECK_MS = 1000;
+
 /**
- * Delivers what is due now, up to `slots` at a time, each settled on its own: a slot that frees
- * claims again, so a slow receiver holds one slot, not a batch. An owner has at most PER_OWNER
- * rows in flight. Ends when nothing more is due (or `maxRows` were tried); returns how many
+ * Delivers what is due, up to `slots` at a time, each settled on its own: a slot that frees
+ * claims again, so a slow receiver holds one slot, not a batch, and rows that come due while
+ * deliveries are in flight are looked for every second. An owner has at most PER_OWNER rows in
+ * flight. Ends when nothing is due or in flight (or `maxRows` were tried); returns how many
  * rows it tried.
  */
 export async function deliverDue(slots = 20, maxRows = slots * 10): Promise<number> {
@@ -101,13 +110,12 @@ export async function deliverDue(slots = 20, maxRows = slots * 10): Promise<numb
   const inFlight = new Map<string, number>();
   const running = new Set<Promise<void>>();
   let tried = 0;
-  let drained = false;
-  const busyOwners = () => [...inFlight].filter(([, n]) => n >= PER_OWNER).map(([id]) => id);
+  let idle = false; // the last claim found nothing, and nothing has changed since
   for (;;) {
     const free = Math.min(slots - running.size, maxRows - tried);
-    if (!drained && free > 0) {
-      const rows = await claimDue(db, free, busyOwners());
-      drained = rows.length === 0;
+    if (!idle && free > 0) {
+      const rows = await claimDue(db, free, inFlight);
+      idle = rows.length === 0;
       tried += rows.length;
       for (const row of rows) {
         inFlight.set(row.ownerId, (inFlight.get(row.ownerId) ?? 0) + 1);
@@ -116,13 +124,20 @@ export async function deliverDue(slots = 20, maxRows = slots * 10): Promise<numb
           const left = (inFlight.get(row.ownerId) ?? 1) - 1;
           if (left) inFlight.set(row.ownerId, left);
           else inFlight.delete(row.ownerId);
-          drained = false; // a freed owner's next rows may be claimable now
         });
         running.add(job);
       }
+      if (!idle && running.size < slots && tried < maxRows) continue;
     }
     if (!running.size) return tried;
-    if (drained || running.size >= slots || tried >= maxRows) await Promise.race(running);
+    // a delivery ends (its owner may take a slot again), or a second passes
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      ...running,
+      new Promise((resolve) => (timer = setTimeout(resolve, RECHECK_MS))),
+    ]);
+    clearTimeout(timer);
+    idle = false;
   }
 }
 
@@ -326,7 +341,8 @@ export function outboxWorker() {
     try {
       do {
         again = false;
-        while ((await deliverDue()) > 0);
+        // one long pass: a slot that frees is filled at once, with no barrier every few rows
+        while ((await deliverDue(20, Infinity)) > 0);
       } while (again);
     } catch (error) {
       log().warn({ error: errorField(error) }, "outbox delivery failed");

@@ -95,13 +95,11 @@ export function replyRequest(
     };
   }
   // callback: Slack's response_url when the payload has one (slash commands, interactivity).
-  // Whoever sends the event names it: from a sender the trigger does not authenticate, only
-  // Slack's own host is believed, or anyone knowing the event URL could have the bot's reply
-  // (and what its tools found) posted to an address of their choosing.
+  // Whoever sends the event names it, so it is believed only from a sender the trigger
+  // authenticates: else anyone knowing the event URL could have the bot's reply (and what its
+  // tools found) posted where they like, a Slack webhook of their own workspace included.
   const responseUrl = text(get(payload, "response_url"));
-  const believed =
-    responseUrl &&
-    (trigger.authenticate ? /^https?:\/\//.test(responseUrl) : isSlackResponseUrl(responseUrl));
+  const believed = trigger.authenticate && responseUrl && /^https?:\/\//.test(responseUrl);
   const url = believed ? responseUrl : target.url;
   if (!url) throw new Undeliverable("No response_url in the event and no callback URL set");
   if (!secrets.signingSecret) throw new Undeliverable("The callback has no signing secret");
@@ -123,16 +121,6 @@ export function replyRequest(
     body,
     privateHeaders: [],
   };
-}
-
-/** Slack's response_url: https, on hooks.slack.com. */
-function isSlackResponseUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === "https:" && url.hostname === "hooks.slack.com" && !url.port;
-  } catch {
-    return false;
-  }
 }
 
 /** A notification to an endpoint, signed with its secret. */

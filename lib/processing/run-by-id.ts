@@ -103,5 +103,8 @@ export async function markEventFailed(eventId: string, error: string) {
   // this function gave up only because another run holds the event (that run finishes it) or
   // because the database was away (the event is queued again, and the sweep sends it again)
   if (error.includes(HELD_ELSEWHERE) || error.includes(HANDED_BACK)) return { status: "held" };
-  return { status: await recordFailure(event, new Error(error), { final: true }) };
+  const status = await recordFailure(event, new Error(error), { final: true });
+  // failed for good, it frees its session as any end does
+  await dispatchSessionNext(event);
+  return { status };
 }

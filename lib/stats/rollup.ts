@@ -96,9 +96,13 @@ export async function rollUpStats(at = now()): Promise<{ hours: number; minutes:
  */
 export async function rollAgainFrom(db: Db, at: Date) {
   const hour = floorTo(at, HOUR).toISOString();
-  await db.execute(sql`
-    insert into rollup_watermarks (name, through) values (${HOURS_PENDING}, ${hour})
-    on conflict (name) do update set through = least(rollup_watermarks.through, excluded.through)`);
+  await db.transaction(async (tx) => {
+    // after a rollup under way, whose mark would otherwise overwrite this one
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${HOURS}))`);
+    await tx.execute(sql`
+      insert into rollup_watermarks (name, through) values (${HOURS_PENDING}, ${hour})
+      on conflict (name) do update set through = least(rollup_watermarks.through, excluded.through)`);
+  });
 }
 
 async function setMark(tx: Tx, name: string, value: Date) {
@@ -142,13 +146,15 @@ async function rollHours(tx: Tx, mark: (name: string) => Date | null, through: D
   // the minutes of those hours are in the hourly rows now
   await tx.execute(sql`delete from event_stats_minutely where minute < ${through.toISOString()}`);
   // unfinished events (queued, running, or waiting for a decision) may still change their hour;
-  // a paused trigger's do not until it resumes (which marks their hours, rollAgainFrom): one held
-  // event must not make every hourly rollup re-roll the whole history of every owner
+  // a paused trigger's queued ones do not until it resumes or they are cancelled (which mark
+  // their hours, rollAgainFrom): one held event must not make every hourly rollup re-roll the
+  // whole history of every owner
   const [pending] = rowsOf<{ at: Date | string | null }>(
     await tx.execute(
       sql`select least(
         (select e.created_at from trigger_events e where e.status in ('queued', 'processing')
-          and not exists (select 1 from triggers t where t.id = e.trigger_id and t.paused_at is not null)
+          and not (e.status = 'queued' and exists (
+            select 1 from triggers t where t.id = e.trigger_id and t.paused_at is not null))
           order by e.id limit 1),
         (select created_at from trigger_events where status = 'waiting' order by id limit 1)) as at`,
     ),

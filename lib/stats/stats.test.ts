@@ -5,6 +5,7 @@ import { eventStatsHourly, eventStatsMinutely, triggerEvents } from "@/db/schema
 import { idBefore, newId } from "@/lib/core/ids";
 import { claimBatch } from "@/lib/processing/claim";
 import { attemptEvent } from "@/lib/processing/process";
+import { cancelEvent } from "@/lib/events/service";
 import { resumeTrigger } from "@/lib/triggers/pause";
 import { seedEvent, seedTrigger } from "@/test/seed";
 import { quantile } from "./latency";
@@ -321,14 +322,28 @@ describe("a paused trigger's held events and the hourly rollup", () => {
     const [row] = rowsOf<{ through: Date | string }>(rows);
     return new Date(row.through).getTime();
   };
-
-  it("do not hold every rollup back to their hour; resumed, their hour is counted again", async () => {
+  /** A paused trigger with one event held since `at`, rolled up once: the mark is not held back. */
+  const heldSince = async (at: number) => {
     const trigger = await seedTrigger("echo", { pausedAt: new Date() });
-    const at = hourStart(-30) + 120_000;
     const id = await seedAt(trigger, at);
     await rollUpStats(new Date(hourStart(2)));
-    // before: the held event pinned the mark 30 hours back, and each rollup rolled from there
     expect(await pendingMark()).toBe(hourStart(2));
+    return { trigger, id };
+  };
+  const hourlyOf = async (triggerId: string) =>
+    (
+      await (
+        await getDb()
+      )
+        .select()
+        .from(eventStatsHourly)
+        .where(eq(eventStatsHourly.triggerId, triggerId))
+    ).map((r) => [r.hour.getTime(), r.status, r.events]);
+
+  it("do not hold every rollup back to their hour; resumed, their hour is counted again", async () => {
+    // before: the held event pinned the mark 30 hours back, and each rollup rolled from there
+    const at = hourStart(-30) + 120_000;
+    const { trigger, id } = await heldSince(at);
 
     await resumeTrigger({ ownerId: trigger.ownerId, id: trigger.id });
     expect(await pendingMark()).toBe(hourStart(-30));
@@ -338,12 +353,14 @@ describe("a paused trigger's held events and the hourly rollup", () => {
       .set(finished(at, "completed", 1_000))
       .where(eq(triggerEvents.id, id));
     await rollUpStats(new Date(hourStart(3)));
-    const rows = await db
-      .select()
-      .from(eventStatsHourly)
-      .where(eq(eventStatsHourly.triggerId, trigger.id));
-    expect(rows.map((r) => [r.hour.getTime(), r.status, r.events])).toEqual([
-      [hourStart(-30), "completed", 1],
-    ]);
+    expect(await hourlyOf(trigger.id)).toEqual([[hourStart(-30), "completed", 1]]);
+  });
+
+  it("cancelled while paused, a held event's hour is counted again", async () => {
+    const { trigger, id } = await heldSince(hourStart(-20) + 60_000);
+    await cancelEvent({ ownerId: trigger.ownerId, triggerId: trigger.id, eventId: id });
+    expect(await pendingMark()).toBe(hourStart(-20));
+    await rollUpStats(new Date(hourStart(3)));
+    expect(await hourlyOf(trigger.id)).toEqual([[hourStart(-20), "cancelled", 1]]);
   });
 });

@@ -48,6 +48,15 @@ export async function resumeTrigger({ ownerId, id }: { ownerId: string; id: stri
   const trigger = await getTriggerOrThrow({ ownerId, id });
   if (!trigger.pausedAt) throw new ApiError("CONFLICT", "The trigger is not paused");
   const db = await getDb();
+  // the hours its held events arrived in change as they run: the charts' rollup counts them
+  // again (marked before the runner can take one)
+  const [oldest] = await db
+    .select({ createdAt: triggerEvents.createdAt })
+    .from(triggerEvents)
+    .where(and(eq(triggerEvents.triggerId, id), eq(triggerEvents.status, "queued")))
+    .orderBy(triggerEvents.id)
+    .limit(1);
+  if (oldest) await rollAgainFrom(db, oldest.createdAt);
   await db.update(triggers).set({ pausedAt: null, pausedReason: null }).where(eq(triggers.id, id));
   forgetTrigger(id);
   const held = await db
@@ -56,14 +65,11 @@ export async function resumeTrigger({ ownerId, id }: { ownerId: string; id: stri
       triggerId: triggerEvents.triggerId,
       ownerId: triggerEvents.ownerId,
       sessionKey: triggerEvents.sessionKey,
-      createdAt: triggerEvents.createdAt,
     })
     .from(triggerEvents)
     .where(and(eq(triggerEvents.triggerId, id), eq(triggerEvents.status, "queued")))
     .orderBy(triggerEvents.id)
     .limit(10_000);
-  // the hours they arrived in change as they run: the charts' rollup counts them again
-  if (held.length) await rollAgainFrom(db, held[0].createdAt);
   await dispatchEvents(held);
   return { id, paused: false, held: held.length };
 }
