@@ -3,7 +3,7 @@ import type { Trigger } from "@/db/schema";
 import { isStorableText, readBodyLimited } from "@/lib/core/body";
 import { bodyLimitFor } from "@/lib/core/body";
 import { ApiError, hasCode, notFound, toApiError, withDeadline } from "@/lib/core/errors";
-import { env } from "@/lib/core/env";
+import { env, usesInngest } from "@/lib/core/env";
 import { looksLikeId, newId } from "@/lib/core/ids";
 import { log } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
@@ -317,7 +317,11 @@ async function storeEvent(input: QueueEventInput, fingerprint: () => string) {
       () => withdraw.abort(),
     );
     if (!keyed) release(fingerprint);
-    if (row) await handOffWithin(handOffStored(input, row), HAND_OFF_WAIT_MS, row.id);
+    if (row) {
+      const handOff = handOffStored(input, row);
+      // the inline runner is woken in a moment; only Inngest's send can keep the answer waiting
+      await (usesInngest() ? handOffWithin(handOff, HAND_OFF_WAIT_MS, row.id) : handOff);
+    }
     return answer;
   } catch (error) {
     // deleted a moment ago on another server (this one's cache had not expired yet)
