@@ -254,8 +254,6 @@ export async function cancelEvent({
   }
   // a waiting event's calls are cancelled with it: nothing of them runs
   await cancelApprovals(db, eventId);
-  // a paused trigger's held event is not in the charts' pending mark: its hour is marked instead
-  if (trigger.pausedAt) await rollAgainFrom(db, cancelled.createdAt);
   if (cancelled.batchId === cancelled.id)
     await db
       .update(triggerEvents)
@@ -276,6 +274,8 @@ export async function cancelEvent({
       meta: { step: "cancel" },
     });
   }
+  // a paused trigger's held event is not in the charts' pending mark: its hour is marked instead
+  if (trigger.pausedAt) await rollAgainFrom(db, cancelled.createdAt);
   // the session it held goes on (Inngest may have given up on the next event meanwhile)
   await dispatchSessionNext(cancelled);
   return { id: triggerId, eventId, status: "cancelled" as const };

@@ -114,7 +114,14 @@ export async function deliverDue(slots = 20, maxRows = slots * 10): Promise<numb
   for (;;) {
     const free = Math.min(slots - running.size, maxRows - tried);
     if (!idle && free > 0) {
-      const rows = await claimDue(db, free, inFlight);
+      let rows: OutboxRow[];
+      try {
+        rows = await claimDue(db, free, inFlight);
+      } catch (error) {
+        // the deliveries in flight end first: the next pass counts an owner's from nothing
+        await Promise.allSettled(running);
+        throw error;
+      }
       idle = rows.length === 0;
       tried += rows.length;
       for (const row of rows) {

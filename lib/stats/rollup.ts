@@ -96,13 +96,10 @@ export async function rollUpStats(at = now()): Promise<{ hours: number; minutes:
  */
 export async function rollAgainFrom(db: Db, at: Date) {
   const hour = floorTo(at, HOUR).toISOString();
-  await db.transaction(async (tx) => {
-    // after a rollup under way, whose mark would otherwise overwrite this one
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${HOURS}))`);
-    await tx.execute(sql`
-      insert into rollup_watermarks (name, through) values (${HOURS_PENDING}, ${hour})
-      on conflict (name) do update set through = least(rollup_watermarks.through, excluded.through)`);
-  });
+  // a rollup under way keeps a mark lowered while it ran (rollHours): no lock to wait for here
+  await db.execute(sql`
+    insert into rollup_watermarks (name, through) values (${HOURS_PENDING}, ${hour})
+    on conflict (name) do update set through = least(rollup_watermarks.through, excluded.through)`);
 }
 
 async function setMark(tx: Tx, name: string, value: Date) {
@@ -161,7 +158,17 @@ async function rollHours(tx: Tx, mark: (name: string) => Date | null, through: D
   );
   const pendingFrom = pending?.at ? floorTo(new Date(pending.at), HOUR) : through;
   await setMark(tx, HOURS, through);
-  await setMark(tx, HOURS_PENDING, pendingFrom < through ? pendingFrom : through);
+  // a mark rollAgainFrom lowered while this rollup ran (a trigger resumed, a held event
+  // cancelled) is kept: this rollup's pending query may have left those events out
+  const readAtStart = mark(HOURS_PENDING);
+  const next = (pendingFrom < through ? pendingFrom : through).toISOString();
+  await tx.execute(sql`
+    insert into rollup_watermarks (name, through) values (${HOURS_PENDING}, ${next})
+    on conflict (name) do update set through = case
+      when ${readAtStart?.toISOString() ?? null}::timestamptz is null
+        or rollup_watermarks.through < ${readAtStart?.toISOString() ?? null}::timestamptz
+      then least(rollup_watermarks.through, excluded.through)
+      else excluded.through end`);
   return Math.round((through.getTime() - from.getTime()) / HOUR);
 }
 

@@ -49,15 +49,15 @@ export async function resumeTrigger({ ownerId, id }: { ownerId: string; id: stri
   if (!trigger.pausedAt) throw new ApiError("CONFLICT", "The trigger is not paused");
   const db = await getDb();
   // the hours its held events arrived in change as they run: the charts' rollup counts them
-  // again (marked before the runner can take one)
+  // again (the oldest read before the runner can take it, marked once it is in the rollup's view)
   const [oldest] = await db
     .select({ createdAt: triggerEvents.createdAt })
     .from(triggerEvents)
     .where(and(eq(triggerEvents.triggerId, id), eq(triggerEvents.status, "queued")))
     .orderBy(triggerEvents.id)
     .limit(1);
-  if (oldest) await rollAgainFrom(db, oldest.createdAt);
   await db.update(triggers).set({ pausedAt: null, pausedReason: null }).where(eq(triggers.id, id));
+  if (oldest) await rollAgainFrom(db, oldest.createdAt);
   forgetTrigger(id);
   const held = await db
     .select({
