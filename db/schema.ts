@@ -434,6 +434,12 @@ export const triggerEvents = pgTable(
     cloudEvent: jsonb("cloud_event").$type<Record<string, unknown>>(),
     scheduledFor: ts("scheduled_for"),
     replayOf: text("replay_of"),
+    /**
+     * Whether the trigger authenticated the sender when the event arrived (an invoke or a schedule
+     * is the owner's own); null for events stored before this was kept. What the payload names
+     * (a callback's response_url) is believed only from a verified sender.
+     */
+    senderVerified: boolean("sender_verified"),
     attempts: integer("attempts").notNull().default(0),
     error: text("error"),
     /** What kind of failure `error` is, for clients that act on it (filter_limit, filter_error, ...). */

@@ -177,7 +177,9 @@ test("a callback to the event's response_url is signed with the trigger's reply 
         );
         return list.items.map((m: { text: string }) => m.text).join("\n");
       })
-      .toContain("Reply to the callback failed after 1 attempt: No response_url");
+      .toContain(
+        "Reply to the callback failed after 1 attempt: The event's response_url is not used",
+      );
     expect(receiver.requests).toHaveLength(1);
   } finally {
     await receiver.close();

@@ -24,6 +24,7 @@ export type EventRow = {
   holdMs: number | null;
   scheduledFor: Date | null;
   replayOf: string | null;
+  senderVerified: boolean | null;
 };
 type Row = EventRow;
 /** What the caller needs back: the id, the status it was stored with, and what dispatch keys on. */
@@ -176,6 +177,11 @@ const COLUMNS: [name: string, cast: string, value: (r: Row) => unknown][] = [
   ["batch_key", "", (r) => r.batchKey],
   ["scheduled_for", "::timestamptz", (r) => r.scheduledFor?.toISOString() ?? null],
   ["replay_of", "", (r) => r.replayOf],
+  [
+    "sender_verified",
+    "::boolean",
+    (r) => (r.senderVerified === null ? null : String(r.senderVerified)),
+  ],
 ];
 const RETURNING = `id, status, trigger_id as "triggerId", owner_id as "ownerId", session_key as "sessionKey"`;
 const HOLD = COLUMNS.length + 1;

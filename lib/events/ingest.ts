@@ -229,6 +229,7 @@ async function storeArrival(
       sessionKey,
       contact,
       hold,
+      senderVerified: trigger.authenticate,
       ...event,
     },
     fingerprint,

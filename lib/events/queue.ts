@@ -43,6 +43,8 @@ export type QueueEventInput = {
   cloudEvent?: Record<string, unknown> | null;
   scheduledFor?: Date | null;
   replayOf?: string | null;
+  /** Whether the trigger authenticated the sender; an event of the owner's own (invoke, schedule) is. */
+  senderVerified?: boolean | null;
   /** Held for a batch: its key, and the trigger's policy (lib/events/batching.ts). */
   hold?: { key: string; policy: BatchPolicy } | null;
 };
@@ -76,6 +78,7 @@ export function plainEventRow(input: QueueEventInput): EventRow {
         : null,
     scheduledFor: input.scheduledFor ?? null,
     replayOf: input.replayOf ?? null,
+    senderVerified: input.senderVerified ?? (input.kind === "event" ? null : true),
     // createdAt: the database's clock, like every other event timestamp
   };
 }

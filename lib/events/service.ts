@@ -175,6 +175,8 @@ const replayOfEvent = (trigger: Trigger, original: TriggerEvent) => ({
   contact: original.contact,
   cloudEvent: original.cloudEvent,
   replayOf: original.id,
+  // the payload is the original sender's: believed as much as it was
+  senderVerified: original.senderVerified,
 });
 
 /**

@@ -1,13 +1,14 @@
 import http from "node:http";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { notificationEndpoints, outbox } from "@/db/schema";
+import { notificationEndpoints, outbox, triggers } from "@/db/schema";
 import { setEnv } from "@/test/env";
-import { seedTrigger } from "@/test/seed";
+import { seedEvent, seedTrigger } from "@/test/seed";
 import { DISABLE_AFTER_MS, deliverDue } from "./deliver";
 import { createEndpoint, MAX_PENDING_PER_ENDPOINT, resendDelivery } from "./endpoints";
-import { notify } from "./enqueue";
+import { notify, replyRow } from "./enqueue";
+import { replyColumns } from "./reply";
 
 // Delivery through the real outbound client to a loopback receiver, on the real database.
 
@@ -16,14 +17,18 @@ let url = "";
 let slowArrived = 0;
 let slowReleased = false;
 let mostHeld = 0;
+/** Every path the receiver was asked for. */
+const seen: string[] = [];
 const held: (() => void)[] = [];
 /** For each request to /fast, how many /slow requests had arrived (and hung) by then. */
 const fastArrived: number[] = [];
 beforeAll(async () => {
   setEnv({ ABILITY_HTTP_ALLOW_HOSTS: "127.0.0.1" });
   server = http.createServer((req, res) => {
+    seen.push(req.url ?? "");
     req.resume();
     req.on("end", () => {
+      if (req.url === "/configured" || req.url === "/stranger") return res.end("ok");
       if (req.url === "/slow") {
         // a receiver that answers only when the test lets it
         slowArrived++;
@@ -158,5 +163,33 @@ describe("outbox delivery", () => {
       .from(outbox)
       .where(and(eq(outbox.endpointId, endpointId), eq(outbox.status, "pending")));
     expect(waiting).toHaveLength(MAX_PENDING_PER_ENDPOINT);
+    // nothing of this test comes due during the next ones
+    await db.delete(outbox).where(eq(outbox.endpointId, endpointId));
+  });
+
+  it("a callback reply goes to the event's response_url only if its sender was authenticated when it arrived", async () => {
+    const db = await getDb();
+    const base = url.replace(/\/hook$/, "");
+    const reply = replyColumns({ type: "callback", url: `${base}/configured` })!.columns;
+    const trigger = await seedTrigger("echo", { authenticate: false, ...reply });
+    const payload = { text: "refund", response_url: `${base}/stranger` };
+    const stranger = await seedEvent(trigger, { payload, senderVerified: false });
+    const partner = await seedEvent(trigger, { payload, senderVerified: true });
+    // the owner turns authentication on before the replies go out
+    await db.update(triggers).set({ authenticate: true }).where(eq(triggers.id, trigger.id));
+    for (const id of [stranger, partner])
+      await db.execute(
+        replyRow(
+          { id, ownerId: trigger.ownerId, triggerId: trigger.id },
+          "c_x",
+          "Done.",
+          sql`true`,
+        ),
+      );
+    seen.length = 0;
+    expect(await deliverDue()).toBe(2);
+    expect(seen.sort()).toEqual(["/configured", "/stranger"]);
+    const rows = await db.select().from(outbox).where(eq(outbox.triggerId, trigger.id));
+    expect(rows.map((r) => r.status)).toEqual(["delivered", "delivered"]);
   });
 });

@@ -190,11 +190,12 @@ async function requestFor(db: Db, row: OutboxRow): Promise<Outgoing> {
     .where(eq(triggers.id, row.triggerId ?? ""));
   if (!trigger) throw new Undeliverable("The trigger was deleted");
   const [event] = await db
-    .select({ payload: triggerEvents.payload })
+    .select({ payload: triggerEvents.payload, senderVerified: triggerEvents.senderVerified })
     .from(triggerEvents)
     .where(eq(triggerEvents.id, row.eventId ?? ""));
   if (!event) throw new Undeliverable("The event was deleted before its reply was sent");
-  return replyRequest(row, trigger, event.payload);
+  // an event stored before this was kept: the trigger's setting now
+  return replyRequest(row, trigger, event.payload, event.senderVerified ?? trigger.authenticate);
 }
 
 async function send(out: Outgoing): Promise<Outcome> {

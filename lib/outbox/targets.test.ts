@@ -16,11 +16,7 @@ const row = (over: Partial<OutboxRow> = {}) =>
     ...over,
   }) as OutboxRow;
 
-/** The trigger's reply columns; its deliveries are authenticated unless `authenticate` is false. */
-const target = (input: Parameters<typeof replyColumns>[0], authenticate = true) => ({
-  ...replyColumns(input)!.columns,
-  authenticate,
-});
+const target = (input: Parameters<typeof replyColumns>[0]) => replyColumns(input)!.columns;
 
 describe("reply targets", () => {
   it("Slack: chat.postMessage into the message's thread, with the token", () => {
@@ -58,47 +54,43 @@ describe("reply targets", () => {
 
   it("callback: to the response_url, else the configured URL, signed so the receiver verifies it", () => {
     const made = replyColumns({ type: "callback", url: "https://example.com/replies" })!;
-    const columns = { ...made.columns, authenticate: true };
-    const out = replyRequest(row(), columns, { response_url: "https://hooks.slack.com/x" });
+    const columns = made.columns;
+    const out = replyRequest(row(), columns, { response_url: "https://hooks.slack.com/x" }, true);
     expect(out.url).toBe("https://hooks.slack.com/x");
     expect(
       new Webhook(made.signingSecret!).verify(out.body, out.headers as Record<string, string>),
     ).toMatchObject({ eventId: "event_1", reply: "Done.", status: "completed" });
-    expect(replyRequest(row(), columns, {}).url).toBe("https://example.com/replies");
+    expect(replyRequest(row(), columns, {}, true).url).toBe("https://example.com/replies");
     const bare = target({ type: "callback" });
     expect(() => replyRequest(row(), bare, {})).toThrow(/No response_url/);
   });
 
-  it("callback: from a sender the trigger does not authenticate, the payload's response_url is not believed", () => {
-    const open = target({ type: "callback", url: "https://example.com/replies" }, false);
+  it("callback: from a sender the trigger did not authenticate, the payload's response_url is not believed", () => {
+    const columns = target({ type: "callback", url: "https://example.com/replies" });
     for (const elsewhere of [
       "https://attacker.example/collect",
       // a Slack webhook of the stranger's own workspace would show them the reply too
       "https://hooks.slack.com/services/T0/B0/x",
     ])
-      expect(replyRequest(row(), open, { response_url: elsewhere }).url, elsewhere).toBe(
+      expect(replyRequest(row(), columns, { response_url: elsewhere }, false).url).toBe(
         "https://example.com/replies",
       );
-    const bare = target({ type: "callback" }, false);
+    const bare = target({ type: "callback" });
     expect(() =>
-      replyRequest(row(), bare, { response_url: "https://attacker.example/collect" }),
-    ).toThrow(/No response_url/);
-    // an authenticated sender's own address is believed
-    const signed = target({ type: "callback" });
-    expect(replyRequest(row(), signed, { response_url: "https://partner.example/cb" }).url).toBe(
-      "https://partner.example/cb",
-    );
+      replyRequest(row(), bare, { response_url: "https://attacker.example/collect" }, false),
+    ).toThrow(/response_url is not used/);
+    // a verified sender's own address is believed
+    expect(
+      replyRequest(row(), bare, { response_url: "https://partner.example/cb" }, true).url,
+    ).toBe("https://partner.example/cb");
   });
 
   it("the token is kept by an update that leaves it out, and needed when there is none", () => {
     const first = target({ type: "github", token: "ghp_keep" });
     const kept = replyColumns({ type: "github" }, first)!.columns;
     expect(
-      replyRequest(
-        row(),
-        { ...kept, authenticate: true },
-        { issue: { number: 1 }, repository: { full_name: "a/b" } },
-      ).headers.authorization,
+      replyRequest(row(), kept, { issue: { number: 1 }, repository: { full_name: "a/b" } }).headers
+        .authorization,
     ).toBe("Bearer ghp_keep");
     expect(() => replyColumns({ type: "slack" }, first)).toThrow(/token is needed/);
   });

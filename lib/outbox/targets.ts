@@ -36,8 +36,10 @@ const text = (v: unknown) =>
 /** A reply for the trigger's target, from the event it answers. */
 export function replyRequest(
   row: OutboxRow,
-  trigger: Pick<Trigger, "reply" | "replySecretsEnc" | "authenticate">,
+  trigger: Pick<Trigger, "reply" | "replySecretsEnc">,
   payload: unknown,
+  /** Whether the trigger authenticated the event's sender when it arrived. */
+  senderVerified = false,
 ): Outgoing {
   const reply = String(row.body.reply ?? "");
   const target = trigger.reply;
@@ -96,12 +98,17 @@ export function replyRequest(
   }
   // callback: Slack's response_url when the payload has one (slash commands, interactivity).
   // Whoever sends the event names it, so it is believed only from a sender the trigger
-  // authenticates: else anyone knowing the event URL could have the bot's reply (and what its
+  // authenticated: else anyone knowing the event URL could have the bot's reply (and what its
   // tools found) posted where they like, a Slack webhook of their own workspace included.
   const responseUrl = text(get(payload, "response_url"));
-  const believed = trigger.authenticate && responseUrl && /^https?:\/\//.test(responseUrl);
+  const believed = senderVerified && responseUrl && /^https?:\/\//.test(responseUrl);
   const url = believed ? responseUrl : target.url;
-  if (!url) throw new Undeliverable("No response_url in the event and no callback URL set");
+  if (!url)
+    throw new Undeliverable(
+      responseUrl
+        ? "The event's response_url is not used (the trigger did not authenticate its sender) and no callback URL is set"
+        : "No response_url in the event and no callback URL set",
+    );
   if (!secrets.signingSecret) throw new Undeliverable("The callback has no signing secret");
   const body = JSON.stringify({
     eventId: row.eventId,
