@@ -28,6 +28,13 @@ async function eventRow(id: string) {
   return row;
 }
 
+/** Queues an event with `text` in the trigger's session `sessionKey`. */
+const queueInSession = (
+  trigger: { id: string; ownerId: string },
+  sessionKey: string,
+  text: string,
+) => queueEvent({ trigger, kind: "event", payload: { text }, sessionKey });
+
 /** One Inngest run of the processing function for the event. */
 const run = (eventId: string) =>
   new InngestTestEngine({
@@ -181,8 +188,7 @@ describe("claims in Inngest mode", () => {
 
   it("a later event of a session waits while an earlier one is in its back-off: retried, never run before it", async () => {
     const trigger = await seedTrigger();
-    const queue = (text: string) =>
-      queueEvent({ trigger, kind: "event", payload: { text }, sessionKey: "s-1" });
+    const queue = (text: string) => queueInSession(trigger, "s-1", text);
     const { id: first } = await queue("first");
     const { id: second } = await queue("second");
     const db = await getDb();
@@ -204,8 +210,7 @@ describe("claims in Inngest mode", () => {
 
   it("an event that ends sends the next event of its session at once, when Inngest may have given up on it", async () => {
     const trigger = await seedTrigger();
-    const queue = (text: string) =>
-      queueEvent({ trigger, kind: "event", payload: { text }, sessionKey: "s-2" });
+    const queue = (text: string) => queueInSession(trigger, "s-2", text);
     const { id: first } = await queue("first");
     const { id: second } = await queue("second");
     const { id: third } = await queue("third");

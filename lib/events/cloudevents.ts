@@ -2,6 +2,7 @@ import "server-only";
 import { HTTP, ValidationError, type CloudEventV1 } from "cloudevents";
 import { isStorableJson } from "@/lib/core/body";
 import { ApiError } from "@/lib/core/errors";
+import { MAX_KEY_LENGTH } from "./schema";
 
 // CloudEvents (https://cloudevents.io) on the event URL: Azure Event Grid, Google Eventarc,
 // Knative and any emitter of the `cloudevents` SDK. The three HTTP modes are recognised by the
@@ -13,7 +14,6 @@ import { ApiError } from "@/lib/core/errors";
 
 /** Entries one batch delivery may carry (each becomes an event, and takes a rate-limit token). */
 export const MAX_CLOUDEVENTS_PER_BATCH = 100;
-const MAX_KEY_LENGTH = 255;
 
 export type CloudEventEntry = {
   /** The event's `data` (or, in binary mode, the body as parsed for any event). */

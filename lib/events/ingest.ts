@@ -13,6 +13,7 @@ import { batchKeyOf } from "./batching";
 import { readCloudEvents, webhookHandshake } from "./cloudevents";
 import { runFilter, type FilterDecision } from "./filter";
 import { keptHeaders } from "./headers";
+import { MAX_KEY_LENGTH } from "./schema";
 import { handOffStored, storeQueuedEvent, type QueueEventInput } from "./queue";
 import { release, requestFingerprint, reserve, reservedId } from "./reservations";
 import { takeToken } from "./rate-limit";
@@ -21,7 +22,6 @@ import { findTriggerCached, forgetTrigger } from "./trigger-cache";
 import { deliveryId, signedDeliveryKey, verifyDelivery } from "./verify";
 
 export const MAX_EVENT_BYTES = bodyLimitFor("/api/v1/integration/trigger/");
-const MAX_KEY_LENGTH = 255;
 const DB_DEADLINE_MS = 4000;
 /**
  * How long a stored event's answer waits for its hand-off (Inngest's send): some back-pressure
@@ -29,19 +29,14 @@ const DB_DEADLINE_MS = 4000;
  */
 const HAND_OFF_WAIT_MS = 2000;
 
-async function handOffWithin(handOff: Promise<void>, ms: number, eventId: string) {
-  let timer: NodeJS.Timeout | undefined;
-  const waited = new Promise<"late">((resolve) => (timer = setTimeout(resolve, ms, "late")));
-  try {
-    if ((await Promise.race([handOff, waited])) === "late")
-      log().warn(
-        { event: eventId, waitedMs: ms },
-        "the job engine is slow to take a stored event; answered 202, the hand-off goes on",
-      );
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** Waits for the hand-off (which never throws) at most `ms`: past that, the answer goes out. */
+const handOffWithin = (handOff: Promise<void>, ms: number, eventId: string) =>
+  withDeadline(handOff, ms).catch(() =>
+    log().warn(
+      { event: eventId, waitedMs: ms },
+      "the job engine is slow to take a stored event; answered 202, the hand-off goes on",
+    ),
+  );
 
 function sessionFrom(url: URL): { sessionKey: string | null; contact: EventContact | null } {
   const q = url.searchParams;

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { isoTimeField } from "@/lib/core/fields";
 import { listWithoutMetaQuerySchema } from "@/lib/core/list-query";
 
+/** The longest key an event is stored with (an idempotency key, a session, a CloudEvent's source#id). */
+export const MAX_KEY_LENGTH = 255;
+
 /** Payload search text, in characters. */
 export const MAX_EVENT_SEARCH_LENGTH = 200;
 

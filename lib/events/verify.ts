@@ -3,6 +3,7 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import type { Trigger, Verification } from "@/db/schema";
 import { isStorableText } from "@/lib/core/body";
+import { MAX_KEY_LENGTH } from "./schema";
 import { ApiError } from "@/lib/core/errors";
 import { now } from "@/lib/core/clock";
 import { decryptSecret, safeEqual, sha256 } from "@/lib/crypto/secrets";
@@ -246,9 +247,6 @@ export function signedDeliveryKey(
   }
 }
 
-/** The longest idempotency key an event is stored with (lib/events/ingest.ts). */
-const MAX_CE_KEY_LENGTH = 255;
-
 /** The key a structured CloudEvent is stored under (lib/events/cloudevents.ts), or null for anything else. */
 function structuredCloudEventKey(doc: unknown): string | null {
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) return null;
@@ -257,7 +255,7 @@ function structuredCloudEventKey(doc: unknown): string | null {
   if (!text(specversion) || !text(id) || !text(source)) return null;
   const key = `ce:${source}#${id}`;
   // one the structured path refuses (too long, not storable) is keyed by the preset instead
-  return key.length <= MAX_CE_KEY_LENGTH && isStorableText(key) ? key : null;
+  return key.length <= MAX_KEY_LENGTH && isStorableText(key) ? key : null;
 }
 
 /** Where a delivery's own id is (a provider's retry carries the same one): the idempotency key when none was sent. */

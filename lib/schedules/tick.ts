@@ -37,8 +37,7 @@ export async function runScheduleTick(
 /** One round of the tick: up to `limit` due triggers, each queued and advanced. */
 async function tickRound(at: Date, limit: number): Promise<{ queued: number; due: number }> {
   const db = await getDb();
-  let due = 0;
-  const created = await db.transaction(async (tx) => {
+  const { created, due } = await db.transaction(async (tx) => {
     const rows = await tx
       .select()
       .from(triggers)
@@ -53,7 +52,6 @@ async function tickRound(at: Date, limit: number): Promise<{ queued: number; due
       .orderBy(asc(triggers.nextTriggerAt))
       .limit(limit)
       .for("update", { skipLocked: true });
-    due = rows.length;
     const events: TriggerEvent[] = [];
     for (const t of rows) {
       const slot = t.nextTriggerAt!;
@@ -69,7 +67,7 @@ async function tickRound(at: Date, limit: number): Promise<{ queued: number; due
         .set({ nextTriggerAt: nextAfter(t.schedule, t.timezone, slot, at) })
         .where(eq(triggers.id, t.id));
     }
-    return events;
+    return { created: events, due: rows.length };
   });
   if (created.length) await dispatchEvents(created);
   return { queued: created.length, due };
