@@ -20,36 +20,40 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), "trigdash-e2e-"));
 const db = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
 const llm = await startLlmStub(llmPort);
 
-const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-  cwd: root,
-  stdio: "inherit",
-  env: {
-    ...process.env,
-    // the production build, run as a test server: TEST_HOOKS (the test clock) is refused under production
-    NODE_ENV: "test",
-    // one JSON line per processed event would drown the test output; the observability spec reads them
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-    ALLOW_SIGNUP: "true",
-    // hundreds of accounts are made from 127.0.0.1 in one run; e2e/auth-throttle.spec.ts checks the defaults
-    AUTH_SIGNUPS_PER_IP_PER_HOUR: "1000000",
-    AUTH_FAILURES_PER_IP_PER_HOUR: "1000000",
-    APP_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456789",
-    APP_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: dataDir,
-    DATABASE_URL: db?.url ?? "",
-    OPENAI_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
-    OPENAI_API_KEY: "stub-key",
-    MODELS_ALLOWED: "openai/gpt-4o-mini,openai/stub,openai/stub-model",
-    ABILITY_HTTP_ALLOW_HOSTS: "127.0.0.1,localhost",
-    // Slack and GitHub stand-ins in the stub (e2e/fixtures/llm-stub.mjs)
-    SLACK_API_URL: `http://127.0.0.1:${llmPort}/slack/api`,
-    GITHUB_API_URL: `http://127.0.0.1:${llmPort}/github`,
-    TEST_HOOKS: "1",
-    INNGEST_EVENT_KEY: "",
-    INNGEST_DEV: "",
-    INNGEST_BASE_URL: "",
+const child = spawn(
+  "npx",
+  ["next", "start", "-p", String(port), "-H", "127.0.0.1", "--keepAliveTimeout", "65000"],
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      // the production build, run as a test server: TEST_HOOKS (the test clock) is refused under production
+      NODE_ENV: "test",
+      // one JSON line per processed event would drown the test output; the observability spec reads them
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      ALLOW_SIGNUP: "true",
+      // hundreds of accounts are made from 127.0.0.1 in one run; e2e/auth-throttle.spec.ts checks the defaults
+      AUTH_SIGNUPS_PER_IP_PER_HOUR: "1000000",
+      AUTH_FAILURES_PER_IP_PER_HOUR: "1000000",
+      APP_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456789",
+      APP_URL: `http://127.0.0.1:${port}`,
+      DATA_DIR: dataDir,
+      DATABASE_URL: db?.url ?? "",
+      OPENAI_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
+      OPENAI_API_KEY: "stub-key",
+      MODELS_ALLOWED: "openai/gpt-4o-mini,openai/stub,openai/stub-model",
+      ABILITY_HTTP_ALLOW_HOSTS: "127.0.0.1,localhost",
+      // Slack and GitHub stand-ins in the stub (e2e/fixtures/llm-stub.mjs)
+      SLACK_API_URL: `http://127.0.0.1:${llmPort}/slack/api`,
+      GITHUB_API_URL: `http://127.0.0.1:${llmPort}/github`,
+      TEST_HOOKS: "1",
+      INNGEST_EVENT_KEY: "",
+      INNGEST_DEV: "",
+      INNGEST_BASE_URL: "",
+    },
   },
-});
+);
 
 let stopping = false;
 async function stop(code) {

@@ -124,7 +124,7 @@ export async function startBare({ nodeOptions = process.env.NODE_OPTIONS ?? "" }
   const port = await freePort();
   const child = spawn(
     path.join(root, "node_modules", ".bin", "next"),
-    ["start", dir, "-p", String(port), "-H", "127.0.0.1"],
+    ["start", dir, "-p", String(port), "-H", "127.0.0.1", "--keepAliveTimeout", "65000"],
     {
       cwd: root,
       stdio: ["ignore", "ignore", "inherit"],
@@ -164,7 +164,7 @@ export async function startServer({
       : null;
   const child = spawn(
     path.join(root, "node_modules", ".bin", "next"),
-    ["start", "-p", String(port), "-H", "127.0.0.1"],
+    ["start", "-p", String(port), "-H", "127.0.0.1", "--keepAliveTimeout", "65000"],
     {
       cwd: root,
       stdio: ["ignore", "ignore", "inherit"],
