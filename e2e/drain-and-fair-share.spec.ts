@@ -217,3 +217,75 @@ test("fair share: one owner's flood of slow runs does not hold up another owner'
     await new Promise<void>((r) => slow.close(() => r()));
   }
 });
+
+test("SIGTERM with a client on a keep-alive connection: connections are kept 65 s while running; every answer while it drains says Connection: close, and it exits when the drain ends", async () => {
+  test.setTimeout(120_000);
+  const server = await ownServer(await freePort(), { env: { SHUTDOWN_GRACE_MS: "2000" } });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const health = () =>
+    new Promise<{ status: number; connection?: string; keepAlive?: string } | { error: string }>(
+      (resolve) => {
+        const req = http.get(`${server.base}/api/health`, { agent }, (res) => {
+          res.resume();
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode!,
+              connection: res.headers.connection,
+              keepAlive: String(res.headers["keep-alive"]),
+            }),
+          );
+        });
+        req.on("error", (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+      },
+    );
+  try {
+    await server.start();
+    expect(await health()).toMatchObject({ status: 200, keepAlive: "timeout=65" });
+    // an event whose run outlasts the grace period: the shutdown drains for 2 s
+    const { api, token } = await userWithToken(server.base);
+    const slow = scenarioName("keep-alive-drain");
+    await scriptLlm(slow, [{ text: "cut short", delayMs: 15_000 }]);
+    const { id: botId } = await json(
+      await api.post("/api/v1/bot/create", {
+        data: { name: "b", model: "openai/stub", backstory: `[scenario:${slow}]` },
+      }),
+    );
+    const { id: triggerId } = await json(
+      await api.post("/api/v1/integration/trigger/create", {
+        data: { botId, authenticate: false },
+      }),
+    );
+    expect((await send(server.base, triggerId, { text: "slow" })).status).toBe(202);
+    await expect
+      .poll(async () => (await allEvents(server.base, token, triggerId))[0]?.status)
+      .toBe("processing");
+    // a busy client: one request after another on one connection, through the shutdown
+    const answers: { sentAt: number; answer: Awaited<ReturnType<typeof health>> }[] = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const sentAt = Date.now();
+        answers.push({ sentAt, answer: await health() });
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 1000));
+    const signalled = Date.now();
+    await Promise.race([
+      server.terminate(),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error("the server did not exit within 30 s")), 30_000),
+      ),
+    ]);
+    polling = false;
+    await poller;
+    // sent well after the signal reached the server (its handler runs when its event loop is free)
+    const after = answers.filter((a) => a.sentAt > signalled + 500).map((a) => a.answer);
+    // answered while draining, each on a connection the server then closed; refused once it exited
+    expect(after.some((a) => "status" in a && a.connection === "close")).toBe(true);
+    expect(after.filter((a) => "status" in a && a.connection !== "close")).toEqual([]);
+    expect(after.at(-1)).toEqual({ error: "ECONNREFUSED" });
+  } finally {
+    agent.destroy();
+    await server.stop();
+  }
+});

@@ -13,6 +13,7 @@ import { registerOutbox, registerRunner, RUNNER_CHANNEL } from "@/lib/jobs/dispa
 import { outboxWorker } from "@/lib/outbox/deliver";
 import { inlineRunner } from "@/lib/processing/runner";
 import { deleteExpired } from "./maintenance";
+import { stopKeepingAlive } from "./connections";
 import { expireApprovals } from "@/lib/approvals/service";
 
 const TICK_MS = 10_000;
@@ -101,7 +102,8 @@ function every(ms: number, what: string, job: () => Promise<unknown>) {
  * Next.js closes the HTTP server and exits on SIGTERM/SIGINT. Its handlers run
  * after ours: first the runner drains (running events finish for up to
  * SHUTDOWN_GRACE_MS, the rest are handed back), while the server still takes
- * events and readiness says 503 so the load balancer moves traffic away.
+ * events and readiness says 503 so the load balancer moves traffic away; from the first moment its
+ * answers close their connections (./connections.ts).
  */
 function drainOnSignals(drain: () => Promise<unknown>) {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
@@ -109,6 +111,7 @@ function drainOnSignals(drain: () => Promise<unknown>) {
     process.removeAllListeners(signal);
     process.once(signal, async () => {
       serverState().draining = true;
+      stopKeepingAlive();
       log().info({ signal }, `${signal}: draining the runner before shutting down`);
       try {
         const result = (await drain()) as { handedBack?: number };
