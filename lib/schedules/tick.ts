@@ -1,6 +1,6 @@
 import "server-only";
-import { and, asc, eq, isNotNull, isNull, lte } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { asc, eq, inArray, sql } from "drizzle-orm";
+import { getDb, rowsOf } from "@/db/client";
 import { triggers, type TriggerEvent } from "@/db/schema";
 import { now } from "@/lib/core/clock";
 import { insertEvent } from "@/lib/events/queue";
@@ -34,24 +34,48 @@ export async function runScheduleTick(
   }
 }
 
-/** One round of the tick: up to `limit` due triggers, each queued and advanced. */
+/**
+ * One round of the tick: up to `limit` due triggers, taken owner by owner in turns (each owner's
+ * oldest first), so an owner with thousands of due schedules does not push another owner's to a
+ * later round or tick. Each one is queued and advanced.
+ */
 async function tickRound(at: Date, limit: number): Promise<{ queued: number; due: number }> {
   const db = await getDb();
   const { created, due } = await db.transaction(async (tx) => {
-    const rows = await tx
-      .select()
-      .from(triggers)
-      // a paused trigger's schedule waits: after its resume the next tick runs it once
-      .where(
-        and(
-          isNotNull(triggers.nextTriggerAt),
-          lte(triggers.nextTriggerAt, at),
-          isNull(triggers.pausedAt),
-        ),
+    // owners with schedules by a skip scan of triggers_owner_due_idx (one probe per owner), then
+    // each one's due triggers; a paused trigger's schedule waits: after its resume the next tick
+    // runs it once
+    const until = sql`${at.toISOString()}::timestamptz`;
+    const taken = await tx.execute(sql`
+      with recursive owners as (
+        (select owner_id from triggers
+         where next_trigger_at is not null and paused_at is null order by owner_id limit 1)
+        union all
+        select (select t.owner_id from triggers t
+                where t.next_trigger_at is not null and t.paused_at is null
+                  and t.owner_id > o.owner_id
+                order by t.owner_id limit 1)
+        from owners o where o.owner_id is not null
+      ), candidates as (
+        select c.id, c.next_trigger_at, c.turn from owners o cross join lateral (
+          select t.id, t.next_trigger_at, row_number() over (order by t.next_trigger_at) as turn
+          from triggers t
+          where t.owner_id = o.owner_id and t.paused_at is null and t.next_trigger_at <= ${until}
+          order by t.next_trigger_at limit ${limit}
+        ) c where o.owner_id is not null
       )
-      .orderBy(asc(triggers.nextTriggerAt))
-      .limit(limit)
-      .for("update", { skipLocked: true });
+      select r.id from triggers r join candidates c on c.id = r.id
+      where r.next_trigger_at <= ${until} and r.paused_at is null
+      order by c.turn, c.next_trigger_at limit ${limit}
+      for update of r skip locked`);
+    const ids = rowsOf<{ id: string }>(taken).map((r) => r.id);
+    const rows = ids.length
+      ? await tx
+          .select()
+          .from(triggers)
+          .where(inArray(triggers.id, ids))
+          .orderBy(asc(triggers.nextTriggerAt))
+      : [];
     const events: TriggerEvent[] = [];
     for (const t of rows) {
       const slot = t.nextTriggerAt!;
