@@ -33,8 +33,30 @@ const TIMEOUT_MS = 10_000;
 const DELIVERY_DEADLINE_MS = 30_000;
 const MAX_ANSWER_BYTES = 4096;
 
-/** Rows one owner may have in one claim, and in flight in one delivery pass. */
+/** Rows one owner may have in one claim, and in flight in this process. */
 const PER_OWNER = 5;
+
+/**
+ * This process's deliveries: rows in flight by owner, which every pass counts (on Inngest two can
+ * run side by side), and the claims, made one at a time so each counts what the last one took.
+ */
+const g = globalThis as unknown as {
+  __outbox?: { inFlight: Map<string, number>; claims: Promise<unknown> };
+};
+const processOutbox = () => (g.__outbox ??= { inFlight: new Map(), claims: Promise.resolve() });
+
+/** Claims as claimDue does, after this process's other claims, and counts the rows in flight. */
+function claimCounted(db: Db, limit: number): Promise<OutboxRow[]> {
+  const state = processOutbox();
+  const claim = state.claims.then(async () => {
+    const rows = await claimDue(db, limit, state.inFlight);
+    for (const row of rows)
+      state.inFlight.set(row.ownerId, (state.inFlight.get(row.ownerId) ?? 0) + 1);
+    return rows;
+  });
+  state.claims = claim.catch(() => undefined);
+  return claim;
+}
 
 /**
  * Claims up to `limit` due rows, each owner's oldest due first and the owners taken in turn: an
@@ -102,12 +124,12 @@ const RECHECK_MS = 1000;
  * Delivers what is due, up to `slots` at a time, each settled on its own: a slot that frees
  * claims again, so a slow receiver holds one slot, not a batch, and rows that come due while
  * deliveries are in flight are looked for every second. An owner has at most PER_OWNER rows in
- * flight. Ends when nothing is due or in flight (or `maxRows` were tried); returns how many
- * rows it tried.
+ * flight in this process, whatever passes run side by side. Ends when nothing is due or in flight
+ * (or `maxRows` were tried); returns how many rows it tried.
  */
 export async function deliverDue(slots = 20, maxRows = slots * 10): Promise<number> {
   const db = await getDb();
-  const inFlight = new Map<string, number>();
+  const { inFlight } = processOutbox();
   const running = new Set<Promise<void>>();
   let tried = 0;
   let idle = false; // the last claim found nothing, and nothing has changed since
@@ -116,16 +138,15 @@ export async function deliverDue(slots = 20, maxRows = slots * 10): Promise<numb
     if (!idle && free > 0) {
       let rows: OutboxRow[];
       try {
-        rows = await claimDue(db, free, inFlight);
+        rows = await claimCounted(db, free);
       } catch (error) {
-        // the deliveries in flight end first: the next pass counts an owner's from nothing
+        // the pass ends with its deliveries, not before them
         await Promise.allSettled(running);
         throw error;
       }
       idle = rows.length === 0;
       tried += rows.length;
       for (const row of rows) {
-        inFlight.set(row.ownerId, (inFlight.get(row.ownerId) ?? 0) + 1);
         const job: Promise<void> = deliver(db, row).finally(() => {
           running.delete(job);
           const left = (inFlight.get(row.ownerId) ?? 1) - 1;

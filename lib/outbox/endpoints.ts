@@ -179,30 +179,35 @@ export async function resendDelivery({
     .from(outbox)
     .where(and(eq(outbox.id, deliveryId), eq(outbox.endpointId, id), eq(outbox.ownerId, ownerId)));
   if (!row) throw notFound("Delivery");
-  // resends are by hand: a loop of them must not pile up a backlog in front of the endpoint
-  const pending = (
-    await db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(and(eq(outbox.endpointId, id), eq(outbox.status, "pending")))
-      .limit(MAX_PENDING_PER_ENDPOINT)
-  ).length;
-  if (pending >= MAX_PENDING_PER_ENDPOINT)
-    throw new ApiError(
-      "RATE_LIMITED",
-      `This endpoint has ${pending} deliveries waiting already; resend once they have gone out`,
-      { headers: { "Retry-After": "60" } },
+  // resends are by hand: a loop of them must not pile up a backlog in front of the endpoint; the
+  // endpoint's resends count and insert one at a time (two at 99 would both pass)
+  const copy = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`outbox-resend:${id}`}))`);
+    const pending = (
+      await tx
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.endpointId, id), eq(outbox.status, "pending")))
+        .limit(MAX_PENDING_PER_ENDPOINT)
+    ).length;
+    if (pending >= MAX_PENDING_PER_ENDPOINT)
+      throw new ApiError(
+        "RATE_LIMITED",
+        `This endpoint has ${pending} deliveries waiting already; resend once they have gone out`,
+        { headers: { "Retry-After": "60" } },
+      );
+    const key = `resend:${newId("outbox")}`;
+    const [inserted] = rowsOf<{ id: string }>(
+      await tx.execute(sql`
+        insert into outbox (id, owner_id, kind, type, trigger_id, event_id, conversation_id,
+          endpoint_id, body, dedupe_key)
+        select ${outboxId(sql`${key}`)}, owner_id, kind, type, trigger_id, event_id, conversation_id,
+          endpoint_id, body, ${key}
+        from outbox where id = ${row.id}
+        returning id`),
     );
-  const key = `resend:${newId("outbox")}`;
-  const [copy] = rowsOf<{ id: string }>(
-    await db.execute(sql`
-      insert into outbox (id, owner_id, kind, type, trigger_id, event_id, conversation_id,
-        endpoint_id, body, dedupe_key)
-      select ${outboxId(sql`${key}`)}, owner_id, kind, type, trigger_id, event_id, conversation_id,
-        endpoint_id, body, ${key}
-      from outbox where id = ${row.id}
-      returning id`),
-  );
+    return inserted;
+  });
   await sendOutbox();
   return { id, deliveryId: copy.id };
 }
