@@ -88,8 +88,8 @@ test("SIGTERM drains: running events finish, waiting ones are handed back and ta
     expect(log).toContain("SIGTERM: draining the runner");
     expect(log).toMatch(/drained: \d+ handed back/);
 
-    const restartedAt = Date.now();
     await second.start();
+    const restartedAt = Date.now();
     let rows: Row[] = [];
     await expect
       .poll(
@@ -205,7 +205,9 @@ test("fair share: one owner's flood of slow runs does not hold up another owner'
     console.log(
       `fair share: owner B's 10 events behind A's 200 slow runs, latency p50 ${latencies[4]} ms, p95 ${p95} ms`,
     );
-    expect(p95).toBeLessThan(3000);
+    // without the fair share B would wait for A's 200 runs of 5 s on 4 workers (minutes); the
+    // bound leaves room for a loaded machine
+    expect(p95).toBeLessThan(10_000);
     // and A is not starved either: its runs keep going
     expect(
       (await allEvents(server.base, a.token, aTrigger.id)).some(

@@ -103,7 +103,7 @@ test.describe("events over HTTP", () => {
       const scenario = scenarioName("cancel");
       // every run: a slow first model call, then a tool call
       await scriptLlm(scenario, [
-        { tool: "get_order", args: { id: "1" }, delayMs: 3000 },
+        { tool: "get_order", args: { id: "1" }, delayMs: 8000 },
         { text: "done" },
       ]);
       const botId = await createBot(api, {
@@ -120,7 +120,9 @@ test.describe("events over HTTP", () => {
       const second = (
         await (await sendEvent(request, t.id, { query: "session=s", data: { text: "2" } })).json()
       ).id;
-      await expect.poll(() => modelCalls(scenario)).toBe(1); // the first is waiting for its model
+      // the first is waiting for its model
+      await expect.poll(() => modelCalls(scenario), { intervals: [50] }).toBe(1);
+      const calledBy = Date.now();
       const executions = await json(await api.get(`${T}/execution/list`));
       expect(executions.items.map((e: { id: string }) => e.id).sort()).toEqual(
         [first, second].sort(),
@@ -147,7 +149,7 @@ test.describe("events over HTTP", () => {
         "NOT_FOUND",
       );
       // the first run's model answers with a tool call now: it must stop before calling it
-      await new Promise((r) => setTimeout(r, 4000));
+      await new Promise((r) => setTimeout(r, calledBy + 9500 - Date.now()));
       expect(receiver.requests).toHaveLength(0);
       expect(await modelCalls(scenario)).toBe(1); // the second never ran
       const rows = await listEvents(api, t.id);

@@ -59,9 +59,10 @@ test.describe("event pipeline: failures and slow runs", () => {
   test("a slow bot run holds up only its own event: events behind it on other triggers complete meanwhile", async ({
     request,
   }) => {
+    test.setTimeout(90_000);
     const { api } = await userWithToken();
     const scenario = scenarioName("slow");
-    await scriptLlm(scenario, [{ text: "finally done", delayMs: 8000 }]);
+    await scriptLlm(scenario, [{ text: "finally done", delayMs: 20_000 }]);
     const slowBot = await createBot(api, {
       model: "openai/stub",
       backstory: `[scenario:${scenario}]`,
@@ -70,17 +71,15 @@ test.describe("event pipeline: failures and slow runs", () => {
     const fast = await createTrigger(api, { authenticate: false }); // echo model
     expect((await sendEvent(request, slow.id, { data: { text: "slow one" } })).status()).toBe(202);
     await expect
-      .poll(async () => (await listEvents(api, slow.id))[0]?.status, { timeout: 5000 })
+      .poll(async () => (await listEvents(api, slow.id))[0]?.status, { timeout: 10_000 })
       .toBe("processing");
-    const startedAt = Date.now();
     for (let i = 0; i < 6; i++)
       expect((await sendEvent(request, fast.id, { data: { n: i } })).status()).toBe(202);
-    const done = await waitForEvents(api, fast.id, 6, 15_000);
+    const done = await waitForEvents(api, fast.id, 6, 20_000);
     expect(done.every((e) => e.status === "completed")).toBe(true);
     // all six finished while the slow run was still waiting for its model
     expect((await listEvents(api, slow.id))[0].status).toBe("processing");
-    expect(Date.now() - startedAt).toBeLessThan(7000);
-    expect((await waitForEvents(api, slow.id, 1, 20_000))[0]).toMatchObject({
+    expect((await waitForEvents(api, slow.id, 1, 40_000))[0]).toMatchObject({
       status: "completed",
     });
   });

@@ -28,12 +28,18 @@ async function scriptedReceiver(statuses: number[]) {
     res.writeHead(statuses[Math.min(requests.length - 1, statuses.length - 1)]);
     res.end("{}");
   });
+  // idle connections kept longer than a client's, so none is reused as the server closes it
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}/hook`,
     requests,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -20,9 +20,10 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), "trigdash-e2e-"));
 const db = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
 const llm = await startLlmStub(llmPort);
 
+// next itself, not through npx: the SIGTERM below reaches the server, which drains and exits
 const child = spawn(
-  "npx",
-  ["next", "start", "-p", String(port), "-H", "127.0.0.1", "--keepAliveTimeout", "65000"],
+  path.join(root, "node_modules", ".bin", "next"),
+  ["start", "-p", String(port), "-H", "127.0.0.1", "--keepAliveTimeout", "65000"],
   {
     cwd: root,
     stdio: "inherit",
@@ -59,8 +60,13 @@ let stopping = false;
 async function stop(code) {
   if (stopping) return;
   stopping = true;
+  // its drain ends, or 10 s pass (within Playwright's 15 s for this script): no server is left
+  // running on a deleted data directory or a dropped database
+  const exited = new Promise((r) =>
+    child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", r),
+  );
   child.kill("SIGTERM");
-  await new Promise((r) => setTimeout(r, 500));
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
   child.kill("SIGKILL");
   await llm.close();
   await db?.drop();

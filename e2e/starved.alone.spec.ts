@@ -31,9 +31,12 @@ async function all<T>(base: string, token: string, path: string): Promise<T[]> {
 
 /** Busy loops on every core, as other work on a shared machine would be. */
 function burnCpu(n: number): ChildProcess[] {
-  return Array.from({ length: n }, () =>
+  const burners = Array.from({ length: n }, () =>
     spawn(process.execPath, ["-e", "for(;;){}"], { stdio: "ignore" }),
   );
+  // a test that times out must not leave them burning under the next ones
+  process.once("exit", () => burners.forEach((b) => b.kill("SIGKILL")));
+  return burners;
 }
 
 test("starved runners: 480 events in 24 sessions on two servers with short leases, a slow model, busy cores and a kill -9 are each recorded exactly once, in order", async () => {
