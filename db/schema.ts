@@ -299,8 +299,11 @@ export const triggers = pgTable(
     uniqueIndex("triggers_owner_alias_uq").on(t.ownerId, t.alias),
     index("triggers_owner_blueprint_idx").on(t.ownerId, t.blueprintId, t.id),
     index("triggers_bot_idx").on(t.botId),
-    // the schedule tick walks owners with schedules (a skip scan), then each one's due triggers;
     // paused triggers are left out: their next run stays where it was and would head every walk
+    index("triggers_due_idx")
+      .on(t.nextTriggerAt)
+      .where(sql`${t.nextTriggerAt} is not null and ${t.pausedAt} is null`),
+    // a crowded schedule tick walks owners with schedules (a skip scan), then each one's due ones
     index("triggers_owner_due_idx")
       .on(t.ownerId, t.nextTriggerAt)
       .where(sql`${t.nextTriggerAt} is not null and ${t.pausedAt} is null`),

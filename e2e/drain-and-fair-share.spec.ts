@@ -291,3 +291,59 @@ test("SIGTERM with a client on a keep-alive connection: connections are kept 65 
     await server.stop();
   }
 });
+
+test("SIGTERM while a request is on its way: it is answered, its kept-alive connection then closes, and the server exits in seconds, not after the 65 s keep-alive", async () => {
+  test.setTimeout(120_000);
+  const server = await ownServer(await freePort());
+  const agent = new http.Agent({ keepAlive: true });
+  try {
+    await server.start();
+    const { api } = await userWithToken(server.base);
+    const { id: triggerId } = await json(
+      await api.post("/api/v1/integration/trigger/create", {
+        data: {
+          botId: (await json(await api.post("/api/v1/bot/create", { data: { name: "b" } }))).id,
+          authenticate: false,
+        },
+      }),
+    );
+    // half the body before the signal, the rest after it: the request began before the signal
+    const body = JSON.stringify({ text: "sent across the shutdown" });
+    const answer = new Promise<{ status: number; connection?: string }>((resolve, reject) => {
+      const req = http.request(
+        `${server.base}/v1/integration/trigger/${triggerId}/event`,
+        {
+          method: "POST",
+          agent,
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () =>
+            resolve({ status: res.statusCode!, connection: res.headers.connection }),
+          );
+        },
+      );
+      req.on("error", reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => req.end(body.slice(10)), 2000);
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const signalled = Date.now();
+    const exited = server.terminate();
+    expect(await answer).toMatchObject({ status: 202, connection: "keep-alive" });
+    await Promise.race([
+      exited,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error("the server did not exit within 30 s")), 30_000),
+      ),
+    ]);
+    expect(Date.now() - signalled).toBeLessThan(15_000);
+  } finally {
+    agent.destroy();
+    await server.stop();
+  }
+});

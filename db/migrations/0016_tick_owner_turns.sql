@@ -1,2 +1,1 @@
-DROP INDEX "triggers_due_idx";--> statement-breakpoint
 CREATE INDEX "triggers_owner_due_idx" ON "triggers" USING btree ("owner_id","next_trigger_at") WHERE "triggers"."next_trigger_at" is not null and "triggers"."paused_at" is null;

@@ -1,6 +1,6 @@
 import "server-only";
-import { asc, eq, inArray, sql } from "drizzle-orm";
-import { getDb, rowsOf } from "@/db/client";
+import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
+import { getDb, rowsOf, type Db } from "@/db/client";
 import { triggers, type TriggerEvent } from "@/db/schema";
 import { now } from "@/lib/core/clock";
 import { insertEvent } from "@/lib/events/queue";
@@ -35,47 +35,35 @@ export async function runScheduleTick(
 }
 
 /**
- * One round of the tick: up to `limit` due triggers, taken owner by owner in turns (each owner's
- * oldest first), so an owner with thousands of due schedules does not push another owner's to a
- * later round or tick. Each one is queued and advanced.
+ * One round of the tick: up to `limit` due triggers, each queued and advanced. When more are due
+ * than a round takes, owners take turns (each owner's oldest first), so an owner with thousands of
+ * overdue schedules does not push another owner's to a later round or tick.
  */
 async function tickRound(at: Date, limit: number): Promise<{ queued: number; due: number }> {
   const db = await getDb();
   const { created, due } = await db.transaction(async (tx) => {
-    // owners with schedules by a skip scan of triggers_owner_due_idx (one probe per owner), then
-    // each one's due triggers; a paused trigger's schedule waits: after its resume the next tick
-    // runs it once
-    const until = sql`${at.toISOString()}::timestamptz`;
-    const taken = await tx.execute(sql`
-      with recursive owners as (
-        (select owner_id from triggers
-         where next_trigger_at is not null and paused_at is null order by owner_id limit 1)
-        union all
-        select (select t.owner_id from triggers t
-                where t.next_trigger_at is not null and t.paused_at is null
-                  and t.owner_id > o.owner_id
-                order by t.owner_id limit 1)
-        from owners o where o.owner_id is not null
-      ), candidates as (
-        select c.id, c.next_trigger_at, c.turn from owners o cross join lateral (
-          select t.id, t.next_trigger_at, row_number() over (order by t.next_trigger_at) as turn
-          from triggers t
-          where t.owner_id = o.owner_id and t.paused_at is null and t.next_trigger_at <= ${until}
-          order by t.next_trigger_at limit ${limit}
-        ) c where o.owner_id is not null
-      )
-      select r.id from triggers r join candidates c on c.id = r.id
-      where r.next_trigger_at <= ${until} and r.paused_at is null
-      order by c.turn, c.next_trigger_at limit ${limit}
-      for update of r skip locked`);
-    const ids = rowsOf<{ id: string }>(taken).map((r) => r.id);
-    const rows = ids.length
-      ? await tx
-          .select()
+    // a paused trigger's schedule waits: after its resume the next tick runs it once
+    const dueNow = and(
+      isNotNull(triggers.nextTriggerAt),
+      lte(triggers.nextTriggerAt, at),
+      isNull(triggers.pausedAt),
+    );
+    const crowded =
+      (
+        await tx
+          .select({ id: triggers.id })
           .from(triggers)
-          .where(inArray(triggers.id, ids))
-          .orderBy(asc(triggers.nextTriggerAt))
-      : [];
+          .where(dueNow)
+          .limit(limit + 1)
+      ).length > limit;
+    const chosen = crowded ? await inTurns(tx, at, limit) : [];
+    const rows = await tx
+      .select()
+      .from(triggers)
+      .where(crowded ? and(dueNow, inArray(triggers.id, chosen)) : dueNow)
+      .orderBy(asc(triggers.nextTriggerAt))
+      .limit(limit)
+      .for("update", { skipLocked: true });
     const events: TriggerEvent[] = [];
     for (const t of rows) {
       const slot = t.nextTriggerAt!;
@@ -95,6 +83,38 @@ async function tickRound(at: Date, limit: number): Promise<{ queued: number; due
   });
   if (created.length) await dispatchEvents(created);
   return { queued: created.length, due };
+}
+
+/**
+ * Up to `limit` due triggers, locked, in turns: the owners with schedules by a skip scan of
+ * triggers_owner_due_idx (one probe each), then each one's oldest due ones. Its cost follows the
+ * number of owners with schedules, so a round uses it only when more are due than it takes.
+ */
+async function inTurns(tx: Pick<Db, "execute">, at: Date, limit: number): Promise<string[]> {
+  const until = sql`${at.toISOString()}::timestamptz`;
+  const taken = await tx.execute(sql`
+    with recursive owners as (
+      (select owner_id from triggers
+       where next_trigger_at is not null and paused_at is null order by owner_id limit 1)
+      union all
+      select (select t.owner_id from triggers t
+              where t.next_trigger_at is not null and t.paused_at is null
+                and t.owner_id > o.owner_id
+              order by t.owner_id limit 1)
+      from owners o where o.owner_id is not null
+    ), candidates as (
+      select c.id, c.next_trigger_at, c.turn from owners o cross join lateral (
+        select t.id, t.next_trigger_at, row_number() over (order by t.next_trigger_at) as turn
+        from triggers t
+        where t.owner_id = o.owner_id and t.paused_at is null and t.next_trigger_at <= ${until}
+        order by t.next_trigger_at limit ${limit}
+      ) c where o.owner_id is not null
+    )
+    select r.id from triggers r join candidates c on c.id = r.id
+    where r.next_trigger_at <= ${until} and r.paused_at is null
+    order by c.turn, c.next_trigger_at limit ${limit}
+    for update of r skip locked`);
+  return rowsOf<{ id: string }>(taken).map((r) => r.id);
 }
 
 function nextAfter(schedule: string | null, timezone: string, slot: Date, at: Date): Date | null {

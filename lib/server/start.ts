@@ -103,13 +103,18 @@ function every(ms: number, what: string, job: () => Promise<unknown>) {
  * after ours: first the runner drains (running events finish for up to
  * SHUTDOWN_GRACE_MS, the rest are handed back), while the server still takes
  * events and readiness says 503 so the load balancer moves traffic away; from the first moment its
- * answers close their connections (./connections.ts).
+ * answers close their connections (./connections.ts). A signal while draining changes nothing
+ * (a supervisor signalling the process group sends two; the second must not cut the drain short).
  */
 function drainOnSignals(drain: () => Promise<unknown>) {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     const next = process.listeners(signal);
     process.removeAllListeners(signal);
-    process.once(signal, async () => {
+    process.on(signal, async () => {
+      if (serverState().draining) {
+        log().info({ signal }, `${signal}: already draining`);
+        return;
+      }
       serverState().draining = true;
       stopKeepingAlive();
       log().info({ signal }, `${signal}: draining the runner before shutting down`);
