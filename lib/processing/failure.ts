@@ -17,13 +17,15 @@ const BACKOFF_MS = [2_000, 10_000, 30_000];
  * After a failed attempt: back to `queued` with back-off, or, after the last
  * attempt (or a permanent error), `failed` with the error on the event and as
  * an activity message in its conversation. Nothing disappears silently.
+ * `gone` when the attempt no longer holds the event (it ended meanwhile, or a
+ * later claim took it over): nothing is written, whoever holds it says.
  */
 export async function recordFailure(
   event: TriggerEvent,
   error: unknown,
   /** backoff: false when the job engine does the back-off itself (Inngest). */
   options: { final?: boolean; backoff?: boolean } = {},
-): Promise<"retry" | "failed"> {
+): Promise<"retry" | "failed" | "gone"> {
   const db = await getDb();
   const message = error instanceof Error ? error.message : String(error);
   const final = options.final || error instanceof PermanentError || event.attempts >= MAX_ATTEMPTS;
@@ -37,18 +39,22 @@ export async function recordFailure(
       options.backoff === false
         ? 0
         : BACKOFF_MS[Math.min(event.attempts - 1, BACKOFF_MS.length - 1)];
-    await db
+    const queued = await db
       .update(triggerEvents)
       .set({
         status: "queued",
         error: message,
         lockedUntil: sql`now() + ${delay} * interval '1 millisecond'`,
       })
-      .where(fence);
-    return "retry";
+      .where(fence)
+      .returning({ id: triggerEvents.id });
+    return queued.length ? "retry" : "gone";
   }
+  // no conversation is made for an event this attempt no longer holds
+  const [held] = await db.select({ id: triggerEvents.id }).from(triggerEvents).where(fence);
+  if (!held) return "gone";
   const conversationId = await conversationFor(event);
-  await db.transaction(async (tx) => {
+  const failed = await db.transaction(async (tx) => {
     const updated = await tx
       .update(triggerEvents)
       .set({
@@ -67,7 +73,11 @@ export async function recordFailure(
     }
     if (updated.length && conversationId)
       await insertFailureNote(tx, event, conversationId, failureText(event.attempts, message));
+    return updated.length > 0;
   });
+  // the fence matched nothing: the event ended meanwhile (cancelled, say) or a later claim took
+  // it over; whoever holds it now records what becomes of it
+  if (!failed) return "gone";
   await afterFailure(event);
   return "failed";
 }

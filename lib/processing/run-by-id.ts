@@ -57,6 +57,8 @@ export async function runEventById(eventId: string): Promise<{ status: string }>
     const outcome = await recordFailure(event, error, { backoff: false });
     if (outcome === "retry")
       throw new RetryableEventError(error instanceof Error ? error.message : String(error));
+    // ended or taken over meanwhile: its end (a cancellation, the other run) sends the session on
+    if (outcome === "gone") return { status: outcome };
     return await ended(event, "failed");
   } finally {
     control.finish();
@@ -105,6 +107,6 @@ export async function markEventFailed(eventId: string, error: string) {
   if (error.includes(HELD_ELSEWHERE) || error.includes(HANDED_BACK)) return { status: "held" };
   const status = await recordFailure(event, new Error(error), { final: true });
   // failed for good, it frees its session as any end does
-  await dispatchSessionNext(event);
+  if (status === "failed") await dispatchSessionNext(event);
   return { status };
 }
