@@ -20,6 +20,8 @@ test("charts and the overview: events by status, latency, tokens with the budget
     authenticate: false,
     filter: 'payload.text != "noise"',
   });
+  // the hour the events arrive in: a chart drawn across an hour's end has a bar more
+  const hourAtStart = new Date().getUTCHours();
   const send = (data: unknown) =>
     page.request.post(`/v1/integration/trigger/${trigger.id}/event`, { data });
   expect((await send({ text: "order 1" })).status()).toBe(202);
@@ -48,7 +50,8 @@ test("charts and the overview: events by status, latency, tokens with the budget
   for (const label of ["Completed", "Failed", "Filtered", "Cancelled", "Queued or running"])
     await expect(events24.locator(".recharts-legend-item", { hasText: label })).toBeVisible();
   // one bar per status with events in the current hour
-  await expect(events24.locator(".recharts-bar-rectangle path")).toHaveCount(3);
+  const oneHour = new Date().getUTCHours() === hourAtStart;
+  if (oneHour) await expect(events24.locator(".recharts-bar-rectangle path")).toHaveCount(3);
   await page.getByRole("tab", { name: "30 days" }).click();
   await expect(events24).toContainText("3 events per day (UTC) over the last 30 days");
   await expect(events24.locator(".recharts-surface").first()).toBeVisible();
@@ -67,8 +70,8 @@ test("charts and the overview: events by status, latency, tokens with the budget
   // the tooltip names the series and the count
   await events24.locator(".recharts-bar-rectangle").first().hover();
   const tooltip = events24.locator(".recharts-tooltip-wrapper");
-  await expect(tooltip).toContainText("Completed1");
-  await expect(tooltip).toContainText("Failed1");
+  await expect(tooltip).toContainText(oneHour ? "Completed1" : "Completed");
+  if (oneHour) await expect(tooltip).toContainText("Failed1");
   await page.screenshot({ path: "test-results/charts-trigger-overview.png", fullPage: true });
 
   await page.getByRole("link", { name: "Overview" }).first().click();
