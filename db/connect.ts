@@ -163,17 +163,23 @@ async function connectPostgres(url: string): Promise<Db> {
   });
   const prepare = (c: Sql) => preparing(c, process.env.DATABASE_PREPARE !== "false");
   const db = drizzle(prepare(client), { schema });
-  // Servers starting together take turns applying migrations.
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(727274)`);
-    await migrate(drizzle(client, { schema }), { migrationsFolder });
-  });
-  await checkBounded(bounded);
+  const closeAll = async () =>
+    void (await Promise.all([client, runClient, bounded].map((c) => c.end({ timeout: 5 }))));
+  try {
+    // Servers starting together take turns applying migrations.
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(727274)`);
+      await migrate(drizzle(client, { schema }), { migrationsFolder });
+    });
+    await checkBounded(bounded);
+  } catch (error) {
+    await closeAll().catch(() => {}); // a server waiting for its database tries again with new pools
+    throw error;
+  }
   const redacted = url.replace(/\/\/[^@/]*@/, "//***@");
   log(`[db] PostgreSQL at ${redacted}; migrations applied.`);
   const extras = {
-    $close: async () =>
-      void (await Promise.all([client, runClient, bounded].map((c) => c.end({ timeout: 5 })))),
+    $close: closeAll,
     $dialect: "postgres" as const,
     $listen: async (channel: string, onNotify: () => void) =>
       void (await client.listen(channel, () => onNotify())),

@@ -221,3 +221,43 @@ test("database outage: 503 within 5 s (never 202, no hang), the server stays up 
     await proxy.close();
   }
 });
+
+test("a server started before its database answers waits for it (a compose file starting both), then takes events", async () => {
+  test.skip(!process.env.DATABASE_URL, "needs PostgreSQL (DATABASE_URL)");
+  test.setTimeout(120_000);
+  const pg = new URL(process.env.DATABASE_URL!);
+  const proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
+  const server = await ownServer(await freePort(), {
+    databaseUrlVia: (url) => {
+      const u = new URL(url);
+      u.hostname = "127.0.0.1";
+      u.port = String(proxy.port);
+      return u.toString();
+    },
+  });
+  try {
+    await proxy.cut(); // connections refused until it is restored
+    const started = Date.now();
+    const restored = new Promise((r) => setTimeout(r, 6_000)).then(() => proxy.restore());
+    await server.start(); // it answers /api/health once it is up, after the database answered
+    expect(Date.now() - started).toBeGreaterThan(6_000);
+    await restored;
+    expect(server.log.join("")).toContain("the database does not answer yet");
+    const { api } = await userWithToken(server.base);
+    const { id: botId } = await json(await api.post("/api/v1/bot/create", { data: { name: "b" } }));
+    const trigger = await json(
+      await api.post("/api/v1/integration/trigger/create", {
+        data: { botId, authenticate: false },
+      }),
+    );
+    const res = await fetch(`${server.base}/v1/integration/trigger/${trigger.id}/event`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "after the wait" }),
+    });
+    expect(res.status).toBe(202);
+  } finally {
+    await server.stop();
+    await proxy.close();
+  }
+});

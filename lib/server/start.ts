@@ -2,6 +2,7 @@ import "server-only";
 import { getDb } from "@/db/client";
 import { VACUUM_CHECK_MS, vacuumUnattended } from "@/db/vacuum";
 import { stampClientAddresses } from "@/lib/core/client-address";
+import { isDatabaseUnavailable } from "@/lib/core/db-unavailable";
 import { env, usesInngest } from "@/lib/core/env";
 import { runScheduleTick } from "@/lib/schedules/tick";
 import { sealLegacyCredentials } from "@/lib/skillsets/service";
@@ -17,6 +18,8 @@ import { stopKeepingAlive } from "./connections";
 import { expireApprovals } from "@/lib/approvals/service";
 
 const TICK_MS = 10_000;
+/** How long a server started before its PostgreSQL (a compose file starting both) waits for it. */
+const DATABASE_WAIT_MS = 60_000;
 const MAINTENANCE_MS = 60_000;
 
 const g = globalThis as unknown as { __serverState?: { draining: boolean } };
@@ -40,7 +43,7 @@ export async function startServer() {
 }
 
 async function startJobs() {
-  await getDb(); // create and migrate the database at start-up, not on the first request
+  await openDatabase();
   setScrapeSources({
     queue: queueState,
     busyWorkers: () => (!usesInngest() && env().INLINE_RUNNER ? inlineRunner().busy() : 0),
@@ -96,6 +99,37 @@ function every(ms: number, what: string, job: () => Promise<unknown>) {
   };
   void run();
   setInterval(run, ms).unref();
+}
+
+/**
+ * Opens and migrates the database at start-up, not on the first request. A PostgreSQL that does
+ * not answer yet (starting beside this server, or slow to accept under load) is tried again each
+ * second for DATABASE_WAIT_MS; anything else (a wrong password, a PGlite directory in use) stops
+ * the server at once.
+ */
+async function openDatabase() {
+  const deadline = Date.now() + DATABASE_WAIT_MS;
+  for (let waiting = false; ; waiting = true) {
+    try {
+      await getDb();
+      if (waiting) log().info("the database answers: starting");
+      return;
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      if (Date.now() > deadline) {
+        const why = errorField(error);
+        throw new Error(
+          `The database did not answer within ${DATABASE_WAIT_MS / 1000} s (${"code" in why ? why.code : why.message}): check DATABASE_URL and that PostgreSQL is running.`,
+        );
+      }
+      if (!waiting)
+        log().warn(
+          { error: errorField(error) },
+          `the database does not answer yet: trying again each second for ${DATABASE_WAIT_MS / 1000} s`,
+        );
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }
 
 /**
