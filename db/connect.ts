@@ -205,10 +205,13 @@ async function checkBounded(bounded: Sql) {
     [{ statement_timeout: applied }] =
       await bounded.unsafe<{ statement_timeout: string }[]>("show statement_timeout");
   } catch (error) {
+    // unreachable (the server waits for it at start-up), not a refused parameter
+    if (isDatabaseUnavailable(error)) throw error;
     throw new Error(
       `PostgreSQL refused the event-insert connections' statement_timeout startup parameter ` +
         `(${error instanceof Error ? error.message : String(error)}). Connect to PostgreSQL ` +
         "directly, or let the connection pooler pass startup parameters on.",
+      { cause: error },
     );
   }
   if (applied !== expected)

@@ -235,13 +235,15 @@ test("a server started before its database answers waits for it (a compose file 
       return u.toString();
     },
   });
+  let timer: NodeJS.Timeout | undefined;
   try {
     await proxy.cut(); // connections refused until it is restored
     const started = Date.now();
-    const restored = new Promise((r) => setTimeout(r, 6_000)).then(() => proxy.restore());
+    let restoring: Promise<void> | undefined;
+    timer = setTimeout(() => (restoring = proxy.restore()), 6_000);
     await server.start(); // it answers /api/health once it is up, after the database answered
     expect(Date.now() - started).toBeGreaterThan(6_000);
-    await restored;
+    await restoring;
     expect(server.log.join("")).toContain("the database does not answer yet");
     const { api } = await userWithToken(server.base);
     const { id: botId } = await json(await api.post("/api/v1/bot/create", { data: { name: "b" } }));
@@ -256,6 +258,37 @@ test("a server started before its database answers waits for it (a compose file 
       body: JSON.stringify({ text: "after the wait" }),
     });
     expect(res.status).toBe(202);
+  } finally {
+    clearTimeout(timer); // a start that failed must not restore a closed proxy later
+    await server.stop();
+    await proxy.close();
+  }
+});
+
+test("SIGTERM while a server waits for its database: it stops within seconds and starts nothing", async () => {
+  test.skip(!process.env.DATABASE_URL, "needs PostgreSQL (DATABASE_URL)");
+  const pg = new URL(process.env.DATABASE_URL!);
+  const proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
+  const server = await ownServer(await freePort(), {
+    databaseUrlVia: (url) => {
+      const u = new URL(url);
+      u.hostname = "127.0.0.1";
+      u.port = String(proxy.port);
+      return u.toString();
+    },
+  });
+  try {
+    await proxy.cut();
+    const starting = server.start().then(
+      () => null,
+      (e: Error) => e,
+    );
+    await expect.poll(() => server.log.join(""), { timeout: 30_000 }).toContain("does not answer");
+    const signalled = Date.now();
+    await server.terminate();
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    expect((await starting)?.message).toContain("server exited (0)");
+    expect(server.log.join("")).toContain("stopped while waiting for the database");
   } finally {
     await server.stop();
     await proxy.close();

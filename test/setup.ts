@@ -17,8 +17,13 @@ if (template) {
 /** A copy of the migrated template database for this test file alone. */
 async function fileDatabase(url: string): Promise<Db> {
   const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${new URL(url).pathname.slice(1)}" template "${template}"`);
-  await admin.end();
+  try {
+    await admin.unsafe(
+      `create database "${new URL(url).pathname.slice(1)}" template "${template}"`,
+    );
+  } finally {
+    await admin.end();
+  }
   // A loaded 2-core runner copying templates for parallel files can take longer than the
   // server's 3 s connect_timeout to answer a new connection: one more try then.
   return createDb({ databaseUrl: url }).catch((error) =>

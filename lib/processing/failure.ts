@@ -18,7 +18,9 @@ const BACKOFF_MS = [2_000, 10_000, 30_000];
  * attempt (or a permanent error), `failed` with the error on the event and as
  * an activity message in its conversation. Nothing disappears silently.
  * `gone` when the attempt no longer holds the event (it ended meanwhile, or a
- * later claim took it over): nothing is written, whoever holds it says.
+ * later claim took it over): nothing is written, whoever holds it says. The
+ * fence is the attempt's number, so a claim taken over and then handed back
+ * uncharged (same number again) is not told apart from this attempt.
  */
 export async function recordFailure(
   event: TriggerEvent,

@@ -43,7 +43,10 @@ export async function startServer() {
 }
 
 async function startJobs() {
-  await openDatabase();
+  if (!(await openDatabase())) {
+    log().info("stopped while waiting for the database: nothing was started");
+    process.exit(0);
+  }
   setScrapeSources({
     queue: queueState,
     busyWorkers: () => (!usesInngest() && env().INLINE_RUNNER ? inlineRunner().busy() : 0),
@@ -105,30 +108,47 @@ function every(ms: number, what: string, job: () => Promise<unknown>) {
  * Opens and migrates the database at start-up, not on the first request. A PostgreSQL that does
  * not answer yet (starting beside this server, or slow to accept under load) is tried again each
  * second for DATABASE_WAIT_MS; anything else (a wrong password, a PGlite directory in use) stops
- * the server at once.
+ * the server at once. A SIGTERM or SIGINT while it waits ends the wait: false, start nothing.
  */
-async function openDatabase() {
+async function openDatabase(): Promise<boolean> {
   const deadline = Date.now() + DATABASE_WAIT_MS;
-  for (let waiting = false; ; waiting = true) {
-    try {
-      await getDb();
-      if (waiting) log().info("the database answers: starting");
-      return;
-    } catch (error) {
-      if (!isDatabaseUnavailable(error)) throw error;
-      if (Date.now() > deadline) {
-        const why = errorField(error);
-        throw new Error(
-          `The database did not answer within ${DATABASE_WAIT_MS / 1000} s (${"code" in why ? why.code : why.message}): check DATABASE_URL and that PostgreSQL is running.`,
-        );
+  let signalled = false;
+  let onSignal = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    onSignal = () => {
+      signalled = true;
+      resolve();
+    };
+  });
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+  try {
+    for (let waiting = false; !signalled; waiting = true) {
+      try {
+        await Promise.race([getDb(), stopped]);
+        if (signalled) break;
+        if (waiting) log().info("the database answers: starting");
+        return true;
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+        if (Date.now() > deadline) {
+          const why = errorField(error);
+          throw new Error(
+            `The database did not answer within ${DATABASE_WAIT_MS / 1000} s (${"code" in why ? why.code : why.message}): check DATABASE_URL and that PostgreSQL is running.`,
+          );
+        }
+        if (!waiting)
+          log().warn(
+            { error: errorField(error) },
+            `the database does not answer yet: trying again each second for ${DATABASE_WAIT_MS / 1000} s`,
+          );
+        await Promise.race([new Promise((r) => setTimeout(r, 1000)), stopped]);
       }
-      if (!waiting)
-        log().warn(
-          { error: errorField(error) },
-          `the database does not answer yet: trying again each second for ${DATABASE_WAIT_MS / 1000} s`,
-        );
-      await new Promise((r) => setTimeout(r, 1000));
     }
+    return false;
+  } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
   }
 }
 
