@@ -4,12 +4,8 @@ import { freePort, ownServer } from "./fixtures/own-server";
 import { json } from "./fixtures/resources";
 import { startTcpProxy } from "../test/tcp-proxy";
 
-test("database outage: 503 within 5 s (never 202, no hang), the server stays up and recovers without a restart; nothing accepted is lost", async () => {
-  test.skip(
-    !process.env.DATABASE_URL,
-    "needs PostgreSQL (DATABASE_URL): the embedded database has no connection to cut",
-  );
-  test.setTimeout(Number(process.env.OUTAGE_TIMEOUT ?? 180_000));
+/** A server of its own whose PostgreSQL is reached through a proxy the test can cut. */
+async function serverBehindProxy() {
   const pg = new URL(process.env.DATABASE_URL!);
   const proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
   const server = await ownServer(await freePort(), {
@@ -20,6 +16,16 @@ test("database outage: 503 within 5 s (never 202, no hang), the server stays up 
       return u.toString();
     },
   });
+  return { proxy, server };
+}
+
+test("database outage: 503 within 5 s (never 202, no hang), the server stays up and recovers without a restart; nothing accepted is lost", async () => {
+  test.skip(
+    !process.env.DATABASE_URL,
+    "needs PostgreSQL (DATABASE_URL): the embedded database has no connection to cut",
+  );
+  test.setTimeout(Number(process.env.OUTAGE_TIMEOUT ?? 180_000));
+  const { proxy, server } = await serverBehindProxy();
   let running = true;
   try {
     await server.start();
@@ -225,16 +231,7 @@ test("database outage: 503 within 5 s (never 202, no hang), the server stays up 
 test("a server started before its database answers waits for it (a compose file starting both), then takes events", async () => {
   test.skip(!process.env.DATABASE_URL, "needs PostgreSQL (DATABASE_URL)");
   test.setTimeout(120_000);
-  const pg = new URL(process.env.DATABASE_URL!);
-  const proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
-  const server = await ownServer(await freePort(), {
-    databaseUrlVia: (url) => {
-      const u = new URL(url);
-      u.hostname = "127.0.0.1";
-      u.port = String(proxy.port);
-      return u.toString();
-    },
-  });
+  const { proxy, server } = await serverBehindProxy();
   let timer: NodeJS.Timeout | undefined;
   try {
     await proxy.cut(); // connections refused until it is restored
@@ -267,16 +264,7 @@ test("a server started before its database answers waits for it (a compose file 
 
 test("SIGTERM while a server waits for its database: it stops within seconds and starts nothing", async () => {
   test.skip(!process.env.DATABASE_URL, "needs PostgreSQL (DATABASE_URL)");
-  const pg = new URL(process.env.DATABASE_URL!);
-  const proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
-  const server = await ownServer(await freePort(), {
-    databaseUrlVia: (url) => {
-      const u = new URL(url);
-      u.hostname = "127.0.0.1";
-      u.port = String(proxy.port);
-      return u.toString();
-    },
-  });
+  const { proxy, server } = await serverBehindProxy();
   try {
     await proxy.cut();
     const starting = server.start().then(
