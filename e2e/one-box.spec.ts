@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, request, test, type APIRequestContext } from "@playwright/test";
@@ -58,6 +58,38 @@ test("first run: a missing nested DATA_DIR is created; a second server on it sto
   } finally {
     await second.kill9();
     await server.stop();
+  }
+});
+
+test("npm start's Node options: the server runs its build's configuration without loading Next.js's SWC binding", async () => {
+  test.setTimeout(120_000);
+  // package.json's config.nodeOptions, as `npm start` gives them (lib/server/built-config.mjs)
+  const { nodeOptions } = JSON.parse(readFileSync("package.json", "utf8")).config;
+  const swcMapped = (pid: number | undefined) =>
+    /next-swc/.test(readFileSync(`/proc/${pid}/maps`, "utf8"));
+  const withOptions = await ownServer(await freePort(), {
+    databaseUrl: "",
+    env: { NODE_OPTIONS: nodeOptions },
+  });
+  const without = await ownServer(await freePort(), { databaseUrl: "", env: { NODE_OPTIONS: "" } });
+  try {
+    await withOptions.start();
+    expect(swcMapped(withOptions.pid()), "the SWC binding (about 25 MB resident)").toBe(false);
+    expect(withOptions.log.join("")).toMatch(/Running next\.config took/);
+    // next.config.ts's settings hold: its headers, and no X-Powered-By (poweredByHeader: false)
+    const res = await fetch(`${withOptions.base}/api/health`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.has("x-powered-by")).toBe(false);
+    // what the option saves: a plain `next start` compiles next.config.ts with the binding
+    await without.start();
+    expect(swcMapped(without.pid())).toBe(true);
+    expect(without.log.join("")).toMatch(/Running next\.config\.ts took/);
+    expect((await fetch(`${without.base}/api/health`)).headers.has("x-powered-by")).toBe(false);
+  } finally {
+    await withOptions.stop();
+    await without.stop();
   }
 });
 
