@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import postgres from "postgres";
 import { userWithToken } from "./fixtures/accounts";
 import { freePort, ownServer } from "./fixtures/own-server";
 import { json } from "./fixtures/resources";
@@ -280,5 +281,32 @@ test("SIGTERM while a server waits for its database: it stops within seconds and
   } finally {
     await server.stop();
     await proxy.close();
+  }
+});
+
+test("a start-up the database's own statement_timeout keeps cancelling stops after DATABASE_WAIT_MS with a sentence that names it", async () => {
+  test.skip(!process.env.DATABASE_URL, "needs PostgreSQL (DATABASE_URL)");
+  test.setTimeout(90_000);
+  const server = await ownServer(await freePort(), { env: { DATABASE_WAIT_MS: "3000" } });
+  // another server holding the migration lock, on a database whose statements may run for 200 ms
+  const sql = postgres(server.databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [{ name }] = await sql<{ name: string }[]>`select current_database() as name`;
+    await sql.unsafe(`alter database "${name}" set statement_timeout = '200ms'`);
+    await sql`select pg_advisory_lock(727274)`;
+    const started = Date.now();
+    await expect(server.start()).rejects.toThrow(/server exited \(1\)/);
+    expect(Date.now() - started).toBeGreaterThan(3_000);
+    expect(server.log.join("")).toContain(
+      "[startup] PostgreSQL cancelled the start-up statements for 3 s (57014, statement_timeout): another server may be applying migrations",
+    );
+    // the lock let go, the same server starts on the same database
+    await sql`select pg_advisory_unlock(727274)`;
+    await sql.unsafe(`alter database "${name}" reset statement_timeout`);
+    await server.start();
+    expect((await fetch(`${server.base}/api/ready`)).status).toBe(200);
+  } finally {
+    await sql.end();
+    await server.stop();
   }
 });

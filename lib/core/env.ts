@@ -39,6 +39,8 @@ const schema = z.object({
       .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
       .optional(),
   ),
+  /** At start-up: how long a server waits for a PostgreSQL that does not answer yet; 0 stops at once. */
+  DATABASE_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
   APP_SECRET: optionalString.pipe(
     z.string().min(32, "must be at least 32 characters (try: openssl rand -hex 32)").optional(),

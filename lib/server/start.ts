@@ -18,8 +18,6 @@ import { stopKeepingAlive } from "./connections";
 import { expireApprovals } from "@/lib/approvals/service";
 
 const TICK_MS = 10_000;
-/** How long a server started before its PostgreSQL (a compose file starting both) waits for it. */
-const DATABASE_WAIT_MS = 60_000;
 const MAINTENANCE_MS = 60_000;
 
 const g = globalThis as unknown as { __serverState?: { draining: boolean } };
@@ -111,7 +109,8 @@ function every(ms: number, what: string, job: () => Promise<unknown>) {
  * the server at once. A SIGTERM or SIGINT while it waits ends the wait: false, start nothing.
  */
 async function openDatabase(): Promise<boolean> {
-  const deadline = Date.now() + DATABASE_WAIT_MS;
+  const waitMs = env().DATABASE_WAIT_MS;
+  const deadline = Date.now() + waitMs;
   let signalled = false;
   let onSignal = () => {};
   const stopped = new Promise<void>((resolve) => {
@@ -131,16 +130,11 @@ async function openDatabase(): Promise<boolean> {
         return true;
       } catch (error) {
         if (!isDatabaseUnavailable(error)) throw error;
-        if (Date.now() > deadline) {
-          const why = errorField(error);
-          throw new Error(
-            `The database did not answer within ${DATABASE_WAIT_MS / 1000} s (${"code" in why ? why.code : why.message}): check DATABASE_URL and that PostgreSQL is running.`,
-          );
-        }
+        if (Date.now() >= deadline) throw new Error(notAnswered(error, waitMs));
         if (!waiting)
           log().warn(
             { error: errorField(error) },
-            `the database does not answer yet: trying again each second for ${DATABASE_WAIT_MS / 1000} s`,
+            `the database does not answer yet: trying again each second for ${waitMs / 1000} s`,
           );
         await Promise.race([new Promise((r) => setTimeout(r, 1000)), stopped]);
       }
@@ -150,6 +144,21 @@ async function openDatabase(): Promise<boolean> {
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
   }
+}
+
+/** The sentence a server that waited for its database in vain stops with. */
+function notAnswered(error: unknown, waitMs: number): string {
+  const why = errorField(error);
+  const code = "code" in why ? String(why.code) : undefined;
+  // the role's or database's own statement_timeout (the server sets none on the connection that
+  // migrates) cancelled the wait for the migration lock or a migration, each try
+  if (code === "57014")
+    return (
+      `PostgreSQL cancelled the start-up statements for ${waitMs / 1000} s (57014, statement_timeout): ` +
+      "another server may be applying migrations, or they take longer than the statement_timeout " +
+      "set for this role or database allows; raise it for this role (ALTER ROLE ... SET statement_timeout) and start again."
+    );
+  return `The database did not answer within ${waitMs / 1000} s (${code ?? why.message}): check DATABASE_URL and that PostgreSQL is running.`;
 }
 
 /**
